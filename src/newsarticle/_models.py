@@ -1,0 +1,155 @@
+"""The typed, immutable model: an Article made of Sections made of paragraphs.
+
+Instances are frozen and keyword-only; change them with :func:`attrs.evolve`.
+Validators reject exactly what the text format cannot express, which is what
+makes ``parse(unparse(article)) == article`` hold for every valid Article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from newsarticle._text import text_problem, word_count
+
+__all__ = ["WORDS_PER_MINUTE", "Article", "Section"]
+
+#: Reading speed behind :attr:`Article.reading_time`: 200 words a minute, a common
+#: figure for attentive reading of German news prose (English readers are a bit faster).
+WORDS_PER_MINUTE = 200
+
+# BCP 47 in the shape language[-script][-region][-variant...]; enough to refuse
+# "de_DE", "German" or an empty string without pulling in a registry.
+_BCP47 = re.compile(
+    r"[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-[A-Za-z0-9]{5,8}|-[0-9][A-Za-z0-9]{3})*"
+)
+
+
+def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _section_tuple(value: Iterable[Section]) -> tuple[Section, ...]:
+    return tuple(value)
+
+
+def _one_line(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{attribute.name} must be a str, not {type(value).__name__}")
+    problem = text_problem(value)
+    if problem is not None:
+        raise ValueError(f"{attribute.name} {problem}: {value!r:.80}")
+
+
+def _optional_one_line(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _one_line(instance, attribute, value)
+
+
+def _lines(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise TypeError(f"{attribute.name}[{index}] must be a str, not {type(item).__name__}")
+        problem = text_problem(item)
+        if problem is not None:
+            raise ValueError(f"{attribute.name}[{index}] {problem}: {item!r:.80}")
+
+
+def _non_empty(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+    if not value:
+        raise ValueError(f"{attribute.name} must hold at least one paragraph")
+
+
+def _published(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, dt.datetime):
+        if value.utcoffset() is None:
+            raise ValueError(f"{attribute.name} must be a date or a timezone-aware datetime, not a naive datetime")
+        return
+    if not isinstance(value, dt.date):
+        raise TypeError(f"{attribute.name} must be a datetime.date or datetime.datetime, not {type(value).__name__}")
+
+
+def _language(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not _BCP47.fullmatch(value):
+        raise ValueError(f"{attribute.name} must be a BCP 47 language tag such as 'de' or 'de-AT', not {value!r}")
+
+
+def _sections(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+    for index, section in enumerate(value):
+        if not isinstance(section, Section):
+            raise TypeError(f"{attribute.name}[{index}] must be a Section, not {type(section).__name__}")
+        if index and section.heading is None:
+            # Paragraphs after a heading belong to it; without a heading they would
+            # merge into the section before, so the format cannot express this.
+            raise ValueError(f"{attribute.name}[{index}] needs a heading: only the first section may have none")
+
+
+@attrs.frozen(kw_only=True)
+class Section:
+    """A run of paragraphs, introduced by a subheading except at the start of the body."""
+
+    heading: str | None = attrs.field(default=None, validator=_optional_one_line)
+    paragraphs: tuple[str, ...] = attrs.field(converter=_str_tuple, validator=[_non_empty, _lines])
+
+
+@attrs.frozen(kw_only=True)
+class Article:
+    """One news article.
+
+    ``published`` is a :class:`datetime.date`, or a timezone-aware
+    :class:`datetime.datetime` when the source gave a time. ``trailer`` holds the
+    lines the scraper left after the article ("more stories", "See more"), in
+    order, so that nothing read is lost.
+    """
+
+    headline: str = attrs.field(validator=_one_line)
+    language: str = attrs.field(validator=_language)
+    category: str | None = attrs.field(default=None, validator=_optional_one_line)
+    published: dt.date | None = attrs.field(default=None, validator=_published)
+    sections: tuple[Section, ...] = attrs.field(default=(), converter=_section_tuple, validator=_sections)
+    trailer: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=_lines)
+    source: str | None = attrs.field(default=None)
+
+    @source.validator
+    def _check_source(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{attribute.name} must be a str or None, not {type(value).__name__}")
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """Every paragraph of every section, in order (subheadings excluded)."""
+        return tuple(p for section in self.sections for p in section.paragraphs)
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        """The subheadings, in order."""
+        return tuple(s.heading for s in self.sections if s.heading is not None)
+
+    @property
+    def body(self) -> str:
+        """The body as plain text: subheadings and paragraphs, separated by blank lines."""
+        blocks: list[str] = []
+        for section in self.sections:
+            if section.heading is not None:
+                blocks.append(section.heading)
+            blocks.extend(section.paragraphs)
+        return "\n\n".join(blocks)
+
+    @property
+    def word_count(self) -> int:
+        """Words of the body (subheadings and paragraphs, not the headline)."""
+        return word_count(self.body)
+
+    @property
+    def reading_time(self) -> int:
+        """Whole minutes at :data:`WORDS_PER_MINUTE`, rounded half up; at least 1 for a non-empty body."""
+        words = self.word_count
+        if not self.sections:
+            return 0
+        return max(1, (words + WORDS_PER_MINUTE // 2) // WORDS_PER_MINUTE)

@@ -1,0 +1,346 @@
+"""Text in: the scraped article format to an :class:`~newsarticle.Article`.
+
+The rules are in docs/format.md. The parser runs in one pass over the lines
+and builds every string with ``join``, so time and memory grow linearly with
+the input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import itertools
+import os
+import re
+import warnings
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from newsarticle._dates import DateLineError, ReadDate, read_date_line
+from newsarticle._diagnostics import Diagnostic
+from newsarticle._exceptions import ParseError, ParseWarning
+from newsarticle._format import (
+    ABSENT,
+    DEFAULT_TRAILER_KEYS,
+    DEFAULT_TRAILER_LINES,
+    ESCAPE,
+    HEADING_MARK,
+    LANGUAGE_PREFIX,
+    TRAILER_MARK,
+    looks_like_heading,
+    trailer_keys,
+)
+from newsarticle._language import detect_language
+from newsarticle._language import section_texts as _texts
+from newsarticle._models import _BCP47, Article, Section
+from newsarticle._text import FORBIDDEN_CHAR, collapse_spaces
+
+__all__ = ["parse", "parse_file"]
+
+_BOMS_UTF32 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+_BOMS_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+_LANGUAGE_LINE = re.compile(re.escape(LANGUAGE_PREFIX) + r"(\S+)")
+
+DiagnosticHandler = Callable[[Diagnostic], None]
+
+
+def parse(
+    data: str | bytes,
+    *,
+    source: str | None = None,
+    strict: bool = False,
+    language: str | None = None,
+    trailer_lines: Iterable[str] = DEFAULT_TRAILER_LINES,
+    on_diagnostic: DiagnosticHandler | None = None,
+) -> Article:
+    """Parse one article in the text format.
+
+    :param data: The article, as text or as bytes (UTF-8 with or without BOM,
+        UTF-16/32 with BOM, or Windows-1252 as a reported fallback).
+    :param source: Where it came from, such as a file name; kept in
+        ``Article.source`` and named in every error and diagnostic.
+    :param strict: Raise :class:`ParseError` instead of recovering. In the
+        default lenient mode every recovery that guesses or lacks information
+        is reported as a :class:`Diagnostic`.
+    :param language: BCP 47 tag of the text; detected from the text when None.
+    :param trailer_lines: Lines a scraper leaves at the end, removed into
+        ``Article.trailer``; extend :data:`DEFAULT_TRAILER_LINES` to add your own.
+    :param on_diagnostic: Called with each Diagnostic of a lenient parse. When
+        None, each is issued as a :class:`ParseWarning` instead.
+    :raises ParseError: The input has nothing to recover (empty, binary, an
+        impossible date), or ``strict`` is set and something needed recovery.
+    """
+    reader = _Reader(source, strict, on_diagnostic)
+    text = reader.decode(data)
+    keys = DEFAULT_TRAILER_KEYS if trailer_lines is DEFAULT_TRAILER_LINES else trailer_keys(trailer_lines)
+    article = reader.read(text, language, keys)
+    reader.flush()
+    return article
+
+
+def parse_file(path: str | os.PathLike[str], **options: object) -> Article:
+    """Read and parse one file; ``Article.source`` is the path as given.
+
+    Takes the same keyword options as :func:`parse`.
+    """
+    source = os.fspath(path)
+    options.setdefault("source", source)
+    return parse(Path(path).read_bytes(), **options)  # type: ignore[arg-type]
+
+
+class _Reader:
+    def __init__(self, source: str | None, strict: bool, on_diagnostic: DiagnosticHandler | None) -> None:
+        self.source = source
+        self.strict = strict
+        self.on_diagnostic = on_diagnostic
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, message: str, line: int, column: int = 1, code: str = "syntax") -> ParseError:
+        return ParseError(message, source=self.source, line=line, column=column, code=code)
+
+    def report(self, code: str, message: str, line: int, column: int = 1) -> None:
+        if self.strict:
+            raise self.error(f"{message} (strict mode)", line, column, code)
+        self.diagnostics.append(Diagnostic(code=code, message=message, line=line, column=column, source=self.source))
+
+    def flush(self) -> None:
+        for diagnostic in self.diagnostics:
+            if self.on_diagnostic is not None:
+                self.on_diagnostic(diagnostic)
+            else:
+                warnings.warn(str(diagnostic), ParseWarning, stacklevel=3)
+
+    # -- decoding ---------------------------------------------------------
+
+    def decode(self, data: str | bytes) -> str:
+        if isinstance(data, str):
+            text = data[1:] if data.startswith("\ufeff") else data
+        elif isinstance(data, (bytes, bytearray, memoryview)):
+            text = self._decode_bytes(bytes(data))
+        else:
+            raise TypeError(f"parse() takes str or bytes, not {type(data).__name__}")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        bad = FORBIDDEN_CHAR.search(text)
+        if bad is not None:
+            line, column = _position(text, bad.start())
+            char = bad.group()
+            if char == "\x00":
+                raise self.error("expected text, found a NUL character (binary data?)", line, column, "binary")
+            raise self.error(
+                f"expected text, found the control or non-character U+{ord(char):04X}", line, column, "binary"
+            )
+        return text
+
+    def _decode_bytes(self, data: bytes) -> str:
+        for boms, codec in ((_BOMS_UTF32, "utf-32"), (_BOMS_UTF16, "utf-16")):
+            if data.startswith(boms):
+                try:
+                    return data.decode(codec)
+                except UnicodeDecodeError as exc:
+                    raise self.error(f"expected {codec.upper()} after its byte-order mark: {exc.reason}", 1, 1,
+                                     "encoding") from None  # fmt: skip
+        if data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8) :]
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            line, column = _position_bytes(data, nul)
+            raise self.error("expected text, found a NUL byte (binary data?)", line, column, "binary")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line, column = _position_bytes(data, exc.start)
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise self.error(
+                    f"expected UTF-8 or Windows-1252 text, found byte 0x{data[exc.start]:02X} (binary data?)",
+                    line,
+                    column,
+                    "binary",
+                ) from None
+            self.report(
+                "encoding-fallback",
+                f"not valid UTF-8 (byte 0x{data[exc.start]:02X}); decoded as Windows-1252",
+                line,
+                column,
+            )
+            return text
+
+    # -- structure --------------------------------------------------------
+
+    def read(self, text: str, language: str | None, keys: frozenset[str]) -> Article:
+        lines = [collapse_spaces(line) for line in text.split("\n")]
+        header = list(itertools.islice(_nonblank(lines), 3))
+        if not header:
+            raise self.error("expected a category line, found an empty file", 1, 1, "empty")
+        category, headline, published, body_start = self._header(lines, header)
+        if body_start < len(lines) and lines[body_start].startswith(LANGUAGE_PREFIX):
+            stated = _LANGUAGE_LINE.fullmatch(lines[body_start])
+            if stated and _BCP47.fullmatch(stated.group(1)):
+                body_start += 1
+                if language is None:
+                    language = stated.group(1)
+        end, trailer = self._trailer(lines, body_start, keys)
+        sections = self._sections(lines, body_start, end)
+        if not sections:
+            self.report("empty-body", "no body paragraphs after the header", min(body_start, len(lines)) + 1)
+        if language is None:
+            language = self._detect_language(headline, sections, body_start + 1)
+        else:
+            language = language.replace("_", "-")
+            if not _BCP47.fullmatch(language):
+                raise ValueError(f"language must be a BCP 47 tag such as 'de' or 'de-AT', not {language!r}")
+        return Article(
+            category=category,
+            headline=headline,
+            published=published,
+            language=language,
+            sections=sections,
+            trailer=trailer,
+            source=self.source,
+        )
+
+    def _header(self, lines: list[str], header: list[int]) -> tuple[str | None, str, dt.date | None, int]:
+        first = header[0]
+        if len(header) == 3:
+            date = self._date(lines[header[2]], header[2])
+            if date is not None:
+                published = None if date is _NO_DATE else date
+                return _category(lines[first]), _header_text(lines[header[1]]), published, header[2] + 1
+        if len(header) >= 2:
+            date = self._date(lines[header[1]], header[1])
+            if date is not None:
+                self.report("missing-category", "no category line before the headline", first + 1)
+                published = None if date is _NO_DATE else date
+                return None, _header_text(lines[first]), published, header[1] + 1
+            after = header[1] + 1
+            self.report("missing-date", "expected a date line after the headline; read the article without a date",
+                        header[2] + 1 if len(header) == 3 else after + 1)  # fmt: skip
+            return _category(lines[first]), _header_text(lines[header[1]]), None, after
+        self.report("missing-headline", "only one line: read it as the headline, without category or date", first + 1)
+        return None, _header_text(lines[first]), None, first + 1
+
+    def _date(self, line: str, index: int) -> dt.date | None:
+        if line == ABSENT:
+            return _NO_DATE
+        try:
+            read: ReadDate | None = read_date_line(line)
+        except DateLineError as exc:
+            raise self.error(str(exc), index + 1, 1, "invalid-date") from None
+        if read is None:
+            return None
+        if read.note is not None:
+            self.report(read.note[0], read.note[1], index + 1)
+        return read.value
+
+    def _trailer(self, lines: list[str], start: int, keys: frozenset[str]) -> tuple[int, tuple[str, ...]]:
+        """Find where the body ends; return that index and the trailer lines after it."""
+        end = len(lines)
+        if TRAILER_MARK in lines[start:]:
+            # An escaped paragraph always has text after its backslash, so the first
+            # lone backslash is the mark even when trailer lines are backslashes too.
+            mark = lines.index(TRAILER_MARK, start)
+            return mark, tuple(line for line in lines[mark + 1 :] if line)
+        found: list[str] = []
+        index = end
+        while index > start:
+            line = lines[index - 1]
+            if line and " ".join(line.split()).casefold() not in keys:
+                break
+            if line:
+                found.append(line)
+            index -= 1
+        found.reverse()
+        return index, tuple(found)
+
+    def _sections(self, lines: list[str], start: int, end: int) -> tuple[Section, ...]:
+        blocks: list[str] = []
+        singles: list[bool] = []
+        block: list[str] = []
+        for line in lines[start:end]:
+            if line:
+                block.append(line)
+            elif block:
+                blocks.append(" ".join(block))
+                singles.append(len(block) == 1)
+                block = []
+        if block:
+            blocks.append(" ".join(block))
+            singles.append(len(block) == 1)
+        if not blocks:
+            return ()
+
+        # Each block's wish: "P" paragraph, "E" explicit heading, "S" shaped like one.
+        last = len(blocks) - 1
+        kinds: list[str] = []
+        for index, text in enumerate(blocks):
+            if text[0] == ESCAPE and len(text) > 1:
+                blocks[index] = text[1:]
+                kinds.append("P")
+            elif singles[index] and text.startswith(HEADING_MARK) and len(text) > len(HEADING_MARK):
+                kinds.append("E")
+            elif singles[index] and 0 < index < last and looks_like_heading(text):
+                kinds.append("S")
+            else:
+                kinds.append("P")
+
+        sections: list[Section] = []
+        heading: str | None = None
+        paragraphs: list[str] = []
+        previous_heading = False
+        for index, (text, kind) in enumerate(zip(blocks, kinds, strict=False)):
+            is_heading = (
+                kind != "P"
+                and not previous_heading
+                and index < last
+                and not (kinds[index + 1] == "E" and index + 1 < last)
+            )
+            if is_heading:
+                if paragraphs:
+                    sections.append(Section(heading=heading, paragraphs=paragraphs))
+                heading = text[len(HEADING_MARK) :] if kind == "E" else text
+                paragraphs = []
+            else:
+                paragraphs.append(text)
+            previous_heading = is_heading
+        sections.append(Section(heading=heading, paragraphs=paragraphs))
+        return tuple(sections)
+
+    def _detect_language(self, headline: str, sections: tuple[Section, ...], line: int) -> str:
+        language, confident, scores = detect_language(_texts(headline, sections))
+        if not confident:
+            self.report(
+                "language-guess",
+                f"too little text to tell the language (function words {scores}); assumed {language!r}",
+                line,
+            )
+        return language
+
+
+_NO_DATE = dt.date.min
+
+
+def _nonblank(lines: list[str]) -> Iterable[int]:
+    return (index for index, line in enumerate(lines) if line)
+
+
+def _header_text(line: str) -> str:
+    if line.startswith(ESCAPE) and len(line) > 1:
+        return line[1:]
+    return line
+
+
+def _category(line: str) -> str | None:
+    return None if line == ABSENT else _header_text(line)
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _position_bytes(data: bytes, index: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, index) + 1
+    return data.count(b"\n", 0, index) + 1, len(data[line_start:index].decode("utf-8", "replace")) + 1

@@ -1,0 +1,149 @@
+"""Plain data and JSON: the one cattrs converter, and how to configure another.
+
+The shape: ``{"schema_version": 1, "headline": ..., "language": ...,
+"category": ..., "published": "2025-02-27", "sections": [{"heading": ...,
+"paragraphs": [...]}], "trailer": [...], "source": ...}``. Dates are ISO 8601
+strings; a date-time keeps its offset. Unknown keys and wrong types are
+refused with an error that names the field. ``word_count`` and
+``reading_time`` may appear (the JSON renderer adds them) and are ignored on
+input because they are derived.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from cattrs.v import format_exception
+
+from newsarticle._exceptions import DeserializationError
+from newsarticle._models import Article, Section
+
+__all__ = [
+    "DERIVED_FIELDS",
+    "SCHEMA_VERSION",
+    "configure_converter",
+    "from_dict",
+    "from_json",
+    "to_dict",
+    "to_json",
+]
+
+#: Version of the plain-data shape; bumped when a field changes meaning.
+SCHEMA_VERSION = 1
+#: Keys that output may carry but input ignores, because they follow from the rest.
+DERIVED_FIELDS = ("word_count", "reading_time")
+
+_T = TypeVar("_T")
+_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)"
+)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _structure_str(value: object, _type: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _structure_str_tuple(value: object, _type: object) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"expected a list of strings, got {type(value).__name__}")
+    return tuple(_structure_str(item, str) for item in value)
+
+
+def _structure_published(value: object, _type: object) -> dt.date | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"expected an ISO 8601 date string, got {type(value).__name__}")
+    if _DATE.fullmatch(value):
+        return dt.date.fromisoformat(value)
+    if _DATETIME.fullmatch(value):
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    raise ValueError(f"expected an ISO 8601 date (2025-02-27) or date-time with offset, got {value!r}")
+
+
+def _unstructure_published(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def configure_converter(converter: cattrs.Converter) -> None:
+    """Teach ``converter`` newsarticle's types, exactly as :func:`to_dict` uses them.
+
+    For applications that keep their own converter and embed Articles in
+    their own attrs classes.
+    """
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook_func(lambda t: t == tuple[str, ...], _structure_str_tuple)
+    converter.register_structure_hook(dt.date | None, _structure_published)
+    converter.register_unstructure_hook(dt.date, _unstructure_published)
+    converter.register_unstructure_hook(dt.datetime, _unstructure_published)
+    for cls in (Section, Article):
+        converter.register_structure_hook(cls, make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True))
+        converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter))
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    converter = cattrs.Converter()
+    configure_converter(converter)
+    return converter
+
+
+def to_dict(article: Article) -> dict[str, Any]:
+    """Plain data (dicts, lists, strings) for ``article``, with ``schema_version`` first."""
+    return {"schema_version": SCHEMA_VERSION, **_converter().unstructure(article, Article)}
+
+
+def from_dict(data: Mapping[str, Any]) -> Article:
+    """An Article from :func:`to_dict`'s output.
+
+    :raises DeserializationError: naming the field that is missing, unknown,
+        of the wrong type, or invalid.
+    """
+    if not isinstance(data, Mapping):
+        raise DeserializationError(f"expected an object (a dict), got {type(data).__name__}")
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        raise DeserializationError(f"schema_version: expected {SCHEMA_VERSION}, got {version!r}")
+    fields = {k: v for k, v in data.items() if k != "schema_version" and k not in DERIVED_FIELDS}
+    try:
+        return _converter().structure(fields, Article)
+    except cattrs.BaseValidationError as exc:
+        messages = cattrs.transform_error(exc, path="$", format_exception=_format_exception)
+        raise DeserializationError("invalid article: " + "; ".join(messages)) from exc
+    except (TypeError, ValueError) as exc:
+        raise DeserializationError(f"invalid article: {exc}") from exc
+
+
+def to_json(article: Article, *, indent: int | None = None) -> str:
+    """:func:`to_dict` as JSON text: UTF-8 characters as themselves, no ``\\u`` escapes."""
+    return json.dumps(to_dict(article), ensure_ascii=False, indent=indent)
+
+
+def from_json(text: str | bytes) -> Article:
+    """An Article from :func:`to_json`'s output (or the ``json`` renderer's).
+
+    :raises DeserializationError: for text that is not JSON, or not an article.
+    """
+    try:
+        data = json.loads(text)
+    except ValueError as exc:  # json.JSONDecodeError and UnicodeDecodeError
+        raise DeserializationError(f"not valid JSON: {exc}") from exc
+    return from_dict(data)
+
+
+def _format_exception(exc: BaseException, type_: type | None) -> str:
+    # Keep our validators' own words ("headline must not be empty") where cattrs
+    # would only say "invalid value".
+    if isinstance(exc, (TypeError, ValueError)) and not isinstance(exc, cattrs.BaseValidationError) and str(exc):
+        return str(exc)
+    return format_exception(exc, type_)
