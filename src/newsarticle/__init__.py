@@ -21,6 +21,7 @@ from newsarticle._exceptions import (
     ParseError,
     ParseWarning,
     PluginError,
+    PluginWarning,
     UnknownFormatError,
     UnknownLocaleError,
     UnknownTransformError,
@@ -31,6 +32,18 @@ from newsarticle._parser import parse, parse_file
 from newsarticle._source import unparse
 
 if TYPE_CHECKING:
+    from newsarticle._plugins import register_plugin, unregister_plugin
+    from newsarticle._render import (
+        DATE_OPTIONS,
+        FormatInfo,
+        Option,
+        RenderContext,
+        Renderer,
+        Transform,
+        available_transforms,
+        formats,
+        render,
+    )
     from newsarticle._serde import (
         SCHEMA_VERSION,
         configure_converter,
@@ -39,36 +52,64 @@ if TYPE_CHECKING:
         to_dict,
         to_json,
     )
+    from newsarticle.hookspecs import hookimpl, hookspec
 
 __all__ = [
+    "DATE_OPTIONS",
     "DEFAULT_TRAILER_LINES",
     "SCHEMA_VERSION",
     "WORDS_PER_MINUTE",
     "Article",
     "DeserializationError",
     "Diagnostic",
+    "FormatInfo",
     "NewsArticleError",
+    "Option",
     "OptionError",
     "ParseError",
     "ParseWarning",
     "PluginError",
+    "PluginWarning",
+    "RenderContext",
+    "Renderer",
     "Section",
+    "Transform",
     "UnknownFormatError",
     "UnknownLocaleError",
     "UnknownTransformError",
     "__version__",
+    "available_transforms",
     "configure_converter",
+    "formats",
     "from_dict",
     "from_json",
+    "hookimpl",
+    "hookspec",
     "parse",
     "parse_file",
+    "register_plugin",
+    "render",
     "to_dict",
     "to_json",
     "unparse",
+    "unregister_plugin",
 ]
 
 # Names whose modules import cattrs, pluggy or Babel: loaded on first access.
 _LAZY = {
+    "DATE_OPTIONS": "newsarticle._render",
+    "FormatInfo": "newsarticle._render",
+    "Option": "newsarticle._render",
+    "RenderContext": "newsarticle._render",
+    "Renderer": "newsarticle._render",
+    "Transform": "newsarticle._render",
+    "formats": "newsarticle._render",
+    "render": "newsarticle._render",
+    "available_transforms": "newsarticle._render",
+    "register_plugin": "newsarticle._plugins",
+    "unregister_plugin": "newsarticle._plugins",
+    "hookimpl": "newsarticle.hookspecs",
+    "hookspec": "newsarticle.hookspecs",
     "SCHEMA_VERSION": "newsarticle._serde",
     "configure_converter": "newsarticle._serde",
     "from_dict": "newsarticle._serde",

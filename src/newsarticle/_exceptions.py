@@ -11,7 +11,8 @@ The hierarchy::
     ├── UnknownLocaleError (also ValueError)  a locale identifier Babel does not know
     └── PluginError                         a plugin that failed to load, register or render
 
-``ParseWarning`` is the warning category of lenient parse diagnostics.
+``ParseWarning`` is the warning category of lenient parse diagnostics;
+``PluginWarning`` that of a plugin skipped because it failed to load.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "ParseError",
     "ParseWarning",
     "PluginError",
+    "PluginWarning",
     "UnknownFormatError",
     "UnknownLocaleError",
     "UnknownTransformError",
@@ -102,3 +104,7 @@ class UnknownLocaleError(NewsArticleError, ValueError):
 
 class PluginError(NewsArticleError):
     """A plugin failed to load, to register, or to render; the message names it."""
+
+
+class PluginWarning(UserWarning):
+    """A plugin was skipped because it failed to load or register; every other format still works."""

@@ -1,0 +1,344 @@
+"""Rendering: the Renderer protocol, the render context, and ``render()``.
+
+A renderer is any object with ``name``, ``media_type``, ``suffix``,
+``description``, ``options`` and ``render(article, context)``; plugins register
+them through the ``register_renderers`` hook. The context carries the locale
+and a :class:`Formatter` bound to it, so a renderer formats dates, numbers and
+labels correctly without importing Babel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import attrs
+
+from newsarticle._exceptions import (
+    OptionError,
+    PluginError,
+    UnknownFormatError,
+    UnknownLocaleError,
+    UnknownTransformError,
+)
+from newsarticle._models import Article
+
+if TYPE_CHECKING:
+    from newsarticle._i18n import Formatter
+
+__all__ = [
+    "DATE_OPTIONS",
+    "FormatInfo",
+    "Option",
+    "RegisterRenderer",
+    "RegisterTransform",
+    "RenderContext",
+    "Renderer",
+    "Transform",
+    "available_transforms",
+    "coerce_option",
+    "formats",
+    "render",
+]
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+@attrs.frozen(kw_only=True)
+class Option:
+    """One option a renderer accepts: ``render(article, "html", standalone=True)``."""
+
+    name: str
+    type: type[Any]
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None = attrs.field(default=None, converter=attrs.converters.optional(tuple))
+
+    def check(self, value: object) -> Any:
+        """Return ``value`` if it has this option's type (and is one of ``choices``); raise OptionError otherwise."""
+        expected = self.type
+        valid = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value, valid = float(value), True
+        if value is None and self.default is None:
+            valid = True
+        if not valid:
+            raise OptionError(f"option {self.name!r} takes a {expected.__name__}, not {value!r}")
+        if self.choices is not None and value not in self.choices:
+            raise OptionError(f"option {self.name!r} takes one of {', '.join(map(repr, self.choices))}, not {value!r}")
+        return value
+
+
+#: Options of every renderer that shows a date to people.
+DATE_OPTIONS = (
+    Option(
+        name="date_format",
+        type=str,
+        default="long",
+        help="how to show the date: short, medium, long, full, or a CLDR pattern such as 'd. MMMM y'",
+    ),
+    Option(
+        name="timezone",
+        type=str,
+        default=None,
+        help="show date-times in this IANA time zone (Europe/Berlin) instead of their own offset",
+    ),
+)
+
+
+@runtime_checkable
+class Renderer(Protocol):
+    """What a renderer plugin registers: one output format.
+
+    Plain class attributes satisfy the read-only members.
+    """
+
+    @property
+    def name(self) -> str:
+        """The format name users type: ``html``."""
+
+    @property
+    def media_type(self) -> str:
+        """The IANA media type of the output: ``text/html``."""
+
+    @property
+    def suffix(self) -> str:
+        """The file name suffix, with its dot: ``.html``."""
+
+    @property
+    def description(self) -> str:
+        """One line that says what the format is."""
+
+    @property
+    def options(self) -> Sequence[Option]:
+        """The options ``render`` accepts, validated before ``render`` is called."""
+
+    def render(self, article: Article, context: RenderContext) -> str | bytes:
+        """Render ``article``; ``context.options`` holds every declared option's value."""
+
+
+@runtime_checkable
+class Transform(Protocol):
+    """A named Article-to-Article step that callers apply explicitly, by name."""
+
+    @property
+    def name(self) -> str:
+        """The name callers give: ``typography``."""
+
+    @property
+    def description(self) -> str:
+        """One line that says what the transform does."""
+
+    def apply(self, article: Article, context: RenderContext) -> Article:
+        """Return a new Article (Articles are immutable)."""
+
+
+class RegisterRenderer(Protocol):
+    def __call__(self, renderer: Renderer, *, replace: bool = False) -> None: ...
+
+
+class RegisterTransform(Protocol):
+    def __call__(self, transform: Transform, *, replace: bool = False) -> None: ...
+
+
+class RenderContext:
+    """What a renderer gets besides the article.
+
+    :ivar options: Every declared option, with the caller's value or its default.
+    """
+
+    def __init__(self, locale: str | Callable[[], str], options: Mapping[str, Any] | None = None) -> None:
+        self._locale = locale
+        self.options: Mapping[str, Any] = dict(options or {})
+        self._formatter: Formatter | None = None
+
+    def __repr__(self) -> str:
+        return f"RenderContext(locale={self.locale!r}, options={dict(self.options)!r})"
+
+    @property
+    def locale(self) -> str:
+        """The locale identifier (``de_AT``) that dates, numbers and labels use."""
+        if callable(self._locale):
+            # Resolved on first use, so renderers that show nothing localized never load Babel.
+            self._locale = self._locale()
+        return self._locale
+
+    @property
+    def formatter(self) -> Formatter:
+        """Dates, numbers, plural units and translated labels for :attr:`locale` (Babel loads on first use)."""
+        if self._formatter is None:
+            from newsarticle._i18n import formatter_for
+
+            self._formatter = formatter_for(self.locale)
+        return self._formatter
+
+    @property
+    def language_tag(self) -> str:
+        """The locale as a BCP 47 tag (``de-AT``) for ``lang`` attributes."""
+        return self.locale.replace("_", "-")
+
+    def date(self, article: Article) -> str | None:
+        """The article's date for people, honouring the ``date_format`` and ``timezone`` options."""
+        if article.published is None:
+            return None
+        return self.formatter.date(
+            article.published,
+            self.options.get("date_format") or "long",
+            self.options.get("timezone"),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class FormatInfo:
+    """What :func:`formats` tells about one available format."""
+
+    name: str
+    suffix: str
+    media_type: str
+    description: str
+    options: tuple[Option, ...]
+    plugin: str
+    distribution: str | None
+    version: str | None
+
+
+def formats() -> list[FormatInfo]:
+    """Every available output format, sorted by name, with the plugin that provides it."""
+    from newsarticle._plugins import get_registry
+
+    infos = []
+    for name, (renderer, provider) in sorted(get_registry().renderers.items()):
+        infos.append(
+            FormatInfo(
+                name=name,
+                suffix=renderer.suffix,
+                media_type=renderer.media_type,
+                description=renderer.description,
+                options=tuple(getattr(renderer, "options", ())),
+                plugin=provider.plugin,
+                distribution=provider.distribution,
+                version=provider.version,
+            )
+        )
+    return infos
+
+
+def available_transforms() -> dict[str, str]:
+    """Every registered transform name with its one-line description."""
+    from newsarticle._plugins import get_registry
+
+    return {name: t.description for name, (t, _) in sorted(get_registry().transforms.items())}
+
+
+def get_renderer(format: str) -> Renderer:
+    """The renderer for ``format``; raises UnknownFormatError listing those that exist."""
+    from newsarticle._plugins import get_registry
+
+    entry = get_registry().renderers.get(format)
+    if entry is None:
+        available = ", ".join(sorted(get_registry().renderers)) or "none"
+        raise UnknownFormatError(f"unknown format {format!r}; available formats: {available}")
+    renderer: Renderer = entry[0]
+    return renderer
+
+
+def resolve_options(renderer: Renderer, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Every declared option with the given value (checked) or its default; unknown names are errors."""
+    declared = {option.name: option for option in getattr(renderer, "options", ())}
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        names = ", ".join(sorted(declared)) or "none"
+        raise OptionError(f"format {renderer.name!r} has no option {unknown[0]!r}; its options: {names}")
+    return {name: option.check(given[name]) if name in given else option.default for name, option in declared.items()}
+
+
+def coerce_option(renderer: Renderer, name: str, text: str) -> Any:
+    """Turn a command-line ``key=value`` string into the option's type."""
+    declared = {option.name: option for option in getattr(renderer, "options", ())}
+    option = declared.get(name)
+    if option is None:
+        names = ", ".join(sorted(declared)) or "none"
+        raise OptionError(f"format {renderer.name!r} has no option {name!r}; its options: {names}")
+    value: Any = text
+    if option.type is bool:
+        lowered = text.strip().lower()
+        if lowered not in _TRUE | _FALSE:
+            raise OptionError(f"option {name!r} takes true or false, not {text!r}")
+        value = lowered in _TRUE
+    elif option.type in (int, float):
+        try:
+            value = option.type(text)
+        except ValueError:
+            raise OptionError(f"option {name!r} takes a {option.type.__name__}, not {text!r}") from None
+    return option.check(value)
+
+
+def resolve_locale(locale: str | None, article: Article) -> str:
+    """The locale to render in: the caller's, else the article's language, else ``de``."""
+    from newsarticle._i18n import DEFAULT_LOCALE, get_locale
+
+    if locale is not None:
+        return str(get_locale(locale))
+    try:
+        return str(get_locale(article.language))
+    except UnknownLocaleError:
+        return DEFAULT_LOCALE
+
+
+def apply_transforms(article: Article, names: Iterable[str], context: RenderContext) -> Article:
+    """Apply the named transforms in order."""
+    from newsarticle._plugins import get_registry
+
+    registry = get_registry().transforms
+    for name in names:
+        entry = registry.get(name)
+        if entry is None:
+            available = ", ".join(sorted(registry)) or "none"
+            raise UnknownTransformError(f"unknown transform {name!r}; available transforms: {available}")
+        transform, provider = entry
+        try:
+            article = transform.apply(article, context)
+        except Exception as exc:
+            raise PluginError(f"transform {name!r} from {provider} failed: {exc!r}") from exc
+        if not isinstance(article, Article):
+            raise PluginError(f"transform {name!r} from {provider} returned {type(article).__name__}, not an Article")
+    return article
+
+
+def render(
+    article: Article,
+    format: str,
+    *,
+    locale: str | None = None,
+    transforms: Iterable[str] = (),
+    **options: Any,
+) -> str | bytes:
+    """Render ``article`` in ``format`` (``html``, ``markdown``, ``json``, ``text``, ``source``, ...).
+
+    :param locale: Locale for dates, numbers and labels (``de``, ``de_AT``,
+        ``en-GB``); by default the article's language, else ``de``.
+    :param transforms: Names of transforms to apply first, in order.
+    :param options: The renderer's options (see :func:`formats`).
+    :raises UnknownFormatError: no renderer provides ``format``.
+    :raises OptionError: an option the renderer does not declare, or a bad value.
+    :raises UnknownLocaleError: a locale Babel does not know.
+    :raises PluginError: the renderer or a transform raised; names the plugin.
+    """
+    from newsarticle._plugins import get_registry
+
+    renderer = get_renderer(format)
+    chosen: str | Callable[[], str] = (
+        resolve_locale(locale, article) if locale is not None else (lambda: resolve_locale(None, article))
+    )
+    context = RenderContext(chosen, resolve_options(renderer, options))
+    article = apply_transforms(article, transforms, context)
+    try:
+        return renderer.render(article, context)
+    except (OptionError, UnknownLocaleError):
+        raise
+    except Exception as exc:
+        provider = get_registry().renderers[format][1]
+        raise PluginError(
+            f"renderer {format!r} from {provider} failed on {article.source or 'an article'}: {exc!r}"
+        ) from exc

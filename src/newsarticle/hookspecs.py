@@ -1,0 +1,70 @@
+"""The hooks a newsarticle plugin can implement.
+
+A plugin is a module (or any object) with functions marked ``@newsarticle.hookimpl``
+whose names match the specs below. Packages make themselves known through the
+entry-point group ``newsarticle``::
+
+    [project.entry-points.newsarticle]
+    ninjs = "newsarticle_ninjs"
+
+Hook functions take only the arguments they use, by name. The built-in
+renderers in :mod:`newsarticle.renderers` are plugins of exactly this kind.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from newsarticle._render import RegisterRenderer, RegisterTransform
+
+__all__ = ["hookimpl", "hookspec", "register_renderers", "register_transforms"]
+
+#: Marks a function of this module as a hook specification.
+hookspec = pluggy.HookspecMarker("newsarticle")
+#: Marks a plugin's function as the implementation of the hook of the same name.
+hookimpl = pluggy.HookimplMarker("newsarticle")
+
+
+@hookspec
+def register_renderers(register: RegisterRenderer) -> None:
+    """Register output formats.
+
+    Call ``register(renderer)`` once for each format the plugin provides. A
+    renderer is any object that satisfies :class:`newsarticle.Renderer`: a
+    ``name`` (the format name, ``"html"``), ``media_type``, ``suffix``
+    (``".html"``), a one-line ``description``, the ``options`` it accepts
+    (:class:`newsarticle.Option`), and ``render(article, context)`` returning
+    ``str`` or ``bytes``.
+
+    A format name that another plugin registered already is an error naming
+    both plugins, unless the call is ``register(renderer, replace=True)``,
+    which deliberately replaces it (built-ins are registered first, so a
+    plugin can replace ``html``).
+
+    :param register: Call it with a renderer, and ``replace=True`` to replace
+        an existing format of the same name.
+    :returns: Nothing; the return value is ignored.
+
+    Called once per process, the first time a format is looked up.
+    """
+
+
+@hookspec
+def register_transforms(register: RegisterTransform) -> None:
+    """Register named Article-to-Article transforms.
+
+    Call ``register(transform)`` once for each transform. A transform is an
+    object with a ``name``, a one-line ``description`` and ``apply(article,
+    context)`` returning a new :class:`newsarticle.Article` (use
+    :func:`attrs.evolve`; Articles are immutable). Transforms run only when a
+    caller names them, in the order named
+    (``render(article, "html", transforms=["typography"])``), never merely
+    because their plugin is installed.
+
+    :param register: Call it with a transform, and ``replace=True`` to
+        replace an existing transform of the same name.
+    :returns: Nothing; the return value is ignored.
+    """

@@ -1,0 +1,1 @@
+"""The built-in renderers, each a plugin registered exactly like a third-party one."""
