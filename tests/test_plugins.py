@@ -1,0 +1,247 @@
+"""The plugin host: built-ins on the plugin path, registration rules, failures that stay contained."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import newsarticle
+from newsarticle import Article, Option, RenderContext, Section, hookimpl
+from newsarticle._plugins import DEFAULT_PLUGINS, Registry, make_plugin_manager
+from newsarticle.transforms.typography import smarten
+
+ARTICLE = Article(
+    headline="Stadtrat beschließt Haushalt",
+    language="de",
+    category="Politik",
+    sections=(Section(paragraphs=('Der Kämmerer sagte: "Wir sparen."',)),),
+)
+
+
+class Shout:
+    """A renderer as a script would write it."""
+
+    name = "shout"
+    media_type = "text/plain"
+    suffix = ".shout"
+    description = "The headline in capitals."
+    options = (Option(name="bang", type=int, default=1, help="how many exclamation marks"),)
+
+    def render(self, article: Article, context: RenderContext) -> str:
+        return article.headline.upper() + "!" * context.options["bang"]
+
+
+class ShoutPlugin:
+    @hookimpl
+    def register_renderers(self, register: Any) -> None:
+        register(Shout())
+
+
+@pytest.fixture
+def script_plugin() -> Iterator[str]:
+    name = newsarticle.register_plugin(ShoutPlugin(), name="shout-plugin")
+    yield name
+    newsarticle.unregister_plugin(name)
+
+
+def isolated_registry() -> Registry:
+    return Registry.build(*make_plugin_manager(load_entry_points=False))
+
+
+def test_builtins_are_registered_as_plugins_under_their_module_names() -> None:
+    pm, _ = make_plugin_manager(load_entry_points=False)
+    names = {name for name, _ in pm.list_name_plugin()}
+    assert set(DEFAULT_PLUGINS) <= names
+    providers = {info.name: info.plugin for info in newsarticle.formats()}
+    assert providers["source"] == "newsarticle.renderers.source"
+
+
+def test_formats_describes_each_renderer() -> None:
+    info = {f.name: f for f in newsarticle.formats()}["source"]
+    assert info.suffix == ".txt"
+    assert info.media_type == "text/plain"
+    assert info.description
+    assert info.distribution == "newsarticle"
+
+
+def test_script_plugin_adds_a_format_with_options(script_plugin: str) -> None:
+    assert newsarticle.render(ARTICLE, "shout") == "STADTRAT BESCHLIESST HAUSHALT!"
+    assert newsarticle.render(ARTICLE, "shout", bang=3).endswith("!!!")
+    info = {f.name: f for f in newsarticle.formats()}["shout"]
+    assert info.plugin == script_plugin
+    assert [o.name for o in info.options] == ["bang"]
+
+
+def test_unregister_removes_the_format(script_plugin: str) -> None:
+    newsarticle.unregister_plugin(script_plugin)
+    with pytest.raises(newsarticle.UnknownFormatError):
+        newsarticle.render(ARTICLE, "shout")
+    newsarticle.register_plugin(ShoutPlugin(), name=script_plugin)  # for the fixture's teardown
+
+
+def test_option_of_the_wrong_type_is_refused(script_plugin: str) -> None:
+    with pytest.raises(newsarticle.OptionError, match="bang"):
+        newsarticle.render(ARTICLE, "shout", bang="three")
+
+
+def test_unknown_option_lists_the_declared_ones(script_plugin: str) -> None:
+    with pytest.raises(newsarticle.OptionError, match=r"no option 'loud'.*bang"):
+        newsarticle.render(ARTICLE, "shout", loud=True)
+
+
+def test_unknown_format_lists_what_exists() -> None:
+    with pytest.raises(newsarticle.UnknownFormatError, match=r"unknown format 'docx'.*source"):
+        newsarticle.render(ARTICLE, "docx")
+
+
+def test_duplicate_format_names_both_plugins(script_plugin: str) -> None:
+    class Again:
+        @hookimpl
+        def register_renderers(self, register: Any) -> None:
+            register(Shout())
+
+    with pytest.raises(newsarticle.PluginError, match=r"'again'.*'shout'.*'shout-plugin'"):
+        newsarticle.register_plugin(Again(), name="again")
+    # The refused plugin left nothing behind; the first one still renders.
+    assert newsarticle.render(ARTICLE, "shout") == "STADTRAT BESCHLIESST HAUSHALT!"
+    assert {f.plugin for f in newsarticle.formats() if f.name == "shout"} == {"shout-plugin"}
+
+
+def test_replace_true_replaces_a_builtin_and_unregister_restores_it() -> None:
+    class Source:
+        name = "source"
+        media_type = "text/plain"
+        suffix = ".txt"
+        description = "Replaced."
+        options = ()
+
+        def render(self, article: Article, context: RenderContext) -> str:
+            return "replaced"
+
+    class Replacer:
+        @hookimpl
+        def register_renderers(self, register: Any) -> None:
+            register(Source(), replace=True)
+
+    name = newsarticle.register_plugin(Replacer(), name="replacer")
+    try:
+        assert newsarticle.render(ARTICLE, "source") == "replaced"
+    finally:
+        newsarticle.unregister_plugin(name)
+    assert newsarticle.render(ARTICLE, "source") == newsarticle.unparse(ARTICLE)
+
+
+def test_renderer_that_raises_is_reported_with_its_plugin() -> None:
+    class Broken(Shout):
+        name = "broken"
+
+        def render(self, article: Article, context: RenderContext) -> str:
+            raise RuntimeError("boom")
+
+    class BrokenPlugin:
+        @hookimpl
+        def register_renderers(self, register: Any) -> None:
+            register(Broken())
+
+    name = newsarticle.register_plugin(BrokenPlugin(), name="broken-plugin")
+    try:
+        with pytest.raises(newsarticle.PluginError, match=r"'broken'.*'broken-plugin'.*boom"):
+            newsarticle.render(ARTICLE, "broken")
+        assert newsarticle.render(ARTICLE, "source")  # every other format keeps working
+    finally:
+        newsarticle.unregister_plugin(name)
+
+
+def test_malformed_renderer_is_refused() -> None:
+    class NoSuffix:
+        name = "nosuffix"
+        media_type = "text/plain"
+        description = "x"
+
+        def render(self, article: Article, context: RenderContext) -> str:
+            return ""
+
+    class Plugin:
+        @hookimpl
+        def register_renderers(self, register: Any) -> None:
+            register(NoSuffix())
+
+    with pytest.raises(newsarticle.PluginError, match="suffix"):
+        newsarticle.register_plugin(Plugin(), name="malformed")
+
+
+def test_plugin_whose_hook_raises_is_skipped_with_a_warning() -> None:
+    class Exploding:
+        @hookimpl
+        def register_renderers(self, register: Any) -> None:
+            raise ImportError("missing dependency")
+
+    pm, providers = make_plugin_manager(load_entry_points=False)
+    pm.register(Exploding(), name="exploding")
+    with pytest.warns(newsarticle.PluginWarning, match=r"'exploding'.*missing dependency"):
+        registry = Registry.build(pm, providers)
+    assert "source" in registry.renderers
+
+
+def test_transforms_run_only_when_named_and_in_order() -> None:
+    calls: list[str] = []
+
+    class Tag:
+        description = "Append a tag to the headline."
+
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def apply(self, article: Article, context: RenderContext) -> Article:
+            calls.append(self.name)
+            return Article(
+                headline=f"{article.headline} {self.name}", language=article.language, sections=article.sections
+            )
+
+    class Plugin:
+        @hookimpl
+        def register_transforms(self, register: Any) -> None:
+            register(Tag("a"))
+            register(Tag("b"))
+
+    name = newsarticle.register_plugin(Plugin(), name="tags")
+    try:
+        plain = newsarticle.render(ARTICLE, "source")
+        assert calls == []
+        out = newsarticle.render(ARTICLE, "source", transforms=["b", "a"])
+        assert calls == ["b", "a"]
+        assert out.splitlines()[1] == "Stadtrat beschließt Haushalt b a"
+        assert plain.splitlines()[1] == "Stadtrat beschließt Haushalt"
+        assert {"a", "b", "typography"} <= set(newsarticle.available_transforms())
+    finally:
+        newsarticle.unregister_plugin(name)
+
+
+def test_unknown_transform_lists_what_exists() -> None:
+    with pytest.raises(newsarticle.UnknownTransformError, match=r"'smartypants'.*typography"):
+        newsarticle.render(ARTICLE, "source", transforms=["smartypants"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Er sagte "Hallo" und ging.', "Er sagte „Hallo“ und ging."),
+        ("\"Das ist 'gut'\", sagte sie.", "„Das ist ‚gut‘“, sagte sie."),
+        ("Geht's dir gut?", "Geht’s dir gut?"),
+        ('("Klammer")', "(„Klammer“)"),
+        ("Kein Zitat.", "Kein Zitat."),
+    ],
+)
+def test_smarten_uses_the_given_marks(text: str, expected: str) -> None:
+    assert smarten(text, ("„", "“", "‚", "‘")) == expected
+
+
+def test_typography_transform_keeps_the_input_unchanged() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = newsarticle.render(ARTICLE, "source", locale="en", transforms=["typography"])
+    assert "“Wir sparen.”" in out
+    assert '"Wir sparen."' in ARTICLE.paragraphs[0]
