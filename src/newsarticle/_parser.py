@@ -272,39 +272,45 @@ class _Reader:
         if not blocks:
             return ()
 
-        # Each block's wish: "P" paragraph, "E" explicit heading, "S" shaped like one.
+        # Each block's wish: "P" paragraph, "E" marked heading, "S" shaped like one.
+        # Neither kind of heading can be the last block: a Section needs a paragraph.
         last = len(blocks) - 1
         kinds: list[str] = []
         for index, text in enumerate(blocks):
             if text[0] == ESCAPE and len(text) > 1:
-                blocks[index] = text[1:]
+                blocks[index] = _unescape(text)
                 kinds.append("P")
-            elif singles[index] and text.startswith(HEADING_MARK) and len(text) > len(HEADING_MARK):
+            elif singles[index] and index < last and text.startswith(HEADING_MARK) and len(text) > len(HEADING_MARK):
                 kinds.append("E")
             elif singles[index] and 0 < index < last and looks_like_heading(text):
                 kinds.append("S")
             else:
                 kinds.append("P")
 
+        # In a run of consecutive candidates one becomes the heading: the first
+        # marked one, else the first. The others stay paragraphs, as written.
         sections: list[Section] = []
         heading: str | None = None
         paragraphs: list[str] = []
-        previous_heading = False
-        for index, (text, kind) in enumerate(zip(blocks, kinds, strict=False)):
-            is_heading = (
-                kind != "P"
-                and not previous_heading
-                and index < last
-                and not (kinds[index + 1] == "E" and index + 1 < last)
-            )
-            if is_heading:
+        index = 0
+        while index <= last:
+            if kinds[index] == "P":
+                paragraphs.append(blocks[index])
+                index += 1
+                continue
+            end = index
+            while kinds[end] != "P":  # the last block is always "P"
+                end += 1
+            chosen = next((i for i in range(index, end) if kinds[i] == "E"), index)
+            for i in range(index, end):
+                if i != chosen:
+                    paragraphs.append(blocks[i])
+                    continue
                 if paragraphs:
                     sections.append(Section(heading=heading, paragraphs=paragraphs))
-                heading = text[len(HEADING_MARK) :] if kind == "E" else text
+                heading = blocks[i][len(HEADING_MARK) :] if kinds[i] == "E" else blocks[i]
                 paragraphs = []
-            else:
-                paragraphs.append(text)
-            previous_heading = is_heading
+            index = end
         sections.append(Section(heading=heading, paragraphs=paragraphs))
         return tuple(sections)
 
@@ -326,9 +332,14 @@ def _nonblank(lines: list[str]) -> Iterable[int]:
     return (index for index, line in enumerate(lines) if line)
 
 
+def _unescape(text: str) -> str:
+    # The writer never puts a space after the escape; a hand-written one is layout.
+    return text[1:].lstrip(" ")
+
+
 def _header_text(line: str) -> str:
     if line.startswith(ESCAPE) and len(line) > 1:
-        return line[1:]
+        return _unescape(line)
     return line
 
 

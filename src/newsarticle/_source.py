@@ -31,7 +31,8 @@ def unparse(article: Article) -> str:
     """
     published = article.published
     out = [
-        ABSENT if article.category is None else _escape_line(article.category),
+        # The category opens the text, where a reader drops a byte-order mark.
+        ABSENT if article.category is None else _escape_line(article.category, _BOM),
         _escape_line(article.headline),
         ABSENT if published is None else published.isoformat(),
     ]
@@ -69,8 +70,11 @@ def _heading_positions(article: Article) -> list[int]:
     return positions
 
 
-def _escape_line(text: str) -> str:
-    return ESCAPE + text if text.startswith(ESCAPE) else text
+_BOM = "\ufeff"
+
+
+def _escape_line(text: str, *starts: str) -> str:
+    return ESCAPE + text if text.startswith((ESCAPE, *starts)) else text
 
 
 def _heading(text: str, *, first: bool) -> str:
