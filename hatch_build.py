@@ -24,7 +24,7 @@ PACKAGE_LOCALE_DIR = Path("newsarticle", "locale")
 
 
 def compile_catalogs(source: Path, target: Path) -> list[Path]:
-    """Compile every ``<lang>/LC_MESSAGES/<domain>.po`` under ``source`` to a ``.mo`` at the same place under ``target``.
+    """Compile each ``<lang>/LC_MESSAGES/<domain>.po`` under ``source`` to a ``.mo`` at the same place under ``target``.
 
     :returns: The ``.mo`` paths relative to ``target``.
     :raises ValueError: a catalog has errors; the message lists them.
