@@ -4,6 +4,13 @@ This is the only module that imports Babel, and nothing imports this module
 until a renderer or a named-month date line needs it. Locales are parsed once
 and cached: re-parsing an identifier on every call costs about three times the
 formatting itself.
+
+Labels come from gettext catalogs in ``locale/<lang>/LC_MESSAGES/newsarticle.po``.
+A wheel ships them compiled (``.mo``, by the build hook in ``hatch_build.py``);
+where a ``.po`` has no ``.mo`` beside it, or a newer one, as in a source checkout
+or an editable install, it is compiled in memory on first use, so a label never
+comes from a stale ``.mo``. A regional catalog (``de_CH``) may hold only what
+differs from its language's catalog (``de``), which it falls back to.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext as _gettext
+import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,21 +37,32 @@ if TYPE_CHECKING:
 __all__ = [
     "DATE_FORMATS",
     "DEFAULT_LOCALE",
+    "DOMAIN",
+    "LABELS",
+    "LOCALE_DIR",
     "Formatter",
+    "catalog_dir",
+    "compile_po",
     "formatter_for",
     "get_locale",
     "locale_identifiers",
     "month_numbers",
+    "set_catalog_dir",
     "weekday_numbers",
 ]
 
 DEFAULT_LOCALE = "de"
 DATE_FORMATS = ("short", "medium", "long", "full")
+#: Where the package keeps its catalogs: ``<lang>/LC_MESSAGES/newsarticle.po`` (and ``.mo`` in a wheel).
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "newsarticle"
+LIST_LOCALES_HINT = 'list them with: python -c "import babel.localedata as d; print(d.locale_identifiers())"'
 
 # Locales whose month and weekday names the parser reads on a date line.
 _PARSE_LOCALES = ("de", "de_AT", "de_CH", "en", "en_GB")
+
+# Where catalogs are read from: the package's own, unless set_catalog_dir() says otherwise.
+_catalog_dirs = [LOCALE_DIR]
 
 
 def _(message: str) -> str:
@@ -50,15 +70,27 @@ def _(message: str) -> str:
     return message
 
 
+# Labels for any renderer, built-in or third-party, to show through ``context.formatter.gettext``:
+# listed here so that extraction puts them into the catalogs even before a renderer uses them.
+LABELS = (
+    _("Section"),
+    _("Published"),
+    _("Reading time"),
+)
+
+
 @functools.cache
 def get_locale(identifier: str) -> Locale:
-    """Parse a locale identifier (``de``, ``de_AT``, ``de-AT``) once, and cache it."""
+    """Parse a locale identifier (``de``, ``de_AT``, ``de-AT``) once, and cache it.
+
+    :raises UnknownLocaleError: Babel does not know the identifier; the message says how to list those it knows.
+    """
     try:
         return Locale.parse(identifier.replace("-", "_"))
-    except (_BabelUnknownLocale, ValueError, TypeError) as exc:
+    except (_BabelUnknownLocale, ValueError, TypeError, AttributeError) as exc:
         raise UnknownLocaleError(
-            f"unknown locale {identifier!r}: use an identifier Babel knows, such as 'de', 'de_AT' or 'en_GB'"
-            ' (list them with: python -c "import babel; print(babel.localedata.locale_identifiers())")'
+            f"unknown locale {identifier!r}: use an identifier Babel knows, such as 'de', 'de_AT', 'de-CH' or 'en_GB'"
+            f" ({LIST_LOCALES_HINT})"
         ) from exc
 
 
@@ -107,14 +139,74 @@ def weekday_numbers() -> dict[str, int]:
     return _name_table(groups)
 
 
+# -- Catalogs -----------------------------------------------------------------------------------------------------
+
+
+def catalog_dir() -> Path:
+    """The directory that catalogs are read from (:data:`LOCALE_DIR` unless :func:`set_catalog_dir` changed it)."""
+    return _catalog_dirs[-1]
+
+
+def set_catalog_dir(directory: Path | None) -> None:
+    """Read catalogs from ``directory`` (``None``: the package's own) and forget those already loaded.
+
+    The test suite points this at catalogs it has just compiled.
+    """
+    _catalog_dirs[-1] = LOCALE_DIR if directory is None else Path(directory)
+    _translations.cache_clear()
+    formatter_for.cache_clear()
+
+
+def compile_po(po_path: Path) -> bytes:
+    """Compile a ``.po`` file to ``.mo`` bytes with Babel, leaving fuzzy entries out as ``pybabel compile`` does."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=po_path.parent.parent.name, domain=po_path.stem)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def _load_catalog(directory: Path) -> _gettext.GNUTranslations | None:
+    mo_path = directory / f"{DOMAIN}.mo"
+    po_path = directory / f"{DOMAIN}.po"
+    if mo_path.is_file() and (not po_path.is_file() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
+        with mo_path.open("rb") as mo_file:
+            return _gettext.GNUTranslations(mo_file)
+    if po_path.is_file():
+        # A source checkout or an editable install: no .mo, or one older than its .po.
+        return _gettext.GNUTranslations(io.BytesIO(compile_po(po_path)))
+    return None
+
+
+def _catalog_names(locale: Locale) -> list[str]:
+    """``de_CH`` -> ``["de_CH", "de"]``: the most specific catalog first, its language's last."""
+    names = [str(locale)]
+    if locale.script and locale.territory:
+        names.append(f"{locale.language}_{locale.script}")
+    names.append(locale.language)
+    return list(dict.fromkeys(names))
+
+
 @functools.cache
-def _translations(language: str, territory: str | None) -> _gettext.NullTranslations:
-    languages = [f"{language}_{territory}", language] if territory else [language]
-    try:
-        return _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=languages)
-    except OSError:
-        # No catalog for this language: English labels, the locale's own dates and numbers.
-        return _gettext.NullTranslations()
+def _translations(identifier: str) -> _gettext.NullTranslations:
+    """The catalog chain for a parsed locale identifier; English labels where no catalog exists."""
+    chain: _gettext.NullTranslations | None = None
+    for name in _catalog_names(get_locale(identifier)):
+        catalog = _load_catalog(catalog_dir() / name / "LC_MESSAGES")
+        if catalog is None:
+            continue
+        if chain is None:
+            chain = catalog
+        else:
+            chain.add_fallback(catalog)
+    # The msgids are English, so a locale without a catalog shows English labels.
+    return chain if chain is not None else _gettext.NullTranslations()
+
+
+# -- Formatting ---------------------------------------------------------------------------------------------------
 
 
 @functools.cache
@@ -127,17 +219,37 @@ def _zone(name: str) -> ZoneInfo:
         raise OptionError(f"unknown time zone {name!r}: use an IANA name such as 'Europe/Berlin'") from exc
 
 
+_JOIN_TOKEN = re.compile(r"'([^']*)'|\{([01])\}")
+
+
+def _join(pattern: str, date_text: str, time_text: str) -> str:
+    """Fill a CLDR date-time pattern (``{1}, {0}``, ``{1} 'um' {0}``): ``{1}`` the date, ``{0}`` the time."""
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group(2) is not None:
+            return time_text if match.group(2) == "0" else date_text
+        return match.group(1) or "'"  # '' is a literal apostrophe
+
+    return _JOIN_TOKEN.sub(replace, pattern)
+
+
 class Formatter:
     """Dates, numbers, plural units and labels for one locale.
 
-    Renderers get one through their render context, so a third-party renderer
-    formats German dates and numbers correctly without importing Babel.
+    Renderers get one through their render context (``context.formatter``), so a
+    third-party renderer formats German dates and numbers correctly without
+    importing Babel. Get one with :func:`formatter_for`, which caches them.
     """
 
     def __init__(self, locale: str) -> None:
         self._locale = get_locale(locale)
         self.locale = str(self._locale)
-        self._translations = _translations(self._locale.language, self._locale.territory)
+        self._translations = _translations(self.locale)
+        symbols = _numbers.get_group_symbol(self._locale), _numbers.get_decimal_symbol(self._locale)
+        # Babel strips every pair of ASCII apostrophes from what it formats, so the Swiss group
+        # separator (CLDR 48 made it ') vanishes from 1'000'000. Such locales format with the
+        # locale's pattern and English symbols, then swap the symbols in.
+        self._swap_symbols = str.maketrans({",": symbols[0], ".": symbols[1]}) if "'" in "".join(symbols) else None
 
     def __repr__(self) -> str:
         return f"Formatter({self.locale!r})"
@@ -147,55 +259,87 @@ class Formatter:
         """The locale as a BCP 47 tag (``de-AT``), for ``lang`` attributes."""
         return self.locale.replace("_", "-")
 
+    # Labels
+
     def gettext(self, message: str) -> str:
-        """Translate a label."""
+        """Translate a label: ``gettext("Published")`` is ``Veröffentlicht am`` in German."""
         return self._translations.gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        """Translate a label whose form depends on the number ``n``."""
+        """Translate a label whose form depends on the number ``n``, by the catalog's plural rule."""
         return self._translations.ngettext(singular, plural, n)
 
+    def pgettext(self, context: str, message: str) -> str:
+        """Translate a label that needs a context to tell it from the same English words used otherwise."""
+        return self._translations.pgettext(context, message)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        """:meth:`ngettext` with a context."""
+        return self._translations.npgettext(context, singular, plural, n)
+
+    # Numbers and dates
+
     def number(self, value: float) -> str:
-        """A number with the locale's digits, grouping and decimal sign (``1.234``)."""
-        return _numbers.format_decimal(value, locale=self._locale)
+        """A number with the locale's digits, grouping and decimal sign: ``1.234`` (de), ``1\u202f234`` (fr)."""
+        if self._swap_symbols is None:
+            return str(_numbers.format_decimal(value, locale=self._locale))
+        pattern = _numbers.parse_pattern(self._locale.decimal_formats[None])
+        return str(pattern.apply(value, "en")).translate(self._swap_symbols)
 
     def date(self, value: dt.date, date_format: str = "long", timezone: str | None = None) -> str:
         """A date, or a date-time in its own offset or in ``timezone``, for people to read.
 
-        ``date_format`` is one of Babel's names (short, medium, long, full) or a
-        CLDR pattern such as ``"d. MMMM y"``.
+        :param date_format: One of Babel's names (short, medium, long, full) or a
+            CLDR pattern such as ``"d. MMMM y"`` (``"d. MMMM y, HH:mm"`` for a date-time).
+            A named format shows a date-time's time in the locale's short form,
+            joined as the locale's date-time pattern says.
+        :param timezone: An IANA zone name (``Europe/Berlin``) to show an aware
+            date-time in; a date stays the date it is.
+        :raises OptionError: an unknown time zone, or a pattern with time fields for a date.
         """
-        if not isinstance(value, dt.datetime):
-            return _dates.format_date(value, date_format, locale=self._locale)
-        if timezone is not None:
-            value = value.astimezone(_zone(timezone))
-        date_text = _dates.format_date(value, date_format, locale=self._locale)
-        time_text = _dates.format_time(value, "short", locale=self._locale)
-        join = self._locale.datetime_formats.get(date_format if date_format in DATE_FORMATS else "medium")
-        pattern = str(join) if join is not None else "{1} {0}"
-        return pattern.replace("'", "").format(time_text, date_text)
+        zone = None if timezone is None else _zone(timezone)  # an unknown name is an error even for a date
+        named = date_format in DATE_FORMATS
+        try:
+            if isinstance(value, dt.datetime):
+                if zone is not None and value.tzinfo is not None:
+                    value = value.astimezone(zone)
+                if not named:
+                    return str(_dates.format_datetime(value, date_format, locale=self._locale))
+                date_text = _dates.format_date(value, date_format, locale=self._locale)
+                time_text = _dates.format_time(value, "short", locale=self._locale)
+                join = self._locale.datetime_formats.get(date_format)
+                return _join(str(join) if join is not None else "{1} {0}", date_text, time_text)
+            return str(_dates.format_date(value, date_format, locale=self._locale))
+        except (AttributeError, KeyError, ValueError, TypeError) as exc:
+            raise OptionError(
+                f"date_format {date_format!r} is not a CLDR date pattern for {value!r}"
+                " (a date has no time fields such as H, m or z)"
+            ) from exc
 
     def words(self, count: int) -> str:
-        """``1.234 Wörter``, ``1 word``."""
+        """A word count: ``1.234 Wörter`` (de), ``1 word`` (en)."""
         return self.ngettext("{count} word", "{count} words", count).format(count=self.number(count))
 
     def reading_time(self, minutes: int) -> str:
-        """``5 Minuten Lesezeit``, ``1 min read``."""
+        """A reading time: ``1 Minute Lesezeit``, ``5 Minuten Lesezeit`` (de), ``5 min read`` (en)."""
         return self.ngettext("{minutes} min read", "{minutes} min read", minutes).format(minutes=self.number(minutes))
 
     @property
     def quotes(self) -> tuple[str, str, str, str]:
         """Quotation marks: opening, closing, inner opening, inner closing.
 
-        Babel does not ship CLDR's delimiters, so translators set them in the
-        catalog (German „…“ ‚…‘); a locale without a catalog gets English ones.
+        Babel ships no CLDR delimiters, so each catalog sets its language's marks
+        (German „…“ ‚…‘, French «\u202f…\u202f» “…”); a locale without a catalog gets English ones.
         """
-        p = self._translations.pgettext
         return (
-            p("quotation mark", "\u201c"),
-            p("quotation mark", "\u201d"),
-            p("inner quotation mark", "\u2018"),
-            p("inner quotation mark", "\u2019"),
+            # Translators: the opening quotation mark, with any space your typography puts after it.
+            self.pgettext("opening quotation mark", "\u201c"),
+            # Translators: the closing quotation mark, with any space your typography puts before it.
+            self.pgettext("closing quotation mark", "\u201d"),
+            # Translators: the opening mark of a quotation inside a quotation.
+            self.pgettext("opening inner quotation mark", "\u2018"),
+            # Translators: the closing mark of a quotation inside a quotation.
+            self.pgettext("closing inner quotation mark", "\u2019"),
         )
 
 
@@ -203,11 +347,3 @@ class Formatter:
 def formatter_for(locale: str) -> Formatter:
     """One cached Formatter per locale identifier."""
     return Formatter(locale)
-
-
-# Labels that renderers add around an article, kept here so extraction finds them.
-LABELS = (
-    _("Section"),
-    _("Published"),
-    _("Reading time"),
-)
