@@ -15,13 +15,14 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 from cattrs.v import format_exception
 
+from newsarticle._dates import read_date_line
 from newsarticle._exceptions import DeserializationError
 from newsarticle._models import Article, Section
 
@@ -56,7 +57,29 @@ def _structure_str(value: object, _type: object) -> str:
 def _structure_str_tuple(value: object, _type: object) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)):
         raise TypeError(f"expected a list of strings, got {type(value).__name__}")
-    return tuple(_structure_str(item, str) for item in value)
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise TypeError(f"expected a list of strings, but item {index} is {type(item).__name__}")
+    return tuple(value)
+
+
+def _objects_only(hook: Callable[[Any, Any], _T]) -> Callable[[Any, Any], _T]:
+    # Without this a string would be read as its characters and a list as keys.
+    def structure(value: object, type_: object) -> _T:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"expected an object, got {type(value).__name__}")
+        return hook(value, type_)
+
+    return structure
+
+
+def _lists_only(hook: Callable[[Any, Any], _T]) -> Callable[[Any, Any], _T]:
+    def structure(value: object, type_: object) -> _T:
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(f"expected a list, got {type(value).__name__}")
+        return hook(value, type_)
+
+    return structure
 
 
 def _structure_published(value: object, _type: object) -> dt.date | None:
@@ -64,11 +87,12 @@ def _structure_published(value: object, _type: object) -> dt.date | None:
         return None
     if not isinstance(value, str):
         raise TypeError(f"expected an ISO 8601 date string, got {type(value).__name__}")
-    if _DATE.fullmatch(value):
-        return dt.date.fromisoformat(value)
-    if _DATETIME.fullmatch(value):
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    raise ValueError(f"expected an ISO 8601 date (2025-02-27) or date-time with offset, got {value!r}")
+    # The date line's reader, not fromisoformat: it names the impossible part, reads
+    # "Z" on Python 3.10, and keeps sub-second offsets that CPython 3.11 drops.
+    read = read_date_line(value) if _DATE.fullmatch(value) or _DATETIME.fullmatch(value) else None
+    if read is None:
+        raise ValueError(f"expected an ISO 8601 date (2025-02-27) or date-time with offset, got {value!r}")
+    return read.value
 
 
 def _unstructure_published(value: dt.date | None) -> str | None:
@@ -86,8 +110,14 @@ def configure_converter(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(dt.date | None, _structure_published)
     converter.register_unstructure_hook(dt.date, _unstructure_published)
     converter.register_unstructure_hook(dt.datetime, _unstructure_published)
+    # Order matters: a generated class hook binds the field hooks registered before it.
+    section = make_dict_structure_fn(Section, converter, _cattrs_forbid_extra_keys=True)
+    converter.register_structure_hook(Section, _objects_only(section))
+    sections = _lists_only(converter.get_structure_hook(tuple[Section, ...]))
+    converter.register_structure_hook_func(lambda t: t == tuple[Section, ...], sections)
+    article = make_dict_structure_fn(Article, converter, _cattrs_forbid_extra_keys=True)
+    converter.register_structure_hook(Article, _objects_only(article))
     for cls in (Section, Article):
-        converter.register_structure_hook(cls, make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True))
         converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter))
 
 

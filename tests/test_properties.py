@@ -1,0 +1,111 @@
+"""The laws of the text format and of serialization, over generated hostile input."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import newsarticle
+from newsarticle import Article, Diagnostic, ParseError, from_dict, from_json, parse, to_dict, to_json, unparse
+from strategies import HOSTILE, articles, one_line_text
+
+LAWS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _parse_quietly(data: str | bytes, **options: object) -> tuple[Article, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    article = parse(data, on_diagnostic=diagnostics.append, **options)  # type: ignore[arg-type]
+    return article, diagnostics
+
+
+@LAWS
+@given(articles())
+def test_parse_reads_back_what_unparse_wrote(article: Article) -> None:
+    article_again, diagnostics = _parse_quietly(unparse(article), source=article.source)
+    assert article_again == article
+    # The canonical form needs no recovery; only an article without body is reported.
+    assert [d.code for d in diagnostics] == ([] if article.sections else ["empty-body"])
+
+
+@LAWS
+@given(articles())
+def test_canonical_text_parses_in_strict_mode(article: Article) -> None:
+    text = unparse(article)
+    if article.sections:
+        assert parse(text, source=article.source, strict=True) == article
+    else:
+        with pytest.raises(ParseError) as caught:
+            parse(text, strict=True)
+        assert caught.value.code == "empty-body"
+
+
+# Text in roughly the format's shape, with the format's marks in every position.
+_LINE = st.one_of(
+    one_line_text(max_pieces=4),
+    st.just(""),
+    st.just("   \t "),
+    st.sampled_from(("\\", "\\\\", "\\ x", "## ", "## Zwischentitel", "lang: en", "lang: xx-", "See more", "Anzeige")),
+    st.sampled_from(("2025-02-27", "27. Februar 2025", "2025-02-27T10:00:00+01:00", "Kurzer Titel", "Ende.")),
+)
+_PIECES = st.lists(st.sampled_from(("a", " ", "\n", "\r", "\t", "\\", *HOSTILE)), max_size=40).map("".join)
+_TEXTS = st.lists(_LINE, max_size=14).map("\n".join) | _PIECES
+
+
+@LAWS
+@given(_TEXTS)
+def test_unparse_of_parse_is_a_fixed_point_after_one_step(text: str) -> None:
+    try:
+        article, _ = _parse_quietly(text)
+    except ParseError:
+        return
+    once = unparse(article)
+    assert unparse(_parse_quietly(once)[0]) == once
+
+
+@LAWS
+@given(articles())
+def test_from_dict_reads_back_what_to_dict_wrote(article: Article) -> None:
+    assert from_dict(to_dict(article)) == article
+    assert from_json(to_json(article)) == article
+
+
+def _assert_article_or_parse_error(data: str | bytes) -> None:
+    try:
+        article, _ = _parse_quietly(data)
+    except ParseError as exc:
+        error: ParseError | None = exc
+    else:
+        error = None
+        assert isinstance(article, newsarticle.Article)
+    if error is not None:
+        assert error.line >= 1
+        assert error.column >= 1
+
+
+@LAWS
+@given(st.text() | _TEXTS)
+def test_any_text_gives_an_article_or_a_parse_error(text: str) -> None:
+    _assert_article_or_parse_error(text)
+
+
+_ENCODINGS = st.sampled_from(("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252", "latin-1"))
+
+
+@st.composite
+def _encoded_texts(draw: st.DrawFn) -> bytes:
+    text = draw(_TEXTS)
+    encoding = draw(_ENCODINGS)
+    data = text.encode(encoding, errors="replace")
+    prefix = draw(
+        st.sampled_from((b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE))
+    )
+    return prefix + data
+
+
+@LAWS
+@given(st.binary() | _encoded_texts())
+def test_any_bytes_give_an_article_or_a_parse_error(data: bytes) -> None:
+    _assert_article_or_parse_error(data)
