@@ -1,0 +1,103 @@
+"""The public API: cheap to import, and ``__all__`` sorted and complete."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+import sys
+from importlib.metadata import version
+
+import pytest
+
+import newsarticle
+from newsarticle import _exceptions
+
+HEAVY = ("babel", "cattrs", "pluggy")
+
+
+def _run(code: str) -> str:
+    # A fresh interpreter: this test process has long imported everything.
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    return result.stdout
+
+
+def _loaded_after(code: str) -> list[str]:
+    probe = f"""
+import json, sys
+{code}
+print(json.dumps(sorted({{name.split(".")[0] for name in sys.modules}} & {set(HEAVY)!r})))
+"""
+    return json.loads(_run(probe))  # type: ignore[no-any-return]
+
+
+def test_import_loads_neither_babel_nor_cattrs_nor_pluggy() -> None:
+    assert _loaded_after("import newsarticle") == []
+
+
+def test_parsing_and_writing_an_iso_dated_article_stay_light() -> None:
+    code = """
+import newsarticle
+article = newsarticle.parse("Politik\\nTitel\\n2025-02-27\\n\\nDer Rat tagt.\\n", language="de")
+newsarticle.unparse(article)
+"""
+    assert _loaded_after(code) == []
+
+
+def test_heavy_modules_load_on_first_use() -> None:
+    assert _loaded_after("import newsarticle; newsarticle.to_dict") == ["cattrs"]
+    named_month = "import newsarticle; newsarticle.parse('a\\nb\\n3. März 2025\\n\\nc', language='de')"
+    assert "babel" in _loaded_after(named_month)
+
+
+def _all_order(name: str) -> tuple[int, str]:
+    # The order ruff's RUF022 keeps: CONSTANTS, then Classes, then everything else.
+    if name.isupper():
+        return (0, name)
+    if name[0].isupper():
+        return (1, name)
+    return (2, name)
+
+
+def test_all_is_sorted_without_duplicates() -> None:
+    assert newsarticle.__all__ == sorted(newsarticle.__all__, key=_all_order)
+    assert len(set(newsarticle.__all__)) == len(newsarticle.__all__)
+
+
+def test_every_name_in_all_is_importable_in_a_fresh_interpreter() -> None:
+    code = """
+import json, newsarticle
+missing = [name for name in newsarticle.__all__ if getattr(newsarticle, name, None) is None]
+star = {}
+exec("from newsarticle import *", star)
+print(json.dumps([missing, sorted(set(newsarticle.__all__) - set(star))]))
+"""
+    assert json.loads(_run(code)) == [[], []]
+
+
+def test_all_is_complete() -> None:
+    for name in newsarticle.__all__:
+        getattr(newsarticle, name)  # resolve the lazy ones
+    defined_here = {
+        name
+        for name, value in vars(newsarticle).items()
+        if not name.startswith("_")
+        and not inspect.ismodule(value)
+        and getattr(value, "__module__", "").startswith("newsarticle")
+    }
+    assert defined_here - set(newsarticle.__all__) == set()
+
+
+def test_every_exception_is_public() -> None:
+    assert set(_exceptions.__all__) <= set(newsarticle.__all__)
+    for name in _exceptions.__all__:
+        assert getattr(newsarticle, name) is getattr(_exceptions, name)
+
+
+def test_unknown_attribute_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no_such_name"):
+        newsarticle.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_version_comes_from_the_installed_metadata() -> None:
+    assert newsarticle.__version__ == version("newsarticle")
