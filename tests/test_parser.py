@@ -133,6 +133,13 @@ def test_binary_content_is_an_error_in_both_modes(data: str | bytes, line: int, 
         assert str(caught.value).startswith(f"x.bin:{line}:{column}: expected ")
 
 
+def test_broken_utf16_after_its_byte_order_mark_is_an_error() -> None:
+    data = codecs.BOM_UTF16_LE + text().encode("utf-16-le") + b"\x00"
+    with pytest.raises(ParseError, match="UTF-16") as caught:
+        quiet(data)
+    assert (caught.value.code, caught.value.line) == ("encoding", 1)
+
+
 @pytest.mark.parametrize("data", ["", b"", "\n \n\t\n", b"\xef\xbb\xbf\r\n"])
 def test_empty_input_is_an_error_in_both_modes(data: str | bytes) -> None:
     for strict in (False, True):
@@ -296,6 +303,12 @@ def test_wrong_weekday_keeps_the_date_and_says_so() -> None:
     assert article.published == dt.date(2025, 2, 27)
     assert codes(diagnostics) == [("weekday-mismatch", 3)]
     assert "Thursday" in diagnostics[0].message
+
+
+def test_a_word_before_the_date_that_is_no_weekday_is_ignored_and_reported() -> None:
+    article, diagnostics = quiet(text(date="Heute, 27. Februar 2025"))
+    assert article.published == dt.date(2025, 2, 27)
+    assert codes(diagnostics) == [("unknown-weekday", 3)]
 
 
 @pytest.mark.parametrize(
