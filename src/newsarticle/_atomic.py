@@ -1,0 +1,81 @@
+"""Files that appear whole or not at all: write a temporary file beside the target, then rename it.
+
+``os.replace`` within one directory is atomic on POSIX and Windows, so a
+reader (or a rerun after Ctrl-C) sees either the old file, no file, or the
+complete new one. The temporary file is removed on any exception, including
+``KeyboardInterrupt`` and the ``SystemExit`` that a terminated worker raises.
+This protects against interruption, not against power loss: nothing is
+fsync'ed, which would cost more than the conversion itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+__all__ = ["TEMP_SUFFIX", "AtomicFile", "is_temporary", "write_atomic"]
+
+#: Temporary files are named ``.<target name>.<random>.tmp``.
+TEMP_SUFFIX = ".tmp"
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def is_temporary(name: str) -> bool:
+    """Whether a file name has the shape of this module's temporary files."""
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+def _open_temporary(path: str) -> tuple[int, str]:
+    directory, name = os.path.split(path)
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    while True:
+        temporary = os.path.join(directory, f".{name}.{os.urandom(4).hex()}{TEMP_SUFFIX}")
+        try:
+            # 0o666 and the umask, like open(); mkstemp would make every output 0600.
+            return os.open(temporary, _FLAGS, 0o666), temporary
+        except FileExistsError:  # pragma: no cover - 32 random bits collided
+            continue
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same directory."""
+    descriptor, temporary = _open_temporary(path)
+    try:
+        with open(descriptor, "wb", closefd=True) as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+class AtomicFile:
+    """A file written in pieces that appears under its name only on :meth:`commit`.
+
+    For outputs written as a stream (the JSON Lines corpus, the error report).
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        descriptor, self._temporary = _open_temporary(path)
+        self._file = open(descriptor, "wb", closefd=True)  # noqa: SIM115 -- closed by commit or discard
+
+    def write(self, data: bytes) -> None:
+        self._file.write(data)
+
+    def commit(self) -> None:
+        """Close the file and rename it into place."""
+        try:
+            self._file.close()
+            os.replace(self._temporary, self.path)
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        """Close and remove the temporary file; the target is left as it was."""
+        self._file.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self._temporary)

@@ -1,0 +1,451 @@
+"""The command line's batch machinery: find the inputs, plan the outputs, convert in worker processes.
+
+Data flows one way and never all at once::
+
+    walk (lazy, sorted)  ->  plan (one Task or a decided Outcome per file)
+        ->  run (in order, in-process or in a bounded window of worker chunks)
+        ->  the caller reports each Outcome in input order
+
+Workers read, parse, render and write each file themselves (atomically), so
+only paths go out and small :class:`Outcome` tuples come back; the parent
+holds at most ``window`` chunks of them. Outcomes come back in input order
+whatever the number of workers, which is what makes output and messages
+identical for ``--jobs 1`` and ``--jobs 8``.
+"""
+
+from __future__ import annotations
+
+import collections
+import fnmatch
+import os
+import signal
+import sys
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
+
+from newsarticle._atomic import is_temporary, write_atomic
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+    from types import FrameType
+
+    from newsarticle import Article, Diagnostic
+
+__all__ = [
+    "CHECKED",
+    "CONVERTED",
+    "FAILED",
+    "SKIPPED",
+    "Inputs",
+    "Job",
+    "Outcome",
+    "Problem",
+    "Runner",
+    "Task",
+    "jsonl_line",
+    "plan_mirror",
+    "process",
+]
+
+CONVERTED = "converted"
+CHECKED = "checked"
+FAILED = "failed"
+SKIPPED = "skipped"
+
+#: The name a file read from standard input has in messages.
+STDIN_NAME = "<stdin>"
+
+
+class Problem(NamedTuple):
+    """One diagnostic or failure, printable like a compiler message."""
+
+    path: str
+    line: int | None
+    column: int | None
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}:{self.column or 1}"
+        return f"{where}: {self.code}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "column": self.column, "code": self.code, "message": self.message}
+
+
+class Task(NamedTuple):
+    """One file to process: ``source`` as the user spelled it (``-`` is standard input)."""
+
+    source: str
+    output: str | None  # None: the result travels back to the parent (stdout, JSON Lines)
+
+
+class Outcome(NamedTuple):
+    """What happened to one input file."""
+
+    source: str
+    status: str
+    output: str | None = None
+    errors: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    data: bytes | None = None
+
+
+class Job(NamedTuple):
+    """What every file of one command goes through; sent once to each worker."""
+
+    mode: str  # "render", "jsonl" or "check"
+    format: str | None = None
+    options: dict[str, Any] = {}  # noqa: RUF012 -- a NamedTuple default, never mutated
+    locale: str | None = None
+    transforms: tuple[str, ...] = ()
+    strict: bool = False
+
+
+# -- inputs -------------------------------------------------------------------
+
+
+class Inputs:
+    """The files that INPUT arguments name: files as given, folders walked recursively and in sorted order.
+
+    ``walk()`` is a generator: a folder of a million files is never listed
+    whole, only one directory at a time.
+    """
+
+    def __init__(self, arguments: Sequence[str], pattern: str, *, prune: str | None = None) -> None:
+        self.arguments = list(arguments)
+        self.pattern = pattern
+        self.folders = [os.path.abspath(a) for a in self.arguments if a != "-" and os.path.isdir(a)]
+        self.files = {os.path.abspath(a) for a in self.arguments if a != "-" and not os.path.isdir(a)}
+        # An output folder inside an input folder is not read back as input (but
+        # an output folder that is an input folder, or holds one, is no exception).
+        pruned = os.path.abspath(prune) if prune is not None else None
+        self.prune = pruned if pruned is not None and any(_inside(pruned, f) for f in self.folders) else None
+
+    def walk(self) -> Iterator[tuple[str, str]]:
+        """Yield ``(path as the user would spell it, absolute path)`` for every input file."""
+        for argument in self.arguments:
+            if argument == "-" or not os.path.isdir(argument):
+                yield argument, os.path.abspath(argument) if argument != "-" else "-"
+                continue
+            top = os.path.abspath(argument)
+            for directory, subdirectories, names in os.walk(argument):
+                absolute = os.path.join(top, os.path.relpath(directory, argument))
+                subdirectories[:] = sorted(
+                    d for d in subdirectories if os.path.normpath(os.path.join(absolute, d)) != self.prune
+                )
+                for name in sorted(names):
+                    if is_temporary(name):
+                        continue
+                    relative = os.path.relpath(os.path.join(absolute, name), top)
+                    if self.matches(relative):
+                        yield os.path.join(directory, name), os.path.normpath(os.path.join(absolute, name))
+
+    def count(self) -> int:
+        """How many files :meth:`walk` yields (a walk of names only, for the progress bar)."""
+        return sum(1 for _ in self.walk())
+
+    def matches(self, relative: str) -> bool:
+        """Whether a path relative to an input folder is selected by the pattern."""
+        relative = relative.replace(os.sep, "/")
+        if "/" in self.pattern:
+            return fnmatch.fnmatch(relative, self.pattern)
+        return fnmatch.fnmatch(relative.rpartition("/")[2], self.pattern)
+
+    def selects(self, absolute: str) -> bool:
+        """Whether a file at ``absolute`` is (or would be, once written) one of the inputs."""
+        if absolute in self.files:
+            return True
+        if self.prune is not None and _inside(absolute, self.prune):
+            return False
+        return any(
+            _inside(absolute, folder) and self.matches(os.path.relpath(absolute, folder)) for folder in self.folders
+        )
+
+    def base(self) -> str:
+        """The folder whose tree the output folder mirrors: the input folder, or the inputs' common parent."""
+        if len(self.arguments) == 1 and self.folders:
+            return self.folders[0]
+        parents = self.folders + [os.path.dirname(f) for f in self.files]
+        return os.path.commonpath(parents)
+
+    def overlap(self) -> str | None:
+        """A message when one input lies inside another (its files would be converted twice)."""
+        seen: set[str] = set()
+        for argument in self.arguments:
+            absolute = os.path.abspath(argument)
+            if absolute in seen:
+                return f"{argument} is given twice"
+            seen.add(absolute)
+            for folder in self.folders:
+                if absolute != folder and _inside(absolute, folder):
+                    return f"{argument} is inside the input folder {os.path.relpath(folder)}"
+        return None
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def output_name(relative: str, suffix: str) -> str:
+    """``sub/a.txt`` with suffix ``.html`` is ``sub/a.html``."""
+    root, _extension = os.path.splitext(relative)
+    return root + suffix
+
+
+def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool) -> Iterator[Task | Outcome]:
+    """One Task per input file, its output in ``output_folder`` at the same relative path.
+
+    Decided here, in input order and without a worker: an output that would
+    overwrite an input (refused), one that two inputs would write (refused),
+    and one that exists already (skipped unless ``force``).
+    """
+    base = inputs.base()
+    output_abs = os.path.abspath(output_folder)
+    directory: str | None = None
+    claimed: dict[str, str] = {}
+    for source, absolute in inputs.walk():
+        relative = output_name(os.path.relpath(absolute, base), suffix)
+        output = os.path.normpath(os.path.join(output_folder, relative))
+        target = os.path.join(output_abs, relative)
+        # Two inputs can only share an output inside one directory (a.txt and a.md),
+        # so remembering one directory's names keeps memory flat.
+        if os.path.dirname(target) != directory:
+            directory, claimed = os.path.dirname(target), {}
+        if target in claimed:
+            problem = Problem(
+                source, None, None, "output-collision", f"{output} is the output of {claimed[target]} already"
+            )
+            yield Outcome(source, FAILED, output, errors=(problem,))
+            continue
+        claimed[target] = source
+        if inputs.selects(target):
+            problem = Problem(source, None, None, "overwrites-input", f"refused: the output {output} is an input")
+            yield Outcome(source, FAILED, output, errors=(problem,))
+        elif not force and os.path.lexists(target):
+            yield Outcome(source, SKIPPED, output)
+        else:
+            yield Task(source, output)
+
+
+# -- one file -------------------------------------------------------------------
+
+
+def process(task: Task, job: Job) -> Outcome:
+    """Read, parse and (unless checking) render and write one file. Never raises for a bad file."""
+    from newsarticle import NewsArticleError, ParseError, parse
+
+    name = STDIN_NAME if task.source == "-" else task.source
+    warnings: list[Problem] = []
+
+    def note(diagnostic: Diagnostic) -> None:
+        warnings.append(Problem(name, diagnostic.line, diagnostic.column, diagnostic.code, diagnostic.message))
+
+    def failed(code: str, message: str, line: int | None = None, column: int | None = None) -> Outcome:
+        error = Problem(name, line, column, code, message)
+        return Outcome(task.source, FAILED, task.output, errors=(error,), warnings=tuple(warnings))
+
+    try:
+        data = sys.stdin.buffer.read() if task.source == "-" else _read(task.source)
+    except OSError as exc:
+        return failed("io", exc.strerror or str(exc))
+    try:
+        article = parse(data, source=None if task.source == "-" else task.source, on_diagnostic=note)
+    except ParseError as exc:
+        return failed(exc.code, exc.message, exc.line, exc.column)
+    except Exception as exc:  # a parser bug must not stop the batch
+        return failed("internal", f"the parser failed: {exc!r}")
+    if job.strict and warnings:
+        return Outcome(task.source, FAILED, task.output, errors=tuple(warnings))
+    if job.mode == "check":
+        return Outcome(task.source, CHECKED, warnings=tuple(warnings))
+    try:
+        if job.mode == "jsonl":
+            rendered: str | bytes = jsonl_line(article, job.locale, job.transforms)
+        else:
+            assert job.format is not None
+            from newsarticle import render
+
+            rendered = render(article, job.format, locale=job.locale, transforms=job.transforms, **job.options)
+    except NewsArticleError as exc:
+        return failed(_error_code(exc), str(exc))
+    except Exception as exc:
+        return failed("internal", f"rendering failed: {exc!r}")
+    payload = rendered.encode("utf-8") if isinstance(rendered, str) else bytes(rendered)
+    if task.output is None:
+        return Outcome(task.source, CONVERTED, warnings=tuple(warnings), data=payload)
+    try:
+        write_atomic(task.output, payload)
+    except OSError as exc:
+        return failed("io", f"cannot write {task.output}: {exc.strerror or exc}")
+    return Outcome(task.source, CONVERTED, task.output, warnings=tuple(warnings))
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def _error_code(exc: Exception) -> str:
+    from newsarticle import OptionError, PluginError, UnknownLocaleError
+
+    if isinstance(exc, PluginError):
+        return "plugin"
+    if isinstance(exc, OptionError):
+        return "option"
+    if isinstance(exc, UnknownLocaleError):
+        return "locale"
+    return "render"
+
+
+# Characters that str.splitlines() and some JSON Lines readers take for line ends;
+# JSON allows them raw inside strings, so json.dumps(ensure_ascii=False) keeps them.
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def jsonl_line(article: Article, locale: str | None = None, transforms: Iterable[str] = ()) -> str:
+    """One line of the ``jsonl`` corpus: the ``json`` renderer's compact output (``indent=0``).
+
+    So every line has exactly the data, key order and schema of ``-t json``,
+    and ``from_json`` reads each line back.
+    """
+    from newsarticle import render
+
+    text = render(article, "json", locale=locale, transforms=tuple(transforms), indent=0)
+    assert isinstance(text, str)
+    return text.rstrip("\n").translate(_LINE_BREAKS) + "\n"
+
+
+# -- workers ---------------------------------------------------------------------
+
+_worker_job: Job | None = None
+
+
+def _init_worker(job: Job) -> None:
+    global _worker_job  # noqa: PLW0603 -- one job per worker process
+    _worker_job = job
+    # Ctrl-C reaches the whole process group; only the parent decides what it means.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Pool.terminate() sends SIGTERM: unwind, so that write_atomic removes its temporary file.
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
+
+
+def _exit_on_terminate(signum: int, _frame: FrameType | None) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not interrupt the clean-up
+    raise SystemExit(128 + signum)
+
+
+def _run_chunk(tasks: list[Task]) -> list[Outcome]:
+    job = _worker_job
+    assert job is not None, "worker not initialised"
+    return [process(task, job) for task in tasks]
+
+
+class Runner:
+    """Processes planned items in input order, in-process (``jobs == 1``) or in worker processes.
+
+    With workers, items are fed lazily in chunks of ``chunk`` files, and at
+    most ``window`` chunks are in flight; outcomes are yielded in input order.
+    ``interrupted`` is polled between files (in-process) or ten times a
+    second (with workers); when it returns True the pool is terminated, and
+    :attr:`interrupted` is set.
+    """
+
+    def __init__(self, job: Job, *, jobs: int, interrupted: Callable[[], bool], chunk: int = 8) -> None:
+        self.job = job
+        self.jobs = jobs
+        self.chunk = chunk
+        self.window = 4 * jobs
+        self._interrupted = interrupted
+        self.interrupted = False
+
+    def run(self, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
+        if self.jobs <= 1:
+            return self._run_here(items)
+        return self._run_pool(items)
+
+    def _run_here(self, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
+        for item in items:
+            if self._interrupted():
+                self.interrupted = True
+                return
+            yield item if isinstance(item, Outcome) else process(item, self.job)
+
+    def _run_pool(self, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
+        import multiprocessing
+
+        # Forked workers inherit "ignore SIGINT" from their very first instruction.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            pool = multiprocessing.get_context().Pool(self.jobs, initializer=_init_worker, initargs=(self.job,))
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        pending: collections.deque[AsyncResult[list[Outcome]] | list[Outcome]] = collections.deque()
+        entries = _entries(items, self.chunk)
+        finished = False
+        try:
+            while True:
+                if self._interrupted():
+                    self.interrupted = True
+                    # Count what the workers finished; a rerun skips it anyway.
+                    for waiting in pending:
+                        if not isinstance(waiting, list) and waiting.ready() and waiting.successful():
+                            yield from waiting.get()
+                    return
+                while len(pending) < self.window:
+                    entry = next(entries, None)
+                    if entry is None:
+                        break
+                    if _decided(entry):
+                        pending.append(entry)
+                    else:
+                        pending.append(pool.apply_async(_run_chunk, (entry,)))
+                if not pending:
+                    break
+                head = pending[0]
+                if isinstance(head, list):
+                    pending.popleft()
+                    yield from head
+                elif head.ready():
+                    pending.popleft()
+                    yield from head.get()
+                else:
+                    head.wait(0.1)
+            finished = True
+        finally:
+            if finished:
+                pool.close()
+            else:
+                pool.terminate()
+            pool.join()
+
+
+def _decided(entry: list[Task] | list[Outcome]) -> TypeGuard[list[Outcome]]:
+    return isinstance(entry[0], Outcome)
+
+
+def _entries(items: Iterable[Task | Outcome], size: int) -> Iterator[list[Task] | list[Outcome]]:
+    """Group consecutive tasks (and consecutive decided outcomes) into lists of at most ``size``."""
+    tasks: list[Task] = []
+    decided: list[Outcome] = []
+    for item in items:
+        if isinstance(item, Outcome):
+            if tasks:
+                yield tasks
+                tasks = []
+            decided.append(item)
+            if len(decided) >= size:
+                yield decided
+                decided = []
+        else:
+            if decided:
+                yield decided
+                decided = []
+            tasks.append(item)
+            if len(tasks) >= size:
+                yield tasks
+                tasks = []
+    if tasks:
+        yield tasks
+    if decided:
+        yield decided

@@ -1,0 +1,640 @@
+"""The ``newsarticle`` command: ``convert``, ``check``, ``formats`` and ``--version``.
+
+Start-up is part of the interface (``newsarticle --version`` runs in scripts
+and shell completions), so this module imports only the standard library's
+lightest parts; the batch machinery, pluggy, cattrs and Babel load inside the
+command that needs them. ``--version`` reads the plugins' distributions from
+entry-point metadata without importing any plugin.
+
+Exit status: 0 when every file converted (or was skipped), 1 when some
+failed, 2 for a usage error, 130 after Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    from newsarticle import FormatInfo, Option
+    from newsarticle._atomic import AtomicFile
+    from newsarticle._batch import Inputs, Job, Outcome
+    from newsarticle._progress import Progress
+
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+#: The command line's own aggregate format: one JSON object per article, one file.
+JSONL = "jsonl"
+JSONL_SUFFIX = ".jsonl"
+JSONL_DESCRIPTION = "JSON Lines: every article in one file, one line each (the json format's compact output)."
+# Same value as newsarticle._plugins.DISABLE_AUTOLOAD_ENV, which imports pluggy (a test keeps them equal).
+DISABLE_AUTOLOAD_ENV = "NEWSARTICLE_DISABLE_PLUGIN_AUTOLOAD"
+ENTRY_POINT_GROUP = "newsarticle"
+
+
+class UsageError(Exception):
+    """A command line that cannot run as given: exit status 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_usage(sys.stderr)
+        print("newsarticle: error: choose a command: convert, check or formats", file=sys.stderr)
+        return EXIT_USAGE
+    _route_warnings()
+    try:
+        return handler(args)
+    except UsageError as exc:
+        print(f"newsarticle: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nnewsarticle: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (newsarticle ... | head); Python would complain again at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED
+
+
+# -- the parser ------------------------------------------------------------------
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, computed only when asked for (it reads the plugins' metadata)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        print(version_text())
+        parser.exit()
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of worker processes, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 worker process, got {value}")
+    return value
+
+
+def _default_jobs() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    if affinity is not None:
+        return len(affinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsarticle",
+        description="Convert scraped news articles to HTML, Markdown, JSON and more, one file or a whole corpus.",
+        epilog="Run 'newsarticle COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action=_VersionAction, help="show the versions of newsarticle and its plugins")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    batch = argparse.ArgumentParser(add_help=False)
+    group = batch.add_argument_group("batch")
+    group.add_argument(
+        "--glob",
+        default="*.txt",
+        metavar="PATTERN",
+        help="files to take from input folders, searched recursively (default: %(default)s)",
+    )
+    group.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="worker processes (default: the number of CPUs); 1 works in order in this process",
+    )
+    group.add_argument("--fail-fast", action="store_true", help="stop at the first file that fails")
+    group.add_argument("--errors", metavar="FILE", help="write every failure to FILE as JSON Lines")
+    group.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings or summary")
+    group.add_argument("--strict", action="store_true", help="a file with any diagnostic fails")  # fmt: skip
+
+    convert = commands.add_parser(
+        "convert",
+        parents=[batch],
+        help="convert articles to another format",
+        description="Convert articles. One input and no -o: the result goes to standard output. Several inputs "
+        "or a folder: -o names an output folder whose tree mirrors the inputs', with the format's suffix.",
+    )
+    convert.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, a folder, or - for standard input")
+    convert.add_argument("-t", "--to", metavar="FORMAT", help="output format (see 'newsarticle formats'); "
+                         "inferred from the suffix of -o FILE when not given")  # fmt: skip
+    convert.add_argument("-o", "--output", metavar="OUT", help="output file, or output folder for several inputs")
+    convert.add_argument("-s", "--standalone", action="store_true", help="a whole document (-O standalone=true)")
+    convert.add_argument("--locale", help="locale for dates, numbers and labels (de, de_AT, en_GB, ...)")
+    convert.add_argument("--transform", action="append", default=[], metavar="NAME",
+                         help="apply a transform before rendering (repeatable, applied in order)")  # fmt: skip
+    convert.add_argument("-O", "--option", action="append", default=[], dest="options", metavar="KEY=VALUE",
+                         help="a renderer option (repeatable); 'newsarticle formats' lists them")  # fmt: skip
+    convert.add_argument("--force", action="store_true", help="overwrite existing outputs (default: skip them)")
+    convert.set_defaults(handler=_convert)
+
+    check = commands.add_parser(
+        "check",
+        parents=[batch],
+        help="parse articles and print every diagnostic",
+        description="Parse without rendering and print each diagnostic as file:line:col: code: message.",
+    )
+    check.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, a folder, or - for standard input")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+    check.set_defaults(handler=_check)
+
+    formats = commands.add_parser(
+        "formats", help="list the output formats", description="List every output format and its options."
+    )
+    formats.add_argument("--format", choices=("text", "json"), default="text", help="list format (default: text)")
+    formats.set_defaults(handler=_formats)
+    return parser
+
+
+# -- --version and formats -------------------------------------------------------------
+
+
+def version_text() -> str:
+    """``newsarticle 0.1.0`` and one line per plugin distribution, read from metadata (nothing is imported)."""
+    from importlib import metadata
+
+    try:
+        own = metadata.version("newsarticle")
+    except metadata.PackageNotFoundError:
+        own = "(not installed)"
+    lines = [f"newsarticle {own} (Python {sys.version.split()[0]})"]
+    plugins: dict[tuple[str, str], list[str]] = {}
+    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        dist = entry_point.dist
+        key = (dist.name, dist.version) if dist is not None else ("(unknown distribution)", "")
+        plugins.setdefault(key, []).append(entry_point.name)
+    for (name, version), names in sorted(plugins.items()):
+        lines.append(f"  {name} {version} (plugin {', '.join(sorted(names))})".rstrip())
+    if not plugins:
+        lines.append("  no plugins installed")
+    elif os.environ.get(DISABLE_AUTOLOAD_ENV):
+        lines.append(f"  (plugin autoload is off: {DISABLE_AUTOLOAD_ENV} is set)")
+    return "\n".join(lines)
+
+
+def _formats(args: argparse.Namespace) -> int:
+    import newsarticle
+
+    infos = newsarticle.formats()
+    if args.format == "json":
+        import json
+
+        listing = [_format_dict(info) for info in infos] + [_jsonl_dict()]
+        listing.sort(key=lambda item: str(item["name"]))
+        sys.stdout.write(json.dumps(listing, ensure_ascii=False, indent=2, default=str) + "\n")
+        return EXIT_OK
+    entries: list[tuple[str, str]] = [(info.name, _describe(info)) for info in infos]
+    entries.append((JSONL, _describe_jsonl()))
+    for _name, text in sorted(entries):
+        sys.stdout.write(text + "\n")
+    return EXIT_OK
+
+
+def _describe(info: FormatInfo) -> str:
+    provider = info.plugin if info.distribution is None else f"{info.plugin} ({info.distribution} {info.version})"
+    lines = [f"{info.name}  {info.suffix}  {info.media_type}", f"    {info.description}", f"    plugin: {provider}"]
+    for option in info.options:
+        lines.append(f"    -O {option.name}={_type_name(option)}  (default: {_show_default(option.default)})")
+        lines.append(f"        {option.help}")
+    return "\n".join(lines)
+
+
+def _describe_jsonl() -> str:
+    return f"{JSONL}  {JSONL_SUFFIX}  application/jsonl\n    {JSONL_DESCRIPTION}\n    plugin: the newsarticle command"
+
+
+def _type_name(option: Option) -> str:
+    if option.choices:
+        return "|".join(str(choice) for choice in option.choices)
+    return {bool: "true|false", int: "INT", float: "NUMBER", str: "TEXT"}.get(option.type, option.type.__name__.upper())
+
+
+def _show_default(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "unset" if value is None else str(value)
+
+
+def _format_dict(info: FormatInfo) -> dict[str, object]:
+    return {
+        "name": info.name,
+        "suffix": info.suffix,
+        "media_type": info.media_type,
+        "description": info.description,
+        "options": [
+            {
+                "name": o.name,
+                "type": o.type.__name__,
+                "default": o.default,
+                "help": o.help,
+                "choices": list(o.choices) if o.choices is not None else None,
+            }
+            for o in info.options
+        ],
+        "plugin": info.plugin,
+        "distribution": info.distribution,
+        "version": info.version,
+    }
+
+
+def _jsonl_dict() -> dict[str, object]:
+    return {
+        "name": JSONL,
+        "suffix": JSONL_SUFFIX,
+        "media_type": "application/jsonl",
+        "description": JSONL_DESCRIPTION,
+        "options": [],
+        "plugin": "newsarticle command line",
+        "distribution": "newsarticle",
+        "version": None,
+    }
+
+
+# -- convert -----------------------------------------------------------------------------
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from newsarticle._batch import Inputs, Task
+
+    inputs: list[str] = args.inputs
+    _check_inputs(inputs)
+    output: str | None = None if args.output in (None, "-") else args.output
+    folders = any(os.path.isdir(i) for i in inputs if i != "-")
+    single = len(inputs) == 1 and not folders
+    format_name = args.to or _infer_format(output, single)
+    job, suffix = _make_job(format_name, args)
+    session = _Session(args, check=False)
+
+    if job.mode == JSONL:
+        selection = Inputs(inputs, args.glob)
+        return session.run(job, selection, _plain_tasks(selection), jsonl_output=output, batch=not single)
+    if single and (output is None or not _names_folder(output)):
+        source = inputs[0]
+        if output is None:
+            return session.run(job, None, iter([Task(source, None)]), batch=False)
+        if source != "-" and os.path.exists(output) and os.path.samefile(source, output):
+            raise UsageError(f"refused: the output {output} is the input")
+        if os.path.lexists(output) and not args.force:
+            session.note(f"{output} exists; skipped (use --force to overwrite)")
+            return EXIT_OK
+        return session.run(job, None, iter([Task(source, output)]), batch=False)
+    if "-" in inputs:
+        raise UsageError("standard input (-) goes to standard output or to -o FILE, not into a folder")
+    if output is None:
+        raise UsageError("several inputs or a folder need -o FOLDER for the outputs (or -t jsonl for one file)")
+    if os.path.exists(output) and not os.path.isdir(output):
+        raise UsageError(f"-o {output} is a file; several inputs or a folder need an output folder")
+    selection = Inputs(inputs, args.glob, prune=output)
+    overlap = selection.overlap()
+    if overlap is not None:
+        raise UsageError(overlap)
+    from newsarticle._batch import plan_mirror
+
+    return session.run(job, selection, plan_mirror(selection, output, suffix, force=args.force), batch=True)
+
+
+def _check_inputs(inputs: Sequence[str]) -> None:
+    if "-" in inputs and len(inputs) > 1:
+        raise UsageError("standard input (-) must be the only input")
+    for name in inputs:
+        if name != "-" and not os.path.exists(name):
+            raise UsageError(f"no such file or folder: {name}")
+
+
+def _names_folder(output: str) -> bool:
+    return os.path.isdir(output) or output.endswith(("/", os.sep))
+
+
+def _plain_tasks(selection: Inputs) -> Any:
+    from newsarticle._batch import Task
+
+    return (Task(source, None) for source, _absolute in selection.walk())
+
+
+def _infer_format(output: str | None, single: bool) -> str:
+    if output is None:
+        raise UsageError("give the output format with -t FORMAT (list them with: newsarticle formats)")
+    name = os.path.basename(output).lower()
+    if name.endswith(JSONL_SUFFIX):
+        return JSONL
+    if not single or _names_folder(output):
+        raise UsageError("give the output format with -t FORMAT when -o names a folder")
+    import newsarticle
+
+    # The longest suffix wins: out.ninjs.json is ninjs, out.json is json.
+    matches = [(len(info.suffix), info.name) for info in newsarticle.formats() if name.endswith(info.suffix.lower())]
+    longest = max((length for length, _name in matches), default=0)
+    names = sorted(format_name for length, format_name in matches if length == longest)
+    if len(names) == 1:
+        return names[0]
+    suffix = os.path.splitext(name)[1]
+    if not names:
+        if not suffix:
+            raise UsageError(f"cannot tell the format from -o {output} (no suffix); give -t FORMAT")
+        raise UsageError(f"no format writes {suffix} files; give -t FORMAT (list them with: newsarticle formats)")
+    raise UsageError(f"{suffix} is the suffix of several formats ({', '.join(names)}); give -t FORMAT")
+
+
+def _make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
+    """Validate format, options, locale and transforms before any file is read; return the job and its suffix."""
+    import newsarticle
+    from newsarticle._batch import Job
+
+    transforms = tuple(args.transform)
+    if transforms:
+        available = newsarticle.available_transforms()
+        for name in transforms:
+            if name not in available:
+                raise UsageError(f"unknown transform {name!r}; available transforms: {', '.join(available) or 'none'}")
+    locale: str | None = args.locale
+    if locale is not None:
+        from newsarticle._i18n import get_locale
+
+        try:
+            get_locale(locale)
+        except newsarticle.UnknownLocaleError as exc:
+            raise UsageError(str(exc)) from None
+    if format_name == JSONL:
+        if args.options or args.standalone:
+            raise UsageError("the jsonl format has no options")
+        try:
+            from newsarticle._render import get_renderer
+
+            get_renderer("json")
+        except newsarticle.UnknownFormatError:
+            raise UsageError("the jsonl format needs the json format, which failed to load") from None
+        return Job(JSONL, JSONL, {}, locale, transforms, args.strict), JSONL_SUFFIX
+
+    from newsarticle._render import coerce_option, get_renderer, resolve_options
+
+    try:
+        renderer = get_renderer(format_name)
+    except newsarticle.UnknownFormatError:
+        names = sorted([info.name for info in newsarticle.formats()] + [JSONL])
+        raise UsageError(f"unknown format {format_name!r}; available formats: {', '.join(names)}") from None
+    options: dict[str, Any] = {}
+    try:
+        for item in args.options:
+            key, equals, value = item.partition("=")
+            if not equals or not key.strip():
+                raise UsageError(f"-O takes KEY=VALUE, not {item!r}")
+            options[key.strip()] = coerce_option(renderer, key.strip(), value)
+        if args.standalone:
+            options["standalone"] = True
+        resolve_options(renderer, options)
+    except newsarticle.OptionError as exc:
+        raise UsageError(str(exc)) from None
+    return Job("render", format_name, options, locale, transforms, args.strict), renderer.suffix
+
+
+# -- check -------------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace) -> int:
+    from newsarticle._batch import Inputs, Job
+
+    _check_inputs(args.inputs)
+    selection = Inputs(args.inputs, args.glob)
+    single = len(args.inputs) == 1 and not selection.folders
+    session = _Session(args, check=True)
+    return session.run(Job("check", strict=args.strict), selection, _plain_tasks(selection), batch=not single)
+
+
+# -- running and reporting ---------------------------------------------------------------
+
+
+class _Interrupt:
+    """Ctrl-C sets a flag that the batch loop polls, so it stops between files, never in the middle of one.
+
+    With ``hard`` (a single input, possibly a blocking read of standard
+    input) it raises KeyboardInterrupt at once instead; write_atomic cleans up.
+    """
+
+    def __init__(self, *, hard: bool) -> None:
+        self.hard = hard
+        self.seen = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _Interrupt:
+        import signal
+
+        self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        import signal
+
+        signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, _signum: int, _frame: FrameType | None) -> None:
+        self.seen = True
+        if self.hard:
+            raise KeyboardInterrupt
+
+    def __call__(self) -> bool:
+        return self.seen
+
+
+class _Session:
+    """Runs one convert or check command and reports each outcome, in input order."""
+
+    def __init__(self, args: argparse.Namespace, *, check: bool) -> None:
+        self.args = args
+        self.check = check
+        self.quiet: bool = args.quiet
+        self.json = check and args.format == "json"
+        self.counts = {"converted": 0, "checked": 0, "failed": 0, "skipped": 0}
+        self.warning_count = 0
+        self.progress: Progress | None = None
+        self._first_json = True
+
+    def note(self, text: str) -> None:
+        if not self.quiet:
+            print(f"newsarticle: {text}", file=sys.stderr)
+
+    def run(
+        self,
+        job: Job,
+        selection: Inputs | None,
+        items: Any,
+        *,
+        batch: bool,
+        jsonl_output: str | None = None,
+    ) -> int:
+        import time
+
+        from newsarticle._atomic import AtomicFile
+        from newsarticle._batch import Runner
+        from newsarticle._progress import Progress
+
+        args = self.args
+        start = time.monotonic()
+        sink: AtomicFile | None = None
+        if jsonl_output is not None:
+            sink = self._open_corpus(jsonl_output, selection)
+            if sink is None:
+                return EXIT_OK
+        errors_file: AtomicFile | None = None
+        if args.errors:
+            try:
+                errors_file = AtomicFile(args.errors)
+            except OSError as exc:
+                if sink is not None:
+                    sink.discard()
+                raise UsageError(f"cannot write the error report {args.errors}: {exc.strerror or exc}") from None
+        show_progress = batch and not self.quiet and sys.stderr.isatty()
+        total = selection.count() if show_progress and selection is not None else None
+        jobs = (args.jobs or _default_jobs()) if batch else 1
+        if total is not None:
+            jobs = max(1, min(jobs, total))
+        self.progress = Progress(sys.stderr, total, enabled=show_progress)
+        stopped = complete = False
+        if self.json:
+            sys.stdout.write('{"diagnostics": [')
+        with _Interrupt(hard=not batch) as interrupt:
+            runner = Runner(job, jobs=jobs, interrupted=interrupt)
+            outcomes = runner.run(items)
+            try:
+                for outcome in outcomes:
+                    self._report(outcome, sink, errors_file)
+                    if outcome.status == "failed" and args.fail_fast:
+                        stopped = True
+                        break
+                complete = not (stopped or runner.interrupted)
+            finally:
+                outcomes.close()  # terminates the workers when the loop stopped early
+                self.progress.clear()
+                if errors_file is not None:
+                    errors_file.commit()
+                if sink is not None:
+                    # A corpus file is all or nothing: a stopped or interrupted run leaves none.
+                    if complete:
+                        sink.commit()
+                    else:
+                        sink.discard()
+        self._finish(time.monotonic() - start, stopped=stopped, interrupted=runner.interrupted, batch=batch)
+        if runner.interrupted:
+            return EXIT_INTERRUPTED
+        return EXIT_FAILED if self.counts["failed"] else EXIT_OK
+
+    def _open_corpus(self, output: str, selection: Inputs | None) -> AtomicFile | None:
+        """The JSON Lines file, or None when it exists already (and is skipped)."""
+        from newsarticle._atomic import AtomicFile
+
+        target = os.path.abspath(output)
+        if selection is not None and (
+            selection.selects(target)
+            or (os.path.exists(target) and any(os.path.samefile(target, f) for f in selection.files))
+        ):
+            raise UsageError(f"refused: the output {output} is an input")
+        if os.path.lexists(output) and not self.args.force:
+            self.note(f"{output} exists; skipped (use --force to overwrite)")
+            return None
+        return AtomicFile(output)
+
+    def _report(self, outcome: Outcome, sink: AtomicFile | None, errors_file: AtomicFile | None) -> None:
+        self.counts[outcome.status] += 1
+        self.warning_count += len(outcome.warnings)
+        assert self.progress is not None
+        if self.json:
+            self._report_json(outcome)
+        else:
+            # In strict mode the diagnostics are the errors: show each once.
+            shown = [] if self.quiet else [w for w in outcome.warnings if w not in outcome.errors]
+            shown += outcome.errors
+            if shown:
+                self.progress.clear()
+                stream: TextIO = sys.stdout if self.check else sys.stderr
+                stream.write("".join(f"{problem}\n" for problem in shown))
+                stream.flush()
+        if outcome.data is not None:
+            if sink is not None:
+                sink.write(outcome.data)
+            else:
+                sys.stdout.flush()
+                sys.stdout.buffer.write(outcome.data)
+                sys.stdout.buffer.flush()
+        if errors_file is not None and outcome.errors:
+            import json
+
+            for problem in outcome.errors:
+                errors_file.write((json.dumps(problem.to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
+        self.progress.advance()
+
+    def _report_json(self, outcome: Outcome) -> None:
+        import json
+
+        for severity, problems in (("warning", outcome.warnings), ("error", outcome.errors)):
+            for problem in problems:
+                if severity == "warning" and problem in outcome.errors:
+                    continue
+                record = {**problem.to_dict(), "severity": severity}
+                sys.stdout.write(("\n" if self._first_json else ",\n") + json.dumps(record, ensure_ascii=False))
+                self._first_json = False
+
+    def _finish(self, elapsed: float, *, stopped: bool, interrupted: bool, batch: bool) -> None:
+        counts = self.counts
+        done = counts["checked"] if self.check else counts["converted"]
+        if self.json:
+            import json
+
+            summary = {
+                "checked": counts["checked"] + counts["failed"],
+                "passed": counts["checked"],
+                "failed": counts["failed"],
+                "warnings": self.warning_count,
+                "interrupted": interrupted,
+            }
+            sys.stdout.write(("\n" if not self._first_json else "") + '],\n"summary": ' + json.dumps(summary) + "}\n")
+            sys.stdout.flush()
+        if self.quiet and not interrupted and not stopped:
+            return
+        if not batch and not interrupted and not self.check:
+            return
+        if self.check:
+            text = f"{counts['checked'] + counts['failed']} checked: {done} passed, {counts['failed']} failed"
+            text += f", {self.warning_count} warning{'s' if self.warning_count != 1 else ''}"
+        else:
+            text = f"{done} converted, {counts['failed']} failed, {counts['skipped']} skipped"
+        processed = done + counts["failed"]
+        rate = f", {processed / elapsed:,.0f} files/s" if elapsed > 0 and processed else ""
+        text += f" in {elapsed:.1f} s{rate}"
+        if interrupted:
+            text = f"interrupted: {text}" + ("" if self.check else "; run the same command again to resume")
+        elif stopped:
+            text = f"stopped at the first failure (--fail-fast): {text}"
+        print(f"newsarticle: {text}", file=sys.stderr)
+
+
+def _route_warnings() -> None:
+    """Plugin warnings as one readable line each, not Python's source-line format."""
+    import warnings
+
+    def show(message: Warning | str, *_args: object, **_kwargs: object) -> None:
+        print(f"newsarticle: warning: {message}", file=sys.stderr)
+
+    warnings.showwarning = show
