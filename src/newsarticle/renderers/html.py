@@ -1,0 +1,220 @@
+"""The ``html`` format: an ``<article>`` fragment, or with ``standalone=True`` a whole HTML5 document.
+
+The fragment is what a site template embeds::
+
+    <article lang="de">
+    <header>
+    <p class="category">Politik</p>
+    <h1>Stadtrat beschließt Haushalt</h1>
+    <p class="meta">Veröffentlicht am <time datetime="2025-01-23">23. Januar 2025</time></p>
+    </header>
+    <p>The lead, before the first subheading, needs no section.</p>
+    <section>
+    <h2>A subheading</h2>
+    <p>...</p>
+    </section>
+    </article>
+
+The standalone document wraps it with a charset, viewport, title, meta
+description, a small stylesheet and schema.org ``NewsArticle`` JSON-LD, and
+passes the Nu Html Checker without a message.
+
+Every piece of text goes through :func:`html.escape` exactly once, and the
+JSON-LD escapes ``<``, ``>``, ``&``, U+2028 and U+2029 as ``\\u`` sequences, so
+no text can open an element, an attribute, a comment or a script. The output is
+built as one list of strings and joined once: rendering should cost less than
+parsing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import unicodedata
+from functools import partial
+from html import escape
+
+from newsarticle import DATE_OPTIONS, WORDS_PER_MINUTE, Article, Option, RenderContext, hookimpl
+from newsarticle._render import RegisterRenderer
+
+__all__ = ["DESCRIPTION_LIMIT", "STYLESHEET", "HtmlRenderer", "datetime_attribute", "describe", "json_ld"]
+
+#: Longest meta description, in characters; search engines show about this much.
+DESCRIPTION_LIMIT = 160
+
+#: The standalone document's stylesheet: one readable column, German-friendly hyphenation.
+STYLESHEET = (
+    "body{margin:0;padding:2rem 1.25rem 3rem;color:#1d1d1b;background:#fcfcfa;"
+    'font:1.125rem/1.6 Charter,"Bitstream Charter","Sitka Text",Cambria,Georgia,serif}'
+    "article{max-width:38rem;margin:0 auto;hyphens:auto;overflow-wrap:break-word}"
+    'h1,h2,.category,.meta{font-family:system-ui,"Segoe UI",Roboto,"Noto Sans",Helvetica,Arial,sans-serif}'
+    "h1{font-size:2rem;line-height:1.2;margin:.3rem 0 .8rem}"
+    "h2{font-size:1.3rem;line-height:1.3;margin:2.2rem 0 .6rem}"
+    "p{margin:0 0 1rem}"
+    "header{margin-bottom:2rem}"
+    ".category{margin:0;color:#a3241b;font-size:.85rem;font-weight:600;letter-spacing:.06em;text-transform:uppercase}"
+    ".meta{margin:0;color:#595959;font-size:.9rem}"
+    "@media (max-width:30rem){body{font-size:1.0625rem}h1{font-size:1.6rem}}"
+)
+
+# Languages written right to left (primary subtags): the article gets dir="rtl".
+_RTL = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "mzn", "pnb", "ps", "sd", "ug", "ur", "yi"})
+
+# Text content: quotes need no escaping there, and leaving them keeps the output readable.
+_text = partial(escape, quote=False)
+
+_JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+_META_SEPARATOR = " · "
+_MINUTE = dt.timedelta(minutes=1)
+
+_HEAD_START = '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>'
+_HEAD_END = f"<style>{STYLESHEET}</style>\n"
+
+
+def datetime_attribute(value: dt.date) -> str:
+    """``value`` as a valid HTML ``datetime`` attribute: ISO 8601, a date stays a date.
+
+    A date-time keeps its own offset; HTML allows at most milliseconds and
+    offsets in whole minutes, so finer fractions are cut and an offset with
+    seconds is converted to UTC (the same instant). Should that instant fall
+    outside years 1-9999, only the date is written: true, if less precise.
+    """
+    if not isinstance(value, dt.datetime):
+        return value.isoformat()
+    offset = value.utcoffset()
+    if offset is not None and offset % _MINUTE:
+        try:
+            value = value.astimezone(dt.timezone.utc)
+        except OverflowError:
+            return value.date().isoformat()
+    return value.isoformat(timespec="milliseconds" if value.microsecond >= 1000 else "seconds")
+
+
+def describe(paragraph: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """A meta description: the paragraph, or its first ``limit`` characters cut at a word and ended with "…"."""
+    if len(paragraph) <= limit:
+        return paragraph
+    cut = paragraph.rfind(" ", 0, limit)
+    if cut < limit // 2:
+        # One very long word (a URL, a compound): cut inside it, but not inside a combined character.
+        cut = limit - 1
+        while cut > 1 and (unicodedata.combining(paragraph[cut]) or "\u200d" in paragraph[cut - 1 : cut + 1]):
+            cut -= 1
+    head = paragraph[:cut]
+    return (head.rstrip(" ,;:-–—") or head) + "…"
+
+
+def json_ld(article: Article, word_count: int | None = None) -> str:
+    """The schema.org ``NewsArticle`` JSON-LD, safe to put inside a ``<script>`` element.
+
+    :param word_count: ``article.word_count`` when the caller has it already (counting costs more than rendering).
+    """
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+    }
+    if article.published is not None:
+        data["datePublished"] = article.published.isoformat()
+    if article.category is not None:
+        data["articleSection"] = article.category
+    data["inLanguage"] = article.language
+    data["wordCount"] = article.word_count if word_count is None else word_count
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, replacement in _JSON_ESCAPES:
+        if character in text:
+            text = text.replace(character, replacement)
+    return text
+
+
+class HtmlRenderer:
+    name = "html"
+    media_type = "text/html"
+    suffix = ".html"
+    description = "HTML5: an <article> fragment, or a standalone document with schema.org JSON-LD."
+    options: tuple[Option, ...] = (
+        Option(
+            name="standalone",
+            type=bool,
+            default=False,
+            help="a whole HTML5 document (title, description, stylesheet, JSON-LD) instead of an <article> fragment",
+        ),
+        Option(
+            name="reading_time",
+            type=bool,
+            default=False,
+            help="show the word count and reading time after the date",
+        ),
+        *DATE_OPTIONS,
+    )
+
+    def render(self, article: Article, context: RenderContext) -> str:
+        language = escape(article.language)
+        lang = f' lang="{language}" dir="rtl"' if _is_rtl(article.language) else f' lang="{language}"'
+        headline = _text(article.headline)
+        parts: list[str] = []
+        standalone = context.options.get("standalone", False)
+        # Counting words costs about as much as all the rest of rendering: once, and only when shown.
+        words = article.word_count if standalone or context.options.get("reading_time", False) else 0
+        if standalone:
+            parts += ("<!DOCTYPE html>\n<html", lang, ">\n<head>\n", _HEAD_START, headline, "</title>\n")
+            first = next((s.paragraphs[0] for s in article.sections), None)
+            if first is not None:
+                parts += ('<meta name="description" content="', escape(describe(first)), '">\n')
+            parts += (_HEAD_END, '<script type="application/ld+json">', json_ld(article, words), "</script>\n")
+            parts.append("</head>\n<body>\n<main>\n")
+
+        parts += ("<article", lang, ">\n<header>\n")
+        if article.category is not None:
+            parts += ('<p class="category">', _text(article.category), "</p>\n")
+        parts += ("<h1>", headline, "</h1>\n")
+        self._meta(article, context, words, parts)
+        parts.append("</header>\n")
+
+        for section in article.sections:
+            if section.heading is not None:
+                parts += ("<section>\n<h2>", _text(section.heading), "</h2>\n")
+            parts += ("<p>", "</p>\n<p>".join(map(_text, section.paragraphs)), "</p>\n")
+            if section.heading is not None:
+                parts.append("</section>\n")
+        parts.append("</article>\n")
+
+        if standalone:
+            parts.append("</main>\n</body>\n</html>\n")
+        return "".join(parts)
+
+    @staticmethod
+    def _meta(article: Article, context: RenderContext, words: int, parts: list[str]) -> None:
+        """The line under the headline: "Published <date>", then optionally words and reading time."""
+        show_reading_time = context.options.get("reading_time", False)
+        if article.published is None and not (show_reading_time and article.sections):
+            return
+        formatter = context.formatter
+        pieces: list[str] = []
+        if article.published is not None:
+            pieces.append(
+                f'{_text(formatter.gettext("Published"))} <time datetime="{datetime_attribute(article.published)}">'
+                f"{_text(context.date(article) or '')}</time>"
+            )
+        if show_reading_time and article.sections:
+            # Article.reading_time's rule, applied to the count in hand instead of counting again.
+            minutes = max(1, (words + WORDS_PER_MINUTE // 2) // WORDS_PER_MINUTE)
+            pieces.append(_text(formatter.words(words)))
+            pieces.append(_text(formatter.reading_time(minutes)))
+        # Labels and dates are in the render locale, which need not be the article's language.
+        tag = context.language_tag
+        lang = ""
+        if tag.lower() != article.language.lower():
+            lang = f' lang="{escape(tag)}"'
+            if _is_rtl(tag) != _is_rtl(article.language):
+                lang += ' dir="rtl"' if _is_rtl(tag) else ' dir="ltr"'
+        parts += ('<p class="meta"', lang, ">", _META_SEPARATOR.join(pieces), "</p>\n")
+
+
+def _is_rtl(language: str) -> bool:
+    return language.partition("-")[0].lower() in _RTL
+
+
+@hookimpl
+def register_renderers(register: RegisterRenderer) -> None:
+    register(HtmlRenderer())
