@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import subprocess
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +103,24 @@ def test_unknown_attribute_is_an_attribute_error() -> None:
 
 def test_version_comes_from_the_installed_metadata() -> None:
     assert newsarticle.__version__ == version("newsarticle")
+
+
+API_DOC = Path(__file__).parent.parent / "docs" / "api.md"
+DOCUMENTED = ["parse", "parse_file", "unparse", "to_dict", "from_dict", "to_json", "from_json", "configure_converter"]
+
+
+def _documented_signature(obj: object, name: str) -> str:
+    text = f"{name}{inspect.signature(obj)}".replace("'", "")  # type: ignore[arg-type]
+    return text.replace(repr(newsarticle.DEFAULT_TRAILER_LINES).replace("'", ""), "DEFAULT_TRAILER_LINES")
+
+
+@pytest.mark.parametrize("name", DOCUMENTED)
+def test_api_docs_head_each_function_with_its_signature(name: str) -> None:
+    headings = re.findall(r"^### `(.+)`$", API_DOC.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    assert _documented_signature(getattr(newsarticle, name), name) in headings
+
+
+@pytest.mark.parametrize("name", ["Article", "Section", "Diagnostic"])
+def test_api_docs_head_each_class_with_its_constructor(name: str) -> None:
+    headings = re.findall(r"^### `(.+)`$", API_DOC.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    assert _documented_signature(getattr(newsarticle, name), name).removesuffix(" -> None") in headings
