@@ -54,8 +54,9 @@ def _messages(catalog: Catalog) -> Iterator[Message]:
     return (message for message in catalog if message.id)
 
 
-def extract() -> Catalog:
-    """The catalog template as the code has it now."""
+def extract(package: Path | None = None) -> Catalog:
+    """The catalog template as the code in ``package`` (the package itself by default) has it now."""
+    package = package or PACKAGE
     parse_mapping = getattr(frontend, "parse_mapping_cfg", None) or frontend.parse_mapping
     with MAPPING.open(encoding="utf-8") as mapping:
         method_map, options_map = parse_mapping(mapping)
@@ -67,9 +68,9 @@ def extract() -> Catalog:
         fuzzy=False,
         header_comment="# Translations template for newsarticle.\n# Written by: python scripts/catalogs.py extract",
     )
-    relative = PACKAGE.relative_to(ROOT).as_posix()
+    relative = package.relative_to(ROOT).as_posix() if package.is_relative_to(ROOT) else package.name
     for filename, lineno, message, comments, context in extract_from_dir(
-        PACKAGE,
+        package,
         method_map,
         options_map,
         keywords=DEFAULT_KEYWORDS,
@@ -93,8 +94,8 @@ def _read(path: Path) -> Catalog:
         return read_po(po_file, locale=locale, domain=DOMAIN)
 
 
-def po_files(locale_dir: Path = LOCALE_DIR) -> list[Path]:
-    return sorted(locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+def po_files(locale_dir: Path | None = None) -> list[Path]:
+    return sorted((locale_dir or LOCALE_DIR).glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
 def update() -> None:
@@ -111,7 +112,7 @@ def update() -> None:
                 if _key(message) not in kept:
                     catalog.delete(message.id, context=message.context)
         _write(catalog, path)
-        print(f"updated {path.relative_to(ROOT)}")
+        print(f"updated {_shown(path)}")
 
 
 def init(language: str) -> Path:
@@ -119,13 +120,13 @@ def init(language: str) -> Path:
     template = _read(TEMPLATE)
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     if path.exists():
-        raise SystemExit(f"{path.relative_to(ROOT)} exists already; run update")
+        raise SystemExit(f"{_shown(path)} exists already; run update")
     catalog = Catalog(locale=language, domain=DOMAIN, project="newsarticle", charset="utf-8", fuzzy=False)
     for message in _messages(template):
         catalog.add(message.id, None, message.locations, auto_comments=message.auto_comments, context=message.context)
     path.parent.mkdir(parents=True, exist_ok=True)
     _write(catalog, path)
-    print(f"created {path.relative_to(ROOT)}: translate every msgstr, then run check")
+    print(f"created {_shown(path)}: translate every msgstr, then run check")
     return path
 
 
@@ -135,7 +136,7 @@ def compile_all() -> None:
         catalog = _read(path)
         with path.with_suffix(".mo").open("wb") as mo_file:
             write_mo(mo_file, catalog, use_fuzzy=False)
-        print(f"compiled {path.with_suffix('.mo').relative_to(ROOT)}")
+        print(f"compiled {_shown(path.with_suffix('.mo'))}")
 
 
 def _fields(text: str) -> set[str]:
@@ -162,7 +163,8 @@ def _check_message(where: str, message: Message, template_message: Message | Non
     if message.pluralizable and len(strings) != nplurals:
         problems.append(f"{label}: {len(strings)} plural forms, the catalog's Plural-Forms says {nplurals}")
     if not all(strings):
-        problems.append(f"{label}: not translated" + (" (every plural form)" if message.pluralizable else ""))
+        missing = "not every plural form is translated" if message.pluralizable else "not translated"
+        problems.append(f"{label}: {missing}")
     expected = set().union(*(_fields(text) for text in _texts(message.id)))
     for string in filter(None, strings):
         if _fields(string) != expected:
@@ -171,8 +173,8 @@ def _check_message(where: str, message: Message, template_message: Message | Non
     return problems
 
 
-def _shown(path: Path, root: Path = ROOT) -> str:
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 # Literal first arguments of the gettext calls, found as text: Babel's extractor does not look inside
@@ -183,10 +185,10 @@ _CALL = re.compile(
 )
 
 
-def used_labels(package: Path = PACKAGE) -> dict[Key, str]:
+def used_labels(package: Path | None = None) -> dict[Key, str]:
     """Every ``(context, msgid)`` that the package's code passes to a gettext function as a literal, with a location."""
     found: dict[Key, str] = {}
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted((package or PACKAGE).rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         for match in _CALL.finditer(text):
             first = ast.literal_eval(match["first"])
@@ -201,13 +203,14 @@ def used_labels(package: Path = PACKAGE) -> dict[Key, str]:
     return found
 
 
-def check(locale_dir: Path = LOCALE_DIR) -> list[str]:
-    """Every reason the catalogs in ``locale_dir`` are not complete and in step with the code; empty when they are."""
+def check(locale_dir: Path | None = None, package: Path | None = None) -> list[str]:
+    """Every reason the catalogs in ``locale_dir`` are incomplete or behind the code in ``package``; empty if none."""
     problems = []
+    locale_dir = locale_dir or LOCALE_DIR
     template_path = locale_dir / f"{DOMAIN}.pot"
     template_name = _shown(template_path)
-    current = {_key(message): message for message in _messages(extract())}
-    for key, where in used_labels().items():
+    current = {_key(message): message for message in _messages(extract(package))}
+    for key, where in used_labels(package).items():
         if key not in current:
             problems.append(
                 f"{where}: {key[1]!r} is passed to gettext but Babel does not extract it;"
@@ -272,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "extract":
         _write(extract(), TEMPLATE)
-        print(f"wrote {TEMPLATE.relative_to(ROOT)}")
+        print(f"wrote {_shown(TEMPLATE)}")
     elif args.command == "update":
         update()
     elif args.command == "init":

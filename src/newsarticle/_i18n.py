@@ -163,7 +163,8 @@ def compile_po(po_path: Path) -> bytes:
     from babel.messages.pofile import read_po
 
     with po_path.open("rb") as po_file:
-        catalog = read_po(po_file, locale=po_path.parent.parent.name, domain=po_path.stem)
+        # The plural rule and the language come from the catalog's own header.
+        catalog = read_po(po_file, domain=po_path.stem)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()
