@@ -1,0 +1,437 @@
+"""The ninjs format: valid against IPTC's official ninjs 3.1 schema, and faithful to the article.
+
+Uses only newsarticle's public API, and finds the format as users do: through
+the installed package's entry point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import uuid
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import validators
+from newsarticle_ninjs import _URI, NINJS_SCHEMA_URI, URI_NAMESPACE, content_uri, to_ninjs
+
+import newsarticle
+from newsarticle import Article, Diagnostic, OptionError, Section, render
+
+HERE = Path(__file__).parent
+SCHEMA_FILE = HERE / "ninjs-schema_3.1.json"
+#: sha256 of IPTC's ninjs-schema_3.1.json: the copy here is theirs, unmodified.
+SCHEMA_SHA256 = "404f578a299bf34e76e98f2de26ad9989882ebd7abf3a4d3cf3aa689b70a8744"
+CORPUS = sorted((HERE.parents[2] / "tests" / "data").glob("*.txt"))
+
+BERLIN = "Europe/Berlin"
+
+ARTICLE = Article(
+    headline="Stadtrat beschließt Haushalt <b>&</b>",
+    language="de",
+    category="Politik",
+    published=dt.date(2025, 2, 27),
+    sections=(
+        Section(paragraphs=('Der Kämmerer sagte: "Wir sparen." 5 < 6 & 7 > 3.', "Zweiter Absatz.")),
+        Section(heading="Die Opposition", paragraphs=("Sie ist dagegen.",)),
+    ),
+    trailer=("more stories", "See more"),
+    source="article.txt",
+)
+
+
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return schema
+
+
+def _validator() -> Any:
+    schema = _schema()
+    cls = validators.validator_for(schema)  # by the schema's own $schema
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+VALIDATOR = _validator()
+
+
+def _errors(document: Any) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in VALIDATOR.iter_errors(document)]
+
+
+def _ninjs(article: Article, **options: Any) -> dict[str, Any]:
+    output = render(article, "ninjs", **options)
+    assert isinstance(output, str)
+    document: dict[str, Any] = json.loads(output)
+    return document
+
+
+class _Blocks(HTMLParser):
+    """The (tag, text) blocks of an HTML body, as an HTML client reads them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []
+        self._tag: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        assert self._tag is None, f"<{tag}> inside <{self._tag}>"
+        self._tag = tag
+        self.blocks.append((tag, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        assert tag == self._tag
+        self._tag = None
+
+    def handle_data(self, data: str) -> None:
+        if self._tag is None:
+            assert data == "\n", f"text outside a block: {data!r}"
+            return
+        tag, text = self.blocks[-1]
+        self.blocks[-1] = (tag, text + data)
+
+
+def _html_blocks(html: str) -> list[tuple[str, str]]:
+    parser = _Blocks()
+    parser.feed(html)
+    parser.close()
+    return parser.blocks
+
+
+def _model_blocks(article: Article) -> list[tuple[str, str]]:
+    blocks = []
+    for section in article.sections:
+        if section.heading is not None:
+            blocks.append(("h2", section.heading))
+        blocks.extend(("p", paragraph) for paragraph in section.paragraphs)
+    return blocks
+
+
+def _check_faithful(article: Article, document: dict[str, Any]) -> None:
+    assert document["type"] == "text"
+    assert document["language"] == article.language
+    assert document["headlines"] == [{"value": article.headline}]
+    if article.category is None:
+        assert "subjects" not in document
+    else:
+        assert document["subjects"] == [{"name": article.category}]
+    if not article.sections:
+        assert "bodies" not in document
+        return
+    html, text = document["bodies"]
+    assert (html["contentType"], text["contentType"]) == ("text/html", "text/plain")
+    assert html["wordCount"] == text["wordCount"] == article.word_count
+    assert text["value"] == article.body
+    assert _html_blocks(html["value"]) == _model_blocks(article)
+
+
+# -- the schema copy --------------------------------------------------------------------------
+
+
+def test_schema_is_iptcs_unmodified_with_its_license() -> None:
+    assert hashlib.sha256(SCHEMA_FILE.read_bytes()).hexdigest() == SCHEMA_SHA256
+    license_text = (HERE / "ninjs-schema-LICENSE.txt").read_text(encoding="utf-8")
+    assert "MIT License" in license_text
+    assert "International Press Telecommunications Council" in license_text
+    assert _schema()["$id"] == NINJS_SCHEMA_URI
+
+
+def test_validation_follows_the_schemas_draft_with_format_checking_on() -> None:
+    assert _schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert type(VALIDATOR).__name__ == "Draft202012Validator"
+    # jsonschema skips "uri" and "date-time" silently without its format extra: fail instead.
+    checked = set(VALIDATOR.format_checker.checkers)
+    assert {"uri", "date-time"} <= checked, "install newsarticle-ninjs[test] (jsonschema[format-nongpl])"
+    assert not VALIDATOR.is_valid({"uri": "not a uri"})
+    assert not VALIDATOR.is_valid({"uri": "urn:x:y", "versionCreated": "2025-02-27"})
+    assert not VALIDATOR.is_valid({"uri": "urn:x:y", "headline": "ninjs 1.x had this, 3.x does not"})
+
+
+# -- found through the entry point ------------------------------------------------------------
+
+
+def test_format_is_registered_by_the_installed_distribution() -> None:
+    info = {f.name: f for f in newsarticle.formats()}["ninjs"]
+    assert (info.plugin, info.distribution) == ("ninjs", "newsarticle-ninjs")
+    assert (info.media_type, info.suffix) == ("application/json", ".ninjs.json")
+    assert [o.name for o in info.options] == ["uri", "midnight_timezone", "indent"]
+
+
+# -- every corpus file ------------------------------------------------------------------------
+
+
+def test_the_corpus_is_there() -> None:
+    assert len(CORPUS) >= 30, f"newsarticle's corpus not found next to the plugin: {CORPUS}"
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[p.name for p in CORPUS])
+@pytest.mark.parametrize("midnight_timezone", [None, BERLIN])
+def test_corpus_renders_valid_faithful_ninjs(path: Path, midnight_timezone: str | None) -> None:
+    diagnostics: list[Diagnostic] = []
+    article = newsarticle.parse_file(path, on_diagnostic=diagnostics.append)
+    document = _ninjs(article, midnight_timezone=midnight_timezone)
+    assert _errors(document) == []
+    _check_faithful(article, document)
+    assert document["uri"] == content_uri(article)
+    if article.published is not None and midnight_timezone is not None:
+        assert dt.datetime.fromisoformat(document["versionCreated"]).date() == article.published
+
+
+# -- the mapping ------------------------------------------------------------------------------
+
+
+def test_keys_in_a_fixed_order_and_text_not_escaped() -> None:
+    output = render(ARTICLE, "ninjs", midnight_timezone=BERLIN)
+    assert isinstance(output, str)
+    assert list(json.loads(output)) == [
+        "uri", "standard", "type", "representationType", "language", "firstCreated", "versionCreated",
+        "headlines", "subjects", "bodies",
+    ]  # fmt: skip
+    assert "beschließt" in output
+    assert "\\u" not in output
+    assert output.endswith("}\n")
+    compact = render(ARTICLE, "ninjs", indent=0)
+    assert isinstance(compact, str)
+    assert compact.count("\n") == 1
+    assert json.loads(compact) == to_ninjs(ARTICLE)
+
+
+def test_standard_names_ninjs_3_1_and_its_schema() -> None:
+    assert _ninjs(ARTICLE)["standard"] == {"name": "ninjs", "version": "3.1", "schema": NINJS_SCHEMA_URI}
+
+
+def test_html_body_escapes_text() -> None:
+    html = _ninjs(ARTICLE)["bodies"][0]["value"]
+    assert html == (
+        '<p>Der Kämmerer sagte: "Wir sparen." 5 &lt; 6 &amp; 7 &gt; 3.</p>\n<p>Zweiter Absatz.</p>\n'
+        "<h2>Die Opposition</h2>\n<p>Sie ist dagegen.</p>"
+    )
+
+
+def test_article_without_category_or_body() -> None:
+    bare = Article(headline="Nur eine Überschrift", language="de")
+    document = _ninjs(bare)
+    assert _errors(document) == []
+    assert "subjects" not in document
+    assert "bodies" not in document
+    assert "firstCreated" not in document
+
+
+def test_trailer_and_source_are_not_written() -> None:
+    output = render(ARTICLE, "ninjs")
+    assert isinstance(output, str)
+    assert "more stories" not in output
+    assert "article.txt" not in output
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+
+def test_date_only_is_left_out_by_default() -> None:
+    document = _ninjs(ARTICLE)
+    assert "firstCreated" not in document
+    assert "versionCreated" not in document
+    assert "2025" not in json.dumps(document)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [(dt.date(2025, 2, 27), "2025-02-27T00:00:00+01:00"), (dt.date(2025, 7, 1), "2025-07-01T00:00:00+02:00")],
+)
+def test_date_only_is_midnight_in_the_named_time_zone(day: dt.date, expected: str) -> None:
+    article = Article(headline="Datum", language="de", published=day)
+    document = _ninjs(article, midnight_timezone=BERLIN)
+    assert document["firstCreated"] == document["versionCreated"] == expected
+    assert _errors(document) == []
+    utc = _ninjs(article, midnight_timezone="UTC")
+    assert utc["versionCreated"] == f"{day.isoformat()}T00:00:00+00:00"
+
+
+def test_date_time_keeps_its_offset_and_ignores_midnight_timezone() -> None:
+    published = dt.datetime(2025, 2, 27, 14, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    article = Article(headline="Zeit", language="en", published=published)
+    for options in ({}, {"midnight_timezone": BERLIN}):
+        document = _ninjs(article, **options)
+        assert document["firstCreated"] == document["versionCreated"] == "2025-02-27T14:30:00-05:00"
+
+
+def test_offset_with_seconds_is_written_in_utc() -> None:
+    lmt = dt.timezone(dt.timedelta(minutes=53, seconds=28))  # Berlin before 1893
+    article = Article(headline="Zeit", language="de", published=dt.datetime(1890, 5, 1, 12, tzinfo=lmt))
+    document = _ninjs(article)
+    assert document["versionCreated"] == "1890-05-01T11:06:32+00:00"
+    assert _errors(document) == []
+
+
+def test_a_date_time_with_no_rfc_3339_form_is_left_out() -> None:
+    # In UTC this instant falls in year 0, which neither Python nor most readers accept.
+    early = dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(seconds=30)))
+    document = _ninjs(Article(headline="Zeit", language="de", published=early))
+    assert "versionCreated" not in document
+    assert _errors(document) == []
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "europe/berlin", "", "../etc/passwd", "/etc/localtime"])
+def test_unknown_time_zone_is_an_option_error_even_without_a_date(zone: str) -> None:
+    for article in (ARTICLE, Article(headline="Ohne Datum", language="de")):
+        with pytest.raises(OptionError, match="midnight_timezone"):
+            render(article, "ninjs", midnight_timezone=zone)
+
+
+# -- the uri ----------------------------------------------------------------------------------
+
+
+def test_default_uri_is_a_uuid_urn_of_the_content() -> None:
+    uri = _ninjs(ARTICLE)["uri"]
+    assert re.fullmatch(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", uri)
+    assert uri == content_uri(ARTICLE) == _ninjs(ARTICLE)["uri"]
+    # The same article read from elsewhere, or scraped with other leftovers, is the same news object.
+    moved = Article(
+        headline=ARTICLE.headline,
+        language=ARTICLE.language,
+        category=ARTICLE.category,
+        published=ARTICLE.published,
+        sections=ARTICLE.sections,
+        trailer=(),
+        source="elsewhere/copy.txt",
+    )
+    assert content_uri(moved) == uri
+    edited = Article(headline="Stadtrat beschließt Haushalt", language="de", sections=ARTICLE.sections)
+    assert content_uri(edited) != uri
+
+
+def test_uri_namespace_is_derived_from_the_plugins_url() -> None:
+    url = "https://github.com/newsarticle/newsarticle/tree/main/plugins/newsarticle-ninjs"
+    assert uuid.uuid5(uuid.NAMESPACE_URL, url) == URI_NAMESPACE
+
+
+def test_uri_option_is_used_as_given() -> None:
+    uri = "https://example.org/news/2025/haushalt?id=1#top"
+    document = _ninjs(ARTICLE, uri=uri)
+    assert document["uri"] == uri
+    assert _errors(document) == []
+
+
+NOT_URIS = [
+    "", "relative/path", "https://example.org/with space", "https://example.org/ä", "https://x/%zz", "1x:y", "a:b#c#d",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("uri", NOT_URIS)
+def test_a_uri_that_is_not_absolute_is_an_option_error(uri: str) -> None:
+    with pytest.raises(OptionError, match="uri"):
+        render(ARTICLE, "ninjs", uri=uri)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(_URI, fullmatch=True))
+def test_every_uri_the_option_accepts_is_valid_ninjs(uri: str) -> None:
+    assert _errors(_ninjs(Article(headline="URI", language="de"), uri=uri)) == []
+
+
+@pytest.mark.parametrize("indent", [-1, None, "2"])
+def test_bad_indent_is_an_option_error(indent: object) -> None:
+    with pytest.raises(OptionError, match="indent"):
+        render(ARTICLE, "ninjs", indent=indent)
+
+
+# -- a property over generated articles with hostile text -------------------------------------
+
+_HOSTILE = (
+    "<", ">", "&", "&amp;", "</p>", "<script>alert(1)</script>", "<!--", "]]>", '"', "'", "\\", "\\u0041",
+    "„", "“", "»", "«", "\u00a0", "\u2028", "\u2029", "\u200b", "\ufeff", "\u00ad", "👍🏽", "🇩🇪", "\U0001d518",
+    "e\u0301", "ß", "İ", "日本", "א", "## ", "urn:uuid:", "2025-02-27", "more stories",
+)  # fmt: skip
+_SPACES = re.compile(" {2,}")
+
+
+def _clean(pieces: list[str]) -> str:
+    return _SPACES.sub(" ", "".join(pieces)).strip(" ")
+
+
+def _one_line() -> st.SearchStrategy[str]:
+    # What the model allows in a one-line field: no controls, no doubled or outer spaces.
+    piece = st.one_of(
+        st.sampled_from(_HOSTILE),
+        st.just(" "),
+        st.text(st.characters(exclude_categories=("Cs", "Cc", "Cn")), min_size=1, max_size=8),
+    )
+    return st.lists(piece, min_size=1, max_size=8).map(_clean).filter(bool)
+
+
+_OFFSETS = st.timedeltas(min_value=dt.timedelta(hours=-23, minutes=-59), max_value=dt.timedelta(hours=23, minutes=59))
+_PUBLISHED = st.one_of(
+    st.none(),
+    st.dates(),
+    st.datetimes(timezones=st.builds(dt.timezone, _OFFSETS)),  # seconds and microseconds in offsets too
+    st.datetimes(timezones=st.timezones()),  # zoneinfo, with historical local mean time
+)
+
+
+@st.composite
+def _sections(draw: st.DrawFn) -> tuple[Section, ...]:
+    count = draw(st.integers(0, 4))
+    return tuple(
+        Section(
+            heading=draw(_one_line()) if index else draw(st.none() | _one_line()),
+            paragraphs=draw(st.lists(_one_line(), min_size=1, max_size=3)),
+        )
+        for index in range(count)
+    )
+
+
+_ARTICLES = st.builds(
+    Article,
+    headline=_one_line(),
+    language=st.sampled_from(("de", "en", "de-AT", "en-GB", "fr", "sr-Latn-RS")),
+    category=st.none() | _one_line(),
+    published=_PUBLISHED,
+    sections=_sections(),
+    trailer=st.lists(_one_line(), max_size=2).map(tuple),
+    source=st.none() | st.text(max_size=20),
+)
+
+
+def _expected_created(published: dt.date | None, zone: str | None) -> dt.datetime | None:
+    """The instant firstCreated must hold, or None where the plugin must leave it out."""
+    if published is None:
+        return None
+    if not isinstance(published, dt.datetime):
+        if zone is None:
+            return None
+        from zoneinfo import ZoneInfo
+
+        published = dt.datetime.combine(published, dt.time(), tzinfo=ZoneInfo(zone))
+    offset = published.utcoffset()
+    assert offset is not None
+    if offset % dt.timedelta(minutes=1):
+        try:
+            published.astimezone(dt.timezone.utc)
+        except OverflowError:
+            return None  # no RFC 3339 form within years 1 to 9999
+    return published
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_ARTICLES, st.sampled_from([None, BERLIN, "UTC", "America/New_York", "Asia/Kathmandu"]))
+def test_any_article_renders_valid_faithful_ninjs(article: Article, zone: str | None) -> None:
+    document = _ninjs(article, midnight_timezone=zone)
+    assert _errors(document) == []
+    _check_faithful(article, document)
+    assert document["uri"] == content_uri(article)
+    expected = _expected_created(article.published, zone)
+    if expected is None:
+        assert "firstCreated" not in document
+        assert "versionCreated" not in document
+    else:
+        assert document["firstCreated"] == document["versionCreated"]
+        written = dt.datetime.fromisoformat(document["versionCreated"])
+        assert written == expected  # the same instant
+        offset = expected.utcoffset()
+        if offset is not None and not offset % dt.timedelta(minutes=1):
+            assert written.utcoffset() == offset  # and the same offset, when RFC 3339 can say it
