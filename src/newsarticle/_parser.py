@@ -33,7 +33,7 @@ from newsarticle._format import (
 from newsarticle._language import detect_language
 from newsarticle._language import section_texts as _texts
 from newsarticle._models import _BCP47, Article, Section
-from newsarticle._text import FORBIDDEN_CHAR, collapse_spaces
+from newsarticle._text import collapse_spaces, find_forbidden
 
 __all__ = ["parse", "parse_file"]
 
@@ -71,10 +71,21 @@ def parse(
     :raises ParseError: The input has nothing to recover (empty, binary, an
         impossible date), or ``strict`` is set and something needed recovery.
     """
+    if language is not None:
+        language = language.replace("_", "-")
+        if not _BCP47.fullmatch(language):
+            raise ValueError(f"language must be a BCP 47 tag such as 'de' or 'de-AT', not {language!r}")
     reader = _Reader(source, strict, on_diagnostic)
     text = reader.decode(data)
     keys = DEFAULT_TRAILER_KEYS if trailer_lines is DEFAULT_TRAILER_LINES else trailer_keys(trailer_lines)
-    article = reader.read(text, language, keys)
+    try:
+        article = reader.read(text, language, keys)
+    except ParseError:
+        raise
+    except ValueError as exc:
+        # The model refused a string. Every character of the text lands in some
+        # model string, so only here, on the error path, is the text searched.
+        raise reader.unprintable(text) or reader.error(str(exc), 1, 1, "invalid") from None
     reader.flush()
     return article
 
@@ -111,6 +122,17 @@ class _Reader:
             else:
                 warnings.warn(str(diagnostic), ParseWarning, stacklevel=3)
 
+    def unprintable(self, text: str) -> ParseError | None:
+        index = find_forbidden(text)
+        if index is None:
+            return None
+        line, column = _position(text, index)
+        if text[index] == "\x00":
+            return self.error("expected text, found a NUL character (binary data?)", line, column, "binary")
+        return self.error(
+            f"expected text, found the control or non-character U+{ord(text[index]):04X}", line, column, "binary"
+        )
+
     # -- decoding ---------------------------------------------------------
 
     def decode(self, data: str | bytes) -> str:
@@ -122,15 +144,6 @@ class _Reader:
             raise TypeError(f"parse() takes str or bytes, not {type(data).__name__}")
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        bad = FORBIDDEN_CHAR.search(text)
-        if bad is not None:
-            line, column = _position(text, bad.start())
-            char = bad.group()
-            if char == "\x00":
-                raise self.error("expected text, found a NUL character (binary data?)", line, column, "binary")
-            raise self.error(
-                f"expected text, found the control or non-character U+{ord(char):04X}", line, column, "binary"
-            )
         return text
 
     def _decode_bytes(self, data: bytes) -> str:
@@ -188,10 +201,6 @@ class _Reader:
             self.report("empty-body", "no body paragraphs after the header", min(body_start, len(lines)) + 1)
         if language is None:
             language = self._detect_language(headline, sections, body_start + 1)
-        else:
-            language = language.replace("_", "-")
-            if not _BCP47.fullmatch(language):
-                raise ValueError(f"language must be a BCP 47 tag such as 'de' or 'de-AT', not {language!r}")
         return Article(
             category=category,
             headline=headline,
