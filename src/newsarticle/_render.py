@@ -135,10 +135,14 @@ class Transform(Protocol):
 
 
 class RegisterRenderer(Protocol):
+    """The ``register`` callback that ``register_renderers`` receives."""
+
     def __call__(self, renderer: Renderer, *, replace: bool = False) -> None: ...
 
 
 class RegisterTransform(Protocol):
+    """The ``register`` callback that ``register_transforms`` receives."""
+
     def __call__(self, transform: Transform, *, replace: bool = False) -> None: ...
 
 

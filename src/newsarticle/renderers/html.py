@@ -34,8 +34,7 @@ import unicodedata
 from functools import partial
 from html import escape
 
-from newsarticle import DATE_OPTIONS, WORDS_PER_MINUTE, Article, Option, RenderContext, hookimpl
-from newsarticle._render import RegisterRenderer
+from newsarticle import DATE_OPTIONS, WORDS_PER_MINUTE, Article, Option, RegisterRenderer, RenderContext, hookimpl
 
 __all__ = ["DESCRIPTION_LIMIT", "STYLESHEET", "HtmlRenderer", "datetime_attribute", "describe", "json_ld"]
 

@@ -11,8 +11,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from newsarticle import Article, Option, OptionError, RenderContext, hookimpl, to_dict
-from newsarticle._render import RegisterRenderer
+from newsarticle import Article, Option, OptionError, RegisterRenderer, RenderContext, hookimpl, to_dict
 
 __all__ = ["SCHEMA_RESOURCE", "JsonRenderer", "article_data", "load_schema", "register_renderers"]
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from newsarticle import Article, RenderContext, hookimpl, unparse
-from newsarticle._render import RegisterRenderer
+from newsarticle import Article, RegisterRenderer, RenderContext, hookimpl, unparse
 
 
 class SourceRenderer:

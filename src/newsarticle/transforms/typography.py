@@ -12,8 +12,7 @@ import re
 
 import attrs
 
-from newsarticle import Article, RenderContext, Section, hookimpl
-from newsarticle._render import RegisterTransform
+from newsarticle import Article, RegisterTransform, RenderContext, Section, hookimpl
 
 # A quote opens at the start of the text or after whitespace, an opening bracket or a dash.
 _OPENING_DOUBLE = re.compile(r'(?:^|(?<=[\s(\[{\u2012-\u2015/-]))"')
