@@ -2,22 +2,40 @@
 
 ``os.replace`` within one directory is atomic on POSIX and Windows, so a
 reader (or a rerun after Ctrl-C) sees either the old file, no file, or the
-complete new one. The temporary file is removed on any exception, including
-``KeyboardInterrupt`` and the ``SystemExit`` that a terminated worker raises.
-This protects against interruption, not against power loss: nothing is
-fsync'ed, which would cost more than the conversion itself.
+complete new one. SIGINT and SIGTERM are held back while a temporary file
+exists without an owner that would remove it (between creating it and
+renaming or removing it), so Ctrl-C or a terminated worker never leaves one
+behind; the signal is acted on the moment the file is whole. This protects
+against interruption, not against power loss: nothing is fsync'ed, which
+would cost more than the conversion itself.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
+from collections.abc import Iterator
 
-__all__ = ["TEMP_SUFFIX", "AtomicFile", "is_temporary", "write_atomic"]
+__all__ = ["TEMP_SUFFIX", "AtomicFile", "is_temporary", "signals_deferred", "write_atomic"]
 
 #: Temporary files are named ``.<target name>.<random>.tmp``.
 TEMP_SUFFIX = ".tmp"
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold back SIGINT and SIGTERM until the block ends (where the platform allows it)."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:  # pragma: no cover - Windows
+        yield
+        return
+    previous = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, previous)
 
 
 def is_temporary(name: str) -> bool:
@@ -40,15 +58,16 @@ def _open_temporary(path: str) -> tuple[int, str]:
 
 def write_atomic(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same directory."""
-    descriptor, temporary = _open_temporary(path)
-    try:
-        with open(descriptor, "wb", closefd=True) as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with signals_deferred():
+        descriptor, temporary = _open_temporary(path)
+        try:
+            with open(descriptor, "wb", closefd=True) as file:
+                file.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
 
 
 class AtomicFile:
@@ -59,23 +78,27 @@ class AtomicFile:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        descriptor, self._temporary = _open_temporary(path)
-        self._file = open(descriptor, "wb", closefd=True)  # noqa: SIM115 -- closed by commit or discard
+        # The caller's try/finally owns the file once this returns; until then nobody does.
+        with signals_deferred():
+            descriptor, self._temporary = _open_temporary(path)
+            self._file = open(descriptor, "wb", closefd=True)  # noqa: SIM115 -- closed by commit or discard
 
     def write(self, data: bytes) -> None:
         self._file.write(data)
 
     def commit(self) -> None:
         """Close the file and rename it into place."""
-        try:
-            self._file.close()
-            os.replace(self._temporary, self.path)
-        except BaseException:
-            self.discard()
-            raise
+        with signals_deferred():
+            try:
+                self._file.close()
+                os.replace(self._temporary, self.path)
+            except BaseException:
+                self.discard()
+                raise
 
     def discard(self) -> None:
         """Close and remove the temporary file; the target is left as it was."""
-        self._file.close()
-        with contextlib.suppress(OSError):
-            os.unlink(self._temporary)
+        with signals_deferred():
+            self._file.close()
+            with contextlib.suppress(OSError):
+                os.unlink(self._temporary)

@@ -27,7 +27,6 @@ from newsarticle._atomic import is_temporary, write_atomic
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult
-    from types import FrameType
 
     from newsarticle import Article, Diagnostic
 
@@ -318,27 +317,31 @@ def jsonl_line(article: Article, locale: str | None = None, transforms: Iterable
 
 # -- workers ---------------------------------------------------------------------
 
+#: How long an interrupted run waits for the workers to finish the file each is on.
+STOP_GRACE = 10.0
+
 _worker_job: Job | None = None
+_worker_stop: Any = None  # a shared byte: set by the parent to make workers stop between files
 
 
-def _init_worker(job: Job) -> None:
-    global _worker_job  # noqa: PLW0603 -- one job per worker process
-    _worker_job = job
+def _init_worker(job: Job, stop: Any) -> None:
+    global _worker_job, _worker_stop  # one job per worker process
+    _worker_job, _worker_stop = job, stop
     # Ctrl-C reaches the whole process group; only the parent decides what it means.
+    # SIGTERM (Pool.terminate) keeps its default, so that a worker dies at once; while
+    # write_atomic holds a temporary file it is held back, so the file is whole first.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Pool.terminate() sends SIGTERM: unwind, so that write_atomic removes its temporary file.
-    signal.signal(signal.SIGTERM, _exit_on_terminate)
-
-
-def _exit_on_terminate(signum: int, _frame: FrameType | None) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not interrupt the clean-up
-    raise SystemExit(128 + signum)
 
 
 def _run_chunk(tasks: list[Task]) -> list[Outcome]:
     job = _worker_job
     assert job is not None, "worker not initialised"
-    return [process(task, job) for task in tasks]
+    outcomes = []
+    for task in tasks:
+        if _worker_stop is not None and _worker_stop.value:
+            break  # interrupted: report what is done, leave the rest to a rerun
+        outcomes.append(process(task, job))
+    return outcomes
 
 
 class Runner:
@@ -347,8 +350,10 @@ class Runner:
     With workers, items are fed lazily in chunks of ``chunk`` files, and at
     most ``window`` chunks are in flight; outcomes are yielded in input order.
     ``interrupted`` is polled between files (in-process) or ten times a
-    second (with workers); when it returns True the pool is terminated, and
-    :attr:`interrupted` is set.
+    second (with workers). When it returns True, or the consumer stops early
+    (``--fail-fast``), the workers are told to stop after their current file,
+    what they finished is still yielded (after an interrupt), and the pool is
+    terminated; :attr:`interrupted` tells the caller.
     """
 
     def __init__(self, job: Job, *, jobs: int, interrupted: Callable[[], bool], chunk: int = 8) -> None:
@@ -374,10 +379,12 @@ class Runner:
     def _run_pool(self, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
         import multiprocessing
 
+        context = multiprocessing.get_context()
+        stop = context.RawValue("b", 0)
         # Forked workers inherit "ignore SIGINT" from their very first instruction.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            pool = multiprocessing.get_context().Pool(self.jobs, initializer=_init_worker, initargs=(self.job,))
+            pool = context.Pool(self.jobs, initializer=_init_worker, initargs=(self.job, stop))
         finally:
             signal.signal(signal.SIGINT, previous)
         pending: collections.deque[AsyncResult[list[Outcome]] | list[Outcome]] = collections.deque()
@@ -387,9 +394,11 @@ class Runner:
             while True:
                 if self._interrupted():
                     self.interrupted = True
-                    # Count what the workers finished; a rerun skips it anyway.
-                    for waiting in pending:
-                        if not isinstance(waiting, list) and waiting.ready() and waiting.successful():
+                    stop.value = 1
+                    # What the workers finish now is whole and written: count it. Decided
+                    # entries (skips, refusals) lie beyond the interruption and are left out.
+                    for waiting in _settle(pending):
+                        if waiting.successful():
                             yield from waiting.get()
                     return
                 while len(pending) < self.window:
@@ -416,8 +425,27 @@ class Runner:
             if finished:
                 pool.close()
             else:
+                # Let every worker finish its file and go idle before terminating: a worker
+                # killed while it sends a result could leave the pool's pipes locked.
+                stop.value = 1
+                for _settled in _settle(pending):
+                    pass
                 pool.terminate()
             pool.join()
+
+
+def _settle(
+    pending: Iterable[AsyncResult[list[Outcome]] | list[Outcome]],
+) -> Iterator[AsyncResult[list[Outcome]]]:
+    """Wait (at most STOP_GRACE in all) for the chunks in flight; yield those that are done, in order."""
+    import time
+
+    deadline = time.monotonic() + STOP_GRACE
+    for waiting in pending:
+        if not isinstance(waiting, list):
+            waiting.wait(max(0.0, deadline - time.monotonic()))
+            if waiting.ready():
+                yield waiting
 
 
 def _decided(entry: list[Task] | list[Outcome]) -> TypeGuard[list[Outcome]]:
