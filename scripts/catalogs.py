@@ -150,7 +150,9 @@ def _texts(value: object) -> list[str]:
     return [str(value or "")]
 
 
-def _check_message(where: str, message: Message, template_message: Message | None, nplurals: int) -> list[str]:
+def _check_message(
+    where: str, message: Message, template_message: Message | None, nplurals: int, *, regional: bool = False
+) -> list[str]:
     problems = []
     label = f"{where}: {message.context + ' | ' if message.context else ''}{_key(message)[1]!r}"
     if template_message is None:
@@ -162,7 +164,9 @@ def _check_message(where: str, message: Message, template_message: Message | Non
     strings = _texts(message.string)
     if message.pluralizable and len(strings) != nplurals:
         problems.append(f"{label}: {len(strings)} plural forms, the catalog's Plural-Forms says {nplurals}")
-    if not all(strings):
+    if regional and not any(strings):
+        pass  # left empty (as pybabel update leaves new entries): the language's catalog answers
+    elif not all(strings):
         missing = "not every plural form is translated" if message.pluralizable else "not translated"
         problems.append(f"{label}: {missing}")
     expected = set().union(*(_fields(text) for text in _texts(message.id)))
@@ -255,7 +259,7 @@ def _check_catalog(language: str, path: Path, current: dict[Key, Message]) -> li
             problems.append(f"{where}: Plural-Forms {plural_forms!r}, but CLDR (through Babel) says {expected!r}")
     messages = {_key(message): message for message in _messages(catalog)}
     for key, message in messages.items():
-        problems += _check_message(where, message, current.get(key), catalog.num_plurals)
+        problems += _check_message(where, message, current.get(key), catalog.num_plurals, regional=regional)
     if not regional:
         for key in sorted(set(current) - set(messages), key=str):
             problems.append(f"{where}: lacks {key[1]!r} (context {key[0]!r}); run update and translate it")

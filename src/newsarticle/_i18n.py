@@ -220,6 +220,7 @@ def _zone(name: str) -> ZoneInfo:
         raise OptionError(f"unknown time zone {name!r}: use an IANA name such as 'Europe/Berlin'") from exc
 
 
+_DATE_MEMO_SIZE = 4096
 _JOIN_TOKEN = re.compile(r"'([^']*)'|\{([01])\}")
 
 
@@ -246,11 +247,20 @@ class Formatter:
         self._locale = get_locale(locale)
         self.locale = str(self._locale)
         self._translations = _translations(self.locale)
-        symbols = _numbers.get_group_symbol(self._locale), _numbers.get_decimal_symbol(self._locale)
+        group, decimal = _numbers.get_group_symbol(self._locale), _numbers.get_decimal_symbol(self._locale)
         # Babel strips every pair of ASCII apostrophes from what it formats, so the Swiss group
         # separator (CLDR 48 made it ') vanishes from 1'000'000. Such locales format with the
         # locale's pattern and English symbols, then swap the symbols in.
-        self._swap_symbols = str.maketrans({",": symbols[0], ".": symbols[1]}) if "'" in "".join(symbols) else None
+        self._swap_symbols = str.maketrans({",": group, ".": decimal}) if "'" in group + decimal else None
+        # Counts are what renderers format, and Babel spends ~7 µs on each: group whole numbers here,
+        # as NumberPattern does (tests compare the two for every locale Babel knows).
+        pattern = self._locale.decimal_formats[None]
+        plain = not (pattern.prefix[0] or pattern.suffix[0] or pattern.scale or pattern.exp_prec)
+        self._grouping: tuple[int, int, int, str] | None = (
+            (pattern.int_prec[0], *pattern.grouping, group) if plain and "@" not in pattern.pattern else None
+        )
+        # Date lines repeat across the articles of a batch; a date-only value always reads the same.
+        self._dates: dict[tuple[dt.date, str], str] = {}
 
     def __repr__(self) -> str:
         return f"Formatter({self.locale!r})"
@@ -282,6 +292,16 @@ class Formatter:
 
     def number(self, value: float) -> str:
         """A number with the locale's digits, grouping and decimal sign: ``1.234`` (de), ``1\u202f234`` (fr)."""
+        if type(value) is int and value >= 0 and self._grouping is not None:
+            minimum, size, later_size, symbol = self._grouping
+            digits = str(value).rjust(minimum, "0")
+            groups = []
+            while len(digits) > size:
+                groups.append(digits[-size:])
+                digits = digits[:-size]
+                size = later_size
+            groups.append(digits)
+            return symbol.join(reversed(groups))
         if self._swap_symbols is None:
             return str(_numbers.format_decimal(value, locale=self._locale))
         pattern = _numbers.parse_pattern(self._locale.decimal_formats[None])
@@ -298,7 +318,19 @@ class Formatter:
             date-time in; a date stays the date it is.
         :raises OptionError: an unknown time zone, or a pattern with time fields for a date.
         """
-        zone = None if timezone is None else _zone(timezone)  # an unknown name is an error even for a date
+        if type(value) is not dt.date:
+            return self._date(value, date_format, timezone)
+        if timezone is not None:
+            _zone(timezone)  # an unknown name is an error even where there is nothing to convert
+        text = self._dates.get((value, date_format))
+        if text is None:
+            if len(self._dates) >= _DATE_MEMO_SIZE:
+                self._dates.clear()
+            text = self._dates[value, date_format] = self._date(value, date_format, None)
+        return text
+
+    def _date(self, value: dt.date, date_format: str, timezone: str | None) -> str:
+        zone = None if timezone is None else _zone(timezone)
         named = date_format in DATE_FORMATS
         try:
             if isinstance(value, dt.datetime):
