@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import os
 import shutil
 import subprocess
@@ -477,3 +478,76 @@ def test_fuzzy_entries_are_not_used(catalog_copy: Path) -> None:
     po_path.write_text(text.replace('msgid "Published"', '#, fuzzy\nmsgid "Published"'), encoding="utf-8")
     assert Formatter("de").gettext("Published") == "Published"
     assert Formatter("de").gettext("Section") == "Rubrik"
+
+
+# -- Through render() -----------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def article_of(words: int, published: dt.date = JANUARY) -> Article:
+    """A German article whose body has exactly ``words`` words."""
+    return make_article(published=published, sections=(Section(paragraphs=(" ".join(["Wort"] * words),)),))
+
+
+def meta_line(html: str) -> str:
+    (line,) = (line for line in html.splitlines() if line.startswith('<p class="meta"'))
+    return line
+
+
+# The HTML meta line: label, date, word count and reading time, for 1, 2, 1234 and 1,000,000 words.
+HTML_META = {
+    "de": ("Veröffentlicht am", "27. Januar 2025", ("1 Wort", "2 Wörter", "1.234 Wörter", "1.000.000 Wörter"),
+           ("1 Minute Lesezeit", "1 Minute Lesezeit", "6 Minuten Lesezeit", "5.000 Minuten Lesezeit")),
+    "de_AT": ("Veröffentlicht am", "27. Jänner 2025", ("1 Wort", "2 Wörter", "1.234 Wörter", "1.000.000 Wörter"),
+              ("1 Minute Lesezeit", "1 Minute Lesezeit", "6 Minuten Lesezeit", "5.000 Minuten Lesezeit")),
+    "de_CH": ("Veröffentlicht am", "27. Januar 2025", ("1 Wort", "2 Wörter", "1'234 Wörter", "1'000'000 Wörter"),
+              ("1 Minute Lesezeit", "1 Minute Lesezeit", "6 Minuten Lesezeit", "5'000 Minuten Lesezeit")),
+    "en": ("Published", "January 27, 2025", ("1 word", "2 words", "1,234 words", "1,000,000 words"),
+           ("1 min read", "1 min read", "6 min read", "5,000 min read")),
+    "en_GB": ("Published", "27 January 2025", ("1 word", "2 words", "1,234 words", "1,000,000 words"),
+              ("1 min read", "1 min read", "6 min read", "5,000 min read")),
+    "fr": ("Publié le", "27 janvier 2025",
+           ("1 mot", "2 mots", f"1{NNBSP}234 mots", f"1{NNBSP}000{NNBSP}000 de mots"),
+           ("1 min de lecture", "1 min de lecture", "6 min de lecture", f"5{NNBSP}000 min de lecture")),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_html_meta_line(locale: str) -> None:
+    label, date, words, minutes = HTML_META[locale]
+    tag = locale.replace("_", "-")
+    lang = "" if tag == "de" else f' lang="{tag}"'
+    for index, count in enumerate((1, 2, 1234, 1_000_000)):
+        html = newsarticle.render(article_of(count), "html", locale=locale, reading_time=True)
+        assert isinstance(html, str)
+        assert meta_line(html) == (
+            f'<p class="meta"{lang}>{label} <time datetime="2025-01-27">{date}</time>'
+            f" · {words[index]} · {minutes[index]}</p>"
+        )
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("date_format", ["short", "medium", "long", "full"])
+def test_html_dates(locale: str, date_format: str) -> None:
+    for index, value in enumerate((JANUARY, MARCH)):
+        html = newsarticle.render(article_of(3, value), "html", locale=locale, date_format=date_format)
+        assert isinstance(html, str)
+        assert f'<time datetime="{value.isoformat()}">{DATES[locale][date_format][index]}</time>' in html
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_html_datetime_in_its_offset_and_in_a_timezone(locale: str) -> None:
+    article = article_of(3, INDIA_MORNING)
+    shown = [
+        newsarticle.render(article, "html", locale=locale, **({"timezone": zone} if zone else {}))
+        for zone in (None, "Europe/Berlin", "America/New_York")
+    ]
+    for html, expected in zip(shown, DATETIMES[locale], strict=True):
+        assert isinstance(html, str)
+        assert f'<time datetime="2025-03-05T09:15:00+05:30">{expected}</time>' in html
+
+
+def test_html_takes_the_article_language_then_german() -> None:
+    assert "27. Jänner 2025" in str(newsarticle.render(make_article(language="de-AT", published=JANUARY), "html"))
+    assert "January 27, 2025" in str(newsarticle.render(make_article(language="en", published=JANUARY), "html"))
+    assert "27. Januar 2025" in str(newsarticle.render(make_article(language="zz", published=JANUARY), "html"))
