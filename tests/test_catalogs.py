@@ -148,10 +148,14 @@ def test_update_adds_new_labels_untranslated_and_keeps_regional_catalogs_small(
 # -- The wheel --------------------------------------------------------------------------------------------------
 
 
+# What building the wheel reads.
+WHEEL_SOURCES = ("src", "pyproject.toml", "hatch_build.py", "README.md", "LICENSE", ".gitignore")
+
+
 def _copy_checkout(target: Path) -> None:
-    """What a fresh clone holds (plus uncommitted work), never a .mo or a virtual environment."""
+    """What a fresh clone holds for the wheel (with uncommitted work), never a .mo or a virtual environment."""
     listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *WHEEL_SOURCES],
         cwd=ROOT, capture_output=True, check=True,
     ).stdout.decode().split("\0")  # fmt: skip
     for name in filter(None, listed):

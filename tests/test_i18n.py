@@ -11,6 +11,7 @@ import ast
 import datetime as dt
 import functools
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -89,8 +90,9 @@ def test_unknown_locale_says_how_to_list_valid_ones(identifier: str) -> None:
 
 
 def test_the_listing_command_in_the_error_works() -> None:
-    command = _i18n.LIST_LOCALES_HINT.split("list them with: ", 1)[1]
-    output = subprocess.run(command, shell=True, capture_output=True, text=True, check=True).stdout
+    command = shlex.split(_i18n.LIST_LOCALES_HINT.split("list them with: ", 1)[1])
+    assert command[0] == "python"
+    output = subprocess.run([sys.executable, *command[1:]], capture_output=True, text=True, check=True).stdout
     assert "'de_AT'" in output
     assert "de_AT" in _i18n.locale_identifiers()
 
