@@ -45,6 +45,9 @@ _SENTENCES = (
     "It is the first time that the river has flooded the town in a decade.",
 )
 
+# What means something at the start of a line: the format's marks, and a BOM.
+_STARTS = ("\\", "\\\\", "## ", "\ufeff", "lang: ", "\u00a0", "\u2028", "#", "- ", "> ", "1. ")
+
 _CHARS = st.characters(exclude_categories=("Cs", "Cc", "Cn"))
 _SPACES = re.compile(" {2,}")
 
@@ -67,7 +70,8 @@ def one_line_text(*, max_pieces: int = 8) -> st.SearchStrategy[str]:
         st.text(_CHARS, min_size=1, max_size=10),
     )
     short = st.lists(piece, min_size=1, max_size=max_pieces).map("".join).map(_clean).filter(bool)
-    return st.one_of(short, short, short, st.sampled_from(_SENTENCES), _long_line())
+    marked = st.builds(lambda start, rest: _clean(start + rest), st.sampled_from(_STARTS), short).filter(bool)
+    return st.one_of(short, short, marked, st.sampled_from(_SENTENCES), _long_line())
 
 
 def paragraph_text() -> st.SearchStrategy[str]:
