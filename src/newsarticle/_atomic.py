@@ -45,8 +45,6 @@ def is_temporary(name: str) -> bool:
 
 def _open_temporary(path: str) -> tuple[int, str]:
     directory, name = os.path.split(path)
-    if directory:
-        os.makedirs(directory, exist_ok=True)
     while True:
         temporary = os.path.join(directory, f".{name}.{os.urandom(4).hex()}{TEMP_SUFFIX}")
         try:
@@ -54,6 +52,11 @@ def _open_temporary(path: str) -> tuple[int, str]:
             return os.open(temporary, _FLAGS, 0o666), temporary
         except FileExistsError:  # pragma: no cover - 32 random bits collided
             continue
+        except FileNotFoundError:
+            if not directory or os.path.isdir(directory):
+                raise
+            # Only the first file of a folder pays for creating it.
+            os.makedirs(directory, exist_ok=True)
 
 
 def write_atomic(path: str, data: bytes) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import collections
 import fnmatch
+import gc
 import os
 import signal
 import sys
@@ -129,16 +130,12 @@ class Inputs:
                 continue
             top = os.path.abspath(argument)
             for directory, subdirectories, names in os.walk(argument):
-                absolute = os.path.join(top, os.path.relpath(directory, argument))
-                subdirectories[:] = sorted(
-                    d for d in subdirectories if os.path.normpath(os.path.join(absolute, d)) != self.prune
-                )
+                absolute = os.path.normpath(os.path.join(top, os.path.relpath(directory, argument)))
+                subdirectories[:] = sorted(d for d in subdirectories if os.path.join(absolute, d) != self.prune)
+                selected = self.selector(absolute, top)
                 for name in sorted(names):
-                    if is_temporary(name):
-                        continue
-                    relative = os.path.relpath(os.path.join(absolute, name), top)
-                    if self.matches(relative):
-                        yield os.path.join(directory, name), os.path.normpath(os.path.join(absolute, name))
+                    if not is_temporary(name) and selected(name):
+                        yield os.path.join(directory, name), os.path.join(absolute, name)
 
     def count(self) -> int:
         """How many files :meth:`walk` yields (a walk of names only, for the progress bar)."""
@@ -151,15 +148,33 @@ class Inputs:
             return fnmatch.fnmatch(relative, self.pattern)
         return fnmatch.fnmatch(relative.rpartition("/")[2], self.pattern)
 
+    def selector(self, directory: str, folder: str) -> Callable[[str], bool]:
+        """Whether a file name in ``directory`` (absolute, inside input ``folder``) is selected; cheap per name."""
+        if "/" not in self.pattern:
+            pattern = self.pattern
+            return lambda name: fnmatch.fnmatch(name, pattern)
+        prefix = os.path.relpath(directory, folder)
+        return lambda name: self.matches(os.path.join(prefix, name))
+
     def selects(self, absolute: str) -> bool:
         """Whether a file at ``absolute`` is (or would be, once written) one of the inputs."""
         if absolute in self.files:
             return True
-        if self.prune is not None and _inside(absolute, self.prune):
-            return False
-        return any(
-            _inside(absolute, folder) and self.matches(os.path.relpath(absolute, folder)) for folder in self.folders
-        )
+        directory, name = os.path.split(absolute)
+        return self.selects_in(directory)(name)
+
+    def selects_in(self, directory: str) -> Callable[[str], bool]:
+        """Whether a file name in ``directory`` (absolute) names an input, without the explicit input files."""
+        if self.prune is not None and (directory == self.prune or _inside(directory, self.prune)):
+            return _nothing
+        selectors = [
+            self.selector(directory, folder)
+            for folder in self.folders
+            if directory == folder or _inside(directory, folder)
+        ]
+        if not selectors:
+            return _nothing
+        return lambda name: any(selected(name) for selected in selectors)
 
     def base(self) -> str:
         """The folder whose tree the output folder mirrors: the input folder, or the inputs' common parent."""
@@ -182,6 +197,10 @@ class Inputs:
         return None
 
 
+def _nothing(_name: str) -> bool:
+    return False
+
+
 def _inside(path: str, folder: str) -> bool:
     return path.startswith(folder.rstrip(os.sep) + os.sep)
 
@@ -201,16 +220,26 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
     """
     base = inputs.base()
     output_abs = os.path.abspath(output_folder)
-    directory: str | None = None
+    parent: str | None = None
+    out_dir = out_dir_abs = ""
+    selected: Callable[[str], bool] = _nothing
+    existing: set[str] = set()
+    # Two inputs can only share an output inside one directory (a.txt and a.md),
+    # so remembering one directory's names keeps memory flat.
     claimed: dict[str, str] = {}
     for source, absolute in inputs.walk():
-        relative = output_name(os.path.relpath(absolute, base), suffix)
-        output = os.path.normpath(os.path.join(output_folder, relative))
-        target = os.path.join(output_abs, relative)
-        # Two inputs can only share an output inside one directory (a.txt and a.md),
-        # so remembering one directory's names keeps memory flat.
-        if os.path.dirname(target) != directory:
-            directory, claimed = os.path.dirname(target), {}
+        directory, name = os.path.split(absolute)
+        if directory != parent:
+            # Paths are worked out once per directory: the loop runs in the parent for every file.
+            parent, claimed = directory, {}
+            relative = os.path.relpath(directory, base)
+            out_dir = os.path.normpath(os.path.join(output_folder, relative))
+            out_dir_abs = os.path.normpath(os.path.join(output_abs, relative))
+            selected = inputs.selects_in(out_dir_abs)
+            existing = set() if force else _names_in(out_dir_abs)
+        out_name = output_name(name, suffix)
+        output = os.path.join(out_dir, out_name)
+        target = os.path.join(out_dir_abs, out_name)
         if target in claimed:
             problem = Problem(
                 source, None, None, "output-collision", f"{output} is the output of {claimed[target]} already"
@@ -218,13 +247,21 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
             yield Outcome(source, FAILED, output, errors=(problem,))
             continue
         claimed[target] = source
-        if inputs.selects(target):
+        if target in inputs.files or selected(out_name):
             problem = Problem(source, None, None, "overwrites-input", f"refused: the output {output} is an input")
             yield Outcome(source, FAILED, output, errors=(problem,))
-        elif not force and os.path.lexists(target):
+        elif out_name in existing:
             yield Outcome(source, SKIPPED, output)
         else:
             yield Task(source, output)
+
+
+def _names_in(directory: str) -> set[str]:
+    """The names in ``directory`` (none if it does not exist): one listing instead of a stat per file."""
+    try:
+        return set(os.listdir(directory))
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
 
 
 # -- one file -------------------------------------------------------------------
@@ -347,8 +384,10 @@ def _run_chunk(tasks: list[Task]) -> list[Outcome]:
 class Runner:
     """Processes planned items in input order, in-process (``jobs == 1``) or in worker processes.
 
-    With workers, items are fed lazily in chunks of ``chunk`` files, and at
-    most ``window`` chunks are in flight; outcomes are yielded in input order.
+    With workers, items are fed lazily in chunks that grow from 4 files to
+    ``chunk`` (a small batch is spread over every worker; a large one pays
+    little for the pipes), at most ``window`` chunks are in flight, and
+    outcomes are yielded in input order.
     ``interrupted`` is polled between files (in-process) or ten times a
     second (with workers). When it returns True, or the consumer stops early
     (``--fail-fast``), the workers are told to stop after their current file,
@@ -356,7 +395,7 @@ class Runner:
     terminated; :attr:`interrupted` tells the caller.
     """
 
-    def __init__(self, job: Job, *, jobs: int, interrupted: Callable[[], bool], chunk: int = 8) -> None:
+    def __init__(self, job: Job, *, jobs: int, interrupted: Callable[[], bool], chunk: int = 64) -> None:
         self.job = job
         self.jobs = jobs
         self.chunk = chunk
@@ -381,11 +420,14 @@ class Runner:
 
         context = multiprocessing.get_context()
         stop = context.RawValue("b", 0)
-        # Forked workers inherit "ignore SIGINT" from their very first instruction.
+        # Forked workers inherit "ignore SIGINT" from their very first instruction, and a
+        # frozen heap: the collector never walks (and so never copies) the parent's objects.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        gc.freeze()
         try:
             pool = context.Pool(self.jobs, initializer=_init_worker, initargs=(self.job, stop))
         finally:
+            gc.unfreeze()
             signal.signal(signal.SIGINT, previous)
         pending: collections.deque[AsyncResult[list[Outcome]] | list[Outcome]] = collections.deque()
         entries = _entries(items, self.chunk)
@@ -452,10 +494,11 @@ def _decided(entry: list[Task] | list[Outcome]) -> TypeGuard[list[Outcome]]:
     return isinstance(entry[0], Outcome)
 
 
-def _entries(items: Iterable[Task | Outcome], size: int) -> Iterator[list[Task] | list[Outcome]]:
-    """Group consecutive tasks (and consecutive decided outcomes) into lists of at most ``size``."""
+def _entries(items: Iterable[Task | Outcome], largest: int) -> Iterator[list[Task] | list[Outcome]]:
+    """Group consecutive tasks (and consecutive decided outcomes) into lists of 4, 8, ... up to ``largest``."""
     tasks: list[Task] = []
     decided: list[Outcome] = []
+    size = min(4, largest)
     for item in items:
         if isinstance(item, Outcome):
             if tasks:
@@ -473,6 +516,7 @@ def _entries(items: Iterable[Task | Outcome], size: int) -> Iterator[list[Task] 
             if len(tasks) >= size:
                 yield tasks
                 tasks = []
+                size = min(2 * size, largest)
     if tasks:
         yield tasks
     if decided:
