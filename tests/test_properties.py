@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -80,6 +81,10 @@ def _assert_article_or_parse_error(data: str | bytes) -> None:
     else:
         error = None
         assert isinstance(article, newsarticle.Article)
+        # The parser builds its objects without re-running the validators;
+        # rebuilding them with validation must accept every one.
+        rebuilt = attrs.evolve(article, sections=[attrs.evolve(s) for s in article.sections])
+        assert rebuilt == article
     if error is not None:
         assert error.line >= 1
         assert error.column >= 1

@@ -1,16 +1,16 @@
 """Telling German from English (and saying when it cannot) by function words.
 
 The method: lower-case a sample of the text (the headline and the first
-paragraphs, up to 1,500 characters, about 200 words), split it on whitespace
-and count how many words are among each language's 18 most frequent function
-words. The language with the higher count wins when it has at least 3 hits and
-at least twice the other's count; otherwise the result is a guess. One split
-and one Counter cost a few microseconds per article and need no model.
+paragraphs, up to 600 characters, about 80 words), split it on whitespace and
+count how many of each language's 18 most frequent function words occur in it
+(each word once, so one repeated word does not decide). The language with the
+higher count wins when it has at least 3 and at least twice the other's count;
+otherwise the result is a guess, reported as ``language-guess``. A split and two
+set intersections cost a few microseconds per article and need no model.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -20,13 +20,14 @@ if TYPE_CHECKING:
 __all__ = ["FALLBACK_LANGUAGE", "detect_language", "section_texts", "stated_language_needed"]
 
 FALLBACK_LANGUAGE = "de"
-SAMPLE_CHARS = 1500
+SAMPLE_CHARS = 600
 
+# No word in both lists: German "in" and "an" are left out of the English one.
 _FUNCTION_WORDS = {
-    "de": ("der", "die", "und", "das", "nicht", "mit", "ist", "den", "von", "für", "auf",
-           "ein", "eine", "sich", "auch", "dem", "zu", "im"),
-    "en": ("the", "and", "of", "to", "is", "that", "for", "with", "was", "on", "are",
-           "it", "by", "from", "has", "in", "at", "a"),
+    "de": frozenset(("der", "die", "und", "das", "nicht", "mit", "ist", "den", "von", "für", "auf",
+                     "ein", "eine", "sich", "auch", "dem", "zu", "im")),
+    "en": frozenset(("the", "and", "of", "to", "is", "that", "for", "with", "was", "on", "are",
+                     "it", "by", "from", "has", "be", "at", "a")),
 }  # fmt: skip
 
 
@@ -39,8 +40,8 @@ def detect_language(texts: Iterable[str]) -> tuple[str, bool, dict[str, int]]:
         size += len(text) + 1
         if size > SAMPLE_CHARS:
             break
-    counts = Counter(" ".join(parts)[:SAMPLE_CHARS].lower().split())
-    scores = {lang: sum(counts[word] for word in words) for lang, words in _FUNCTION_WORDS.items()}
+    words = " ".join(parts)[:SAMPLE_CHARS].lower().split()
+    scores = {lang: len(function_words.intersection(words)) for lang, function_words in _FUNCTION_WORDS.items()}
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)
     best, runner_up = ranked[0], ranked[1]
     if scores[best] == 0:

@@ -32,7 +32,7 @@ from newsarticle._format import (
 )
 from newsarticle._language import detect_language
 from newsarticle._language import section_texts as _texts
-from newsarticle._models import _BCP47, Article, Section
+from newsarticle._models import _BCP47, Article, Section, trusted
 from newsarticle._text import collapse_spaces, find_forbidden
 
 __all__ = ["parse", "parse_file"]
@@ -184,7 +184,7 @@ class _Reader:
     # -- structure --------------------------------------------------------
 
     def read(self, text: str, language: str | None, keys: frozenset[str]) -> Article:
-        lines = [collapse_spaces(line) for line in text.split("\n")]
+        lines = self._lines(text)
         header = list(itertools.islice(_nonblank(lines), 3))
         if not header:
             raise self.error("expected a category line, found an empty file", 1, 1, "empty")
@@ -201,7 +201,10 @@ class _Reader:
             self.report("empty-body", "no body paragraphs after the header", min(body_start, len(lines)) + 1)
         if language is None:
             language = self._detect_language(headline, sections, body_start + 1)
-        return Article(
+        # Every string above is valid by construction (normalised lines, no
+        # forbidden character), so the validators are not run a second time.
+        return trusted(
+            Article,
             category=category,
             headline=headline,
             published=published,
@@ -210,6 +213,26 @@ class _Reader:
             trailer=trailer,
             source=self.source,
         )
+
+    def _lines(self, text: str) -> list[str]:
+        """Split into lines stripped of spaces and tabs, inner runs collapsed; refuse unprintable text."""
+        raw = text.split("\n")
+        if "\t" in text or _DOUBLE_SPACE.search(text):
+            lines = [collapse_spaces(line) for line in raw]
+        else:
+            lines = [line.strip(" ") for line in raw]
+        if not all(map(str.isprintable, lines)):  # one C pass; the slow search only where needed
+            for number, line in enumerate(lines, 1):
+                index = None if _printable(line) else find_forbidden(line)
+                if index is not None:
+                    column = raw[number - 1].find(line[index]) + 1
+                    what = (
+                        "a NUL character (binary data?)"
+                        if line[index] == "\x00"
+                        else (f"the control or non-character U+{ord(line[index]):04X}")
+                    )
+                    raise self.error(f"expected text, found {what}", number, column, "binary")
+        return lines
 
     def _header(self, lines: list[str], header: list[int]) -> tuple[str | None, str, dt.date | None, int]:
         first = header[0]
@@ -316,11 +339,11 @@ class _Reader:
                     paragraphs.append(blocks[i])
                     continue
                 if paragraphs:
-                    sections.append(Section(heading=heading, paragraphs=paragraphs))
+                    sections.append(trusted(Section, heading=heading, paragraphs=tuple(paragraphs)))
                 heading = blocks[i][len(HEADING_MARK) :] if kinds[i] == "E" else blocks[i]
                 paragraphs = []
             index = end
-        sections.append(Section(heading=heading, paragraphs=paragraphs))
+        sections.append(trusted(Section, heading=heading, paragraphs=tuple(paragraphs)))
         return tuple(sections)
 
     def _detect_language(self, headline: str, sections: tuple[Section, ...], line: int) -> str:
@@ -335,6 +358,16 @@ class _Reader:
 
 
 _NO_DATE = dt.date.min
+
+
+# sre finds a literal by its prefix table, faster than `"  " in text` on non-ASCII text.
+_DOUBLE_SPACE = re.compile("  ")
+
+
+def _printable(line: str) -> bool:
+    # No-break spaces are common in German news ("5\u00a0%", "z.\u202fB.") and allowed,
+    # but unprintable to Python; removing them is cheaper than a character-class search.
+    return line.isprintable() or line.replace("\xa0", "").replace("\u202f", "").isprintable()
 
 
 def _nonblank(lines: list[str]) -> Iterable[int]:
