@@ -95,7 +95,9 @@ def parse_file(path: str | os.PathLike[str], **options: object) -> Article:
 
     Takes the same keyword options as :func:`parse`.
     """
-    source = os.fspath(path)
+    # A file name that is not valid UTF-8 arrives with lone surrogates, which no
+    # output (JSON, HTML) can carry; spell its odd bytes as \x escapes instead.
+    source = os.fsencode(path).decode("utf-8", "backslashreplace")
     options.setdefault("source", source)
     return parse(Path(path).read_bytes(), **options)  # type: ignore[arg-type]
 
