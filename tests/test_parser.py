@@ -543,7 +543,7 @@ def test_parse_file_keeps_a_non_utf8_file_name_printable(tmp_path: Path) -> None
     raw = os.path.join(os.fsencode(tmp_path), b"bericht-\xff.txt")
     with open(raw, "wb") as handle:
         handle.write(b"Lokales\nEine Meldung\n2025-02-27\n\nDer Text der Meldung steht hier.\n")
-    article = newsarticle.parse_file(os.fsdecode(raw))
+    article = newsarticle.parse_file(os.fsdecode(raw), language="de")
     assert article.source is not None
     assert article.source.endswith("bericht-\\xff.txt")
     newsarticle.to_json(article).encode("utf-8")  # no lone surrogate left to trip an encoder
