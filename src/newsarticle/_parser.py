@@ -90,16 +90,34 @@ def parse(
     return article
 
 
-def parse_file(path: str | os.PathLike[str], **options: object) -> Article:
-    """Read and parse one file; ``Article.source`` is the path as given.
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    source: str | None = None,
+    strict: bool = False,
+    language: str | None = None,
+    trailer_lines: Iterable[str] = DEFAULT_TRAILER_LINES,
+    on_diagnostic: DiagnosticHandler | None = None,
+) -> Article:
+    """Read and parse one file; ``Article.source`` is the path as given unless ``source`` is.
 
-    Takes the same keyword options as :func:`parse`.
+    The other keyword arguments are those of :func:`parse`.
+
+    :raises OSError: the file cannot be read.
+    :raises ParseError: as :func:`parse`.
     """
-    # A file name that is not valid UTF-8 arrives with lone surrogates, which no
-    # output (JSON, HTML) can carry; spell its odd bytes as \x escapes instead.
-    source = os.fsencode(path).decode("utf-8", "backslashreplace")
-    options.setdefault("source", source)
-    return parse(Path(path).read_bytes(), **options)  # type: ignore[arg-type]
+    if source is None:
+        # A file name that is not valid UTF-8 arrives with lone surrogates, which no
+        # output (JSON, HTML) can carry; spell its odd bytes as \x escapes instead.
+        source = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return parse(
+        Path(path).read_bytes(),
+        source=source,
+        strict=strict,
+        language=language,
+        trailer_lines=trailer_lines,
+        on_diagnostic=on_diagnostic,
+    )
 
 
 class _Reader:
