@@ -19,7 +19,7 @@ from newsarticle import Diagnostic
 DATA = Path(__file__).parent / "data"
 SCRIPT = Path(sys.executable).with_name("newsarticle")
 COMMAND = str(SCRIPT) if SCRIPT.exists() else shutil.which("newsarticle")
-SUMMARY = re.compile(r"(\d+) converted, (\d+) failed, (\d+) skipped")
+SUMMARY = re.compile(r"([\d,]+) converted, ([\d,]+) failed, ([\d,]+) skipped")
 
 pytestmark = pytest.mark.skipif(COMMAND is None, reason="the newsarticle command is not installed")
 
@@ -36,7 +36,7 @@ def run(
 def summary(stderr: bytes) -> tuple[int, int, int]:
     found = SUMMARY.search(stderr.decode())
     assert found is not None, stderr.decode()
-    converted, failed, skipped = map(int, found.groups())
+    converted, failed, skipped = (int(group.replace(",", "")) for group in found.groups())
     return converted, failed, skipped
 
 

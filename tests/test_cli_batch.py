@@ -20,7 +20,7 @@ from newsarticle import Diagnostic
 SCRIPT = Path(sys.executable).with_name("newsarticle")
 COMMAND = str(SCRIPT) if SCRIPT.exists() else shutil.which("newsarticle")
 DATA = Path(__file__).parent / "data"
-SUMMARY = re.compile(r"(\d+) converted, (\d+) failed, (\d+) skipped")
+SUMMARY = re.compile(r"([\d,]+) converted, ([\d,]+) failed, ([\d,]+) skipped")
 
 pytestmark = pytest.mark.skipif(COMMAND is None, reason="the newsarticle command is not installed")
 
@@ -68,7 +68,7 @@ def files(folder: Path) -> dict[str, str]:
 def summary(stderr: str) -> tuple[int, int, int]:
     found = SUMMARY.search(stderr)
     assert found is not None, stderr
-    converted, failed, skipped = map(int, found.groups())
+    converted, failed, skipped = (int(group.replace(",", "")) for group in found.groups())
     return converted, failed, skipped
 
 

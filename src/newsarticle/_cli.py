@@ -498,14 +498,12 @@ class _Session:
             sink = self._open_corpus(jsonl_output, selection)
             if sink is None:
                 return EXIT_OK
-        errors_file: AtomicFile | None = None
-        if args.errors:
-            try:
-                errors_file = AtomicFile(args.errors)
-            except OSError as exc:
-                if sink is not None:
-                    sink.discard()
-                raise UsageError(f"cannot write the error report {args.errors}: {exc.strerror or exc}") from None
+        try:
+            errors_file = AtomicFile(args.errors) if args.errors else None
+        except OSError as exc:
+            if sink is not None:
+                sink.discard()
+            raise UsageError(f"cannot write the error report {args.errors}: {exc.strerror or exc}") from None
         show_progress = batch and not self.quiet and sys.stderr.isatty()
         total = selection.count() if show_progress and selection is not None else None
         jobs = (args.jobs or _default_jobs()) if batch else 1
@@ -525,6 +523,8 @@ class _Session:
                         stopped = True
                         break
                 complete = not (stopped or runner.interrupted)
+            except KeyboardInterrupt:  # a single input: Ctrl-C raises at once (see _Interrupt)
+                runner.interrupted = True
             finally:
                 outcomes.close()  # terminates the workers when the loop stopped early
                 self.progress.clear()
@@ -616,10 +616,10 @@ class _Session:
         if not batch and not interrupted and not self.check:
             return
         if self.check:
-            text = f"{counts['checked'] + counts['failed']} checked: {done} passed, {counts['failed']} failed"
-            text += f", {self.warning_count} warning{'s' if self.warning_count != 1 else ''}"
+            text = f"{counts['checked'] + counts['failed']:,} checked: {done:,} passed, {counts['failed']:,} failed"
+            text += f", {self.warning_count:,} warning{'s' if self.warning_count != 1 else ''}"
         else:
-            text = f"{done} converted, {counts['failed']} failed, {counts['skipped']} skipped"
+            text = f"{done:,} converted, {counts['failed']:,} failed, {counts['skipped']:,} skipped"
         processed = done + counts["failed"]
         rate = f", {processed / elapsed:,.0f} files/s" if elapsed > 0 and processed else ""
         text += f" in {elapsed:.1f} s{rate}"
