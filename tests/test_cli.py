@@ -197,6 +197,14 @@ def test_format_is_inferred_from_the_output_suffix(tmp_path: Path) -> None:
     assert b"-t FORMAT" in unknown.stderr
 
 
+def test_one_file_into_a_folder(tmp_path: Path) -> None:
+    source = DATA / "001_174fa88330290a76.txt"
+    for target in (tmp_path, f"{tmp_path / 'new'}/"):
+        result = run("convert", source, "-t", "source", "-o", target)
+        assert result.returncode == 0, result.stderr
+        assert (Path(target) / source.name).read_text() == newsarticle.unparse(parse_quietly(source))
+
+
 def test_an_existing_output_is_skipped_unless_forced(tmp_path: Path) -> None:
     source = DATA / "001_174fa88330290a76.txt"
     target = tmp_path / "out.txt"

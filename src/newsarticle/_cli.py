@@ -314,7 +314,8 @@ def _convert(args: argparse.Namespace) -> int:
         raise UsageError(overlap)
     from newsarticle._batch import plan_mirror
 
-    return session.run(job, selection, plan_mirror(selection, output, suffix, force=args.force), batch=True)
+    plan = plan_mirror(selection, output, suffix, force=args.force)
+    return session.run(job, selection, plan, batch=not single)  # one file into a folder needs no workers
 
 
 def _check_inputs(inputs: Sequence[str]) -> None:
@@ -431,7 +432,8 @@ class _Interrupt:
     """Ctrl-C sets a flag that the batch loop polls, so it stops between files, never in the middle of one.
 
     With ``hard`` (a single input, possibly a blocking read of standard
-    input) it raises KeyboardInterrupt at once instead; write_atomic cleans up.
+    input) it raises KeyboardInterrupt at once instead; write_atomic holds
+    the signal back while its temporary file exists.
     """
 
     def __init__(self, *, hard: bool) -> None:
