@@ -197,6 +197,17 @@ def test_format_is_inferred_from_the_output_suffix(tmp_path: Path) -> None:
     assert b"-t FORMAT" in unknown.stderr
 
 
+def test_strict_turns_warnings_into_failures() -> None:
+    source = DATA / "edge_cp1252.txt"
+    lenient = run("convert", source, "-t", "source")
+    assert lenient.returncode == 0
+    assert b": encoding-fallback: " in lenient.stderr
+    strict = run("convert", source, "-t", "source", "--strict")
+    assert strict.returncode == 1
+    assert strict.stdout == b""
+    assert b": encoding-fallback: " in strict.stderr
+
+
 def test_one_file_into_a_folder(tmp_path: Path) -> None:
     source = DATA / "001_174fa88330290a76.txt"
     for target in (tmp_path, f"{tmp_path / 'new'}/"):
