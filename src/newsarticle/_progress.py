@@ -7,7 +7,7 @@ land in the middle of the bar.
 
 from __future__ import annotations
 
-import shutil
+import os
 import time
 from typing import TextIO
 
@@ -47,10 +47,17 @@ class Progress:
         if self.enabled and not self._visible:
             self._draw(time.monotonic())
 
+    def _width(self) -> int:
+        # The terminal that shows the bar, which need not be standard output's.
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns or 80
+        except (OSError, ValueError, AttributeError):
+            return 80
+
     def _draw(self, now: float) -> None:
         elapsed = max(now - self._start, 1e-9)
         rate = self.done / elapsed
-        width = shutil.get_terminal_size((80, 24)).columns
+        width = self._width()
         counts = f"{self.done:,}/{self.total:,} files" if self.total is not None else f"{self.done:,} files"
         left = ""
         if self.total is not None and rate > 0 and self.done:
