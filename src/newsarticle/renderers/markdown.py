@@ -1,0 +1,287 @@
+"""The ``markdown`` format: CommonMark, escaped by context so that it stays readable.
+
+A CommonMark parser reads back exactly the model's headline, subheadings and
+paragraphs. Only what would otherwise turn into markup is escaped, and only
+where it would: ``1.`` at the start of a paragraph (a list), ``*`` in
+``*nicht*`` but not in ``Autor*innen`` alone, ``_`` in ``__init__`` but never
+inside a word (``max_depth``), backticks only when two runs could pair into a
+code span, ``]`` only right before ``(``, ``<`` only where a tag or an autolink
+could start, ``&`` only before an entity, a backslash only before punctuation.
+The GFM extensions that a one-line paragraph can still trigger (``~``
+strikethrough, as Hugo's Goldmark reads it) are escaped too; tables need a
+delimiter row, which this output never contains.
+
+Every block is a single line with a blank line after it, so no line can become
+a setext underline or a lazy continuation of the block before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from newsarticle import DATE_OPTIONS, Article, Option, RegisterRenderer, RenderContext, hookimpl
+
+__all__ = ["MarkdownRenderer", "escape_block", "escape_heading", "front_matter"]
+
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# An entity or numeric character reference, which the parser would decode (markdown-it's patterns, widened).
+_ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{0,31});")
+_BACKTICK_RUN = re.compile(r"`+")
+# Characters whose escaping depends only on what follows them.
+_POINT_SPECIAL = re.compile(r"[\]<&\\]")
+# First characters that can open a block construct at the start of a paragraph.
+_BLOCK_FIRST = frozenset("#>-+*_0123456789`~<[")
+_ATX = re.compile(r"#{1,6}(?: |$)")
+_BULLET = re.compile(r"[-+*](?: |$)")
+_THEMATIC_BREAK = re.compile(r"([-*_])(?: *\1){2,} *$")
+_ORDERED = re.compile(r"[0-9]{1,9}([.)])(?: |$)")
+_HTML_BLOCK = re.compile(r"<[A-Za-z/!?]")
+# A closing sequence of an ATX heading: spaces and #s at the end, or only #s.
+_CLOSING_HASHES = re.compile(r"(?:^| )(#+)$")
+_SEPARATOR = " \u00b7 "
+_NOWHERE: frozenset[int] = frozenset()
+
+
+def _is_whitespace(ch: str) -> bool:
+    # CommonMark's Unicode whitespace (category Zs, tab, LF, FF, CR), plus VT as markdown-it has it.
+    return ch in "\t\n\x0b\x0c\r " or unicodedata.category(ch) == "Zs"
+
+
+def _punct_kinds(ch: str) -> tuple[bool, bool]:
+    """Whether ``ch`` is punctuation by CommonMark 0.31 (P and S categories) and by 0.30 (P only)."""
+    if ch in _ASCII_PUNCT:
+        return True, True
+    category = unicodedata.category(ch)
+    return category[0] in "PS", category[0] == "P"
+
+
+def _emphasis_escapes(text: str, marker: str, split_word: bool, as_punct: frozenset[int], escapes: set[int]) -> None:
+    """Add the positions of ``marker`` runs that could pair into emphasis (or strikethrough).
+
+    A run is kept when it cannot open, or when it can open but nothing after it
+    can close, and likewise for closers: what is left can never pair, so it is
+    literal text in every CommonMark parser. Flanking is judged under both the
+    0.31 (symbols are punctuation) and the 0.30 definitions, whichever allows more.
+    """
+    n = len(text)
+    runs: list[tuple[int, int, bool, bool]] = []
+    i = text.find(marker)
+    while i != -1:
+        end = i
+        while end < n and text[end] == marker:
+            end += 1
+        before = text[i - 1] if i else " "
+        after = text[end] if end < n else " "
+        # Whitespace kept as a character reference reads as punctuation (``;`` or ``&``) to the parser.
+        before_space = (i - 1) not in as_punct and _is_whitespace(before)
+        after_space = end not in as_punct and _is_whitespace(after)
+        can_open = can_close = False
+        for variant in (0, 1):
+            before_punct = (i - 1) in as_punct or (i > 0 and _punct_kinds(before)[variant])
+            after_punct = end in as_punct or (end < n and _punct_kinds(after)[variant])
+            left = not after_space and not (after_punct and not (before_space or before_punct))
+            right = not before_space and not (before_punct and not (after_space or after_punct))
+            can_open |= left and (split_word or not right or before_punct)
+            can_close |= right and (split_word or not left or after_punct)
+        if can_open or can_close:
+            runs.append((i, end, can_open, can_close))
+        i = text.find(marker, end)
+    if len(runs) < 2:
+        return
+    first_opener = next((k for k, run in enumerate(runs) if run[2]), len(runs))
+    last_closer = max((k for k, run in enumerate(runs) if run[3]), default=-1)
+    for k, (start, end, can_open, can_close) in enumerate(runs):
+        if (can_open and k < last_closer) or (can_close and k > first_opener):
+            escapes.update(range(start, end))
+
+
+def _may_hold_markup(text: str) -> bool:
+    """Whether ``text`` holds a character that can take part in inline markup."""
+    # Eight substring tests beat one regex character class several times over on long paragraphs.
+    return (
+        "\\" in text
+        or "`" in text
+        or "*" in text
+        or "_" in text
+        or "~" in text
+        or "]" in text
+        or "<" in text
+        or "&" in text
+    )
+
+
+def _block_start(text: str) -> int | None:
+    """Where to put a backslash so that a paragraph does not open a block construct (None: nowhere)."""
+    first = text[0]
+    if first not in _BLOCK_FIRST:
+        return None
+    if first == "`":
+        return None  # a fence: the inline pass escapes every backtick
+    if first == "~":
+        return 0 if text.startswith("~~~") else None
+    if first == "[":
+        # A link reference definition would swallow the paragraph.
+        return 0 if "]:" in text else None
+    if first.isdigit():
+        ordered = _ORDERED.match(text)
+        return ordered.start(1) if ordered else None
+    if first == ">" or _ATX.match(text) or _BULLET.match(text) or _THEMATIC_BREAK.match(text):
+        return 0
+    return 0 if _HTML_BLOCK.match(text) else None
+
+
+def _inline_escapes(text: str, as_punct: frozenset[int], fence: bool, escapes: set[int]) -> None:
+    """Add the positions of the characters that would otherwise start or end inline markup."""
+    runs = [(m.start(), m.end()) for m in _BACKTICK_RUN.finditer(text)]
+    lengths = [end - start for start, end in runs]
+    # A code span needs two runs of equal length; escaping some runs would leave
+    # single backticks that a remaining run could pair with, so it is all or none.
+    if fence or len(set(lengths)) < len(lengths):
+        for start, end in runs:
+            escapes.update(range(start, end))
+    for marker, split_word in (("*", True), ("_", False), ("~", True)):
+        if marker in text:
+            _emphasis_escapes(text, marker, split_word, as_punct, escapes)
+    n = len(text)
+    for match in _POINT_SPECIAL.finditer(text):
+        i = match.start()
+        ch = text[i]
+        if ch == "]":
+            if text.startswith("(", i + 1):
+                escapes.add(i)
+        elif ch == "<":
+            if i + 1 < n and text[i + 1] != " " and text.find(">", i + 2) != -1:
+                escapes.add(i)
+        elif ch == "&":
+            if _ENTITY.match(text, i):
+                escapes.add(i)
+        elif i + 1 < n and (text[i + 1] in _ASCII_PUNCT or i + 1 in as_punct):
+            # A backslash before punctuation, or before the ``&`` of a character reference.
+            escapes.add(i)
+
+
+def _escape(text: str, *, block: bool, heading: bool) -> str:
+    n = len(text)
+    escapes: set[int] = set()
+    lead, trail, as_punct = 0, n, _NOWHERE
+    if text[0].isspace() or text[-1].isspace() or text[0] == "\ufeff":
+        # Leading and trailing whitespace (U+00A0, U+2028, ...) would be trimmed by the parser, and
+        # cmark drops a byte order mark that starts a document: they are written as character references.
+        while lead < n and (text[lead].isspace() or text[lead] == "\ufeff"):
+            lead += 1
+        while trail > lead and text[trail - 1].isspace():
+            trail -= 1
+        as_punct = frozenset(range(lead)) | frozenset(range(trail, n))
+
+    fence = False
+    if block and lead == 0 and text[0] in _BLOCK_FIRST:
+        fence = text.startswith("```")
+        position = _block_start(text)
+        if position is not None:
+            escapes.add(position)
+    if heading and trail == n:
+        closing = _CLOSING_HASHES.search(text)
+        if closing:
+            escapes.add(closing.start(1))
+    if fence or _may_hold_markup(text):
+        _inline_escapes(text, as_punct, fence, escapes)
+
+    if not escapes and not as_punct:
+        return text
+    out: list[str] = [f"&#{ord(ch)};" for ch in text[:lead]]
+    done = lead
+    for i in sorted(escapes):
+        out.append(text[done:i])
+        out.append("\\")
+        done = i
+    out.append(text[done:trail])
+    out.extend(f"&#{ord(ch)};" for ch in text[trail:])
+    return "".join(out)
+
+
+def escape_block(text: str) -> str:
+    """Escape one line of text to be a CommonMark paragraph of its own that reads back as ``text``."""
+    return _escape(text, block=True, heading=False)
+
+
+def escape_heading(text: str) -> str:
+    """Escape one line of text to be the content of an ATX heading (``## …``) that reads back as ``text``."""
+    return _escape(text, block=False, heading=True)
+
+
+# YAML double-quoted scalars: escape the quote, the backslash, and every character a
+# YAML reader would not take literally (controls, C1, YAML 1.1 line breaks, BOM).
+_YAML_ESCAPES: dict[int, str] = {ord("\\"): "\\\\", ord('"'): '\\"'}
+for _code in [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF]:
+    _YAML_ESCAPES[_code] = f"\\u{_code:04X}"
+del _code
+
+
+def _yaml_string(value: str) -> str:
+    return '"' + value.translate(_YAML_ESCAPES) + '"'
+
+
+def _yaml_date(value: dt.date) -> str:
+    if not isinstance(value, dt.datetime):
+        return value.isoformat()
+    offset = value.utcoffset()
+    if offset is not None and offset % dt.timedelta(minutes=1):
+        # YAML timestamps have no seconds in their offset.
+        value = value.astimezone(dt.timezone.utc)
+    return value.isoformat()
+
+
+def front_matter(article: Article) -> str:
+    """YAML front matter for Hugo and Jekyll: title, date, categories, lang, between ``---`` lines.
+
+    Strings are double-quoted YAML scalars, so no headline reads as a number,
+    a boolean, a comment or a list; the date is a plain YAML date or timestamp.
+    """
+    lines = ["---", f"title: {_yaml_string(article.headline)}"]
+    if article.published is not None:
+        lines.append(f"date: {_yaml_date(article.published)}")
+    if article.category is not None:
+        lines.append(f"categories: [{_yaml_string(article.category)}]")
+    lines.append(f"lang: {_yaml_string(article.language)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+class MarkdownRenderer:
+    name = "markdown"
+    media_type = "text/markdown"
+    suffix = ".md"
+    description = "CommonMark, escaped only where needed; optional YAML front matter for Hugo and Jekyll."
+    options: Sequence[Option] = (
+        Option(
+            name="front_matter",
+            type=bool,
+            default=False,
+            help="start with YAML front matter (title, date, categories, lang) for Hugo and Jekyll",
+        ),
+        *DATE_OPTIONS,
+    )
+
+    def render(self, article: Article, context: RenderContext) -> str:
+        blocks = [f"# {escape_heading(article.headline)}"]
+        meta = [article.category] if article.category is not None else []
+        if article.published is not None:
+            meta.append(f"{context.formatter.gettext('Published')} {context.date(article)}")
+        if meta:
+            blocks.append(escape_block(_SEPARATOR.join(meta)))
+        for section in article.sections:
+            if section.heading is not None:
+                blocks.append(f"## {escape_heading(section.heading)}")
+            blocks.extend(escape_block(paragraph) for paragraph in section.paragraphs)
+        body = "\n\n".join(blocks) + "\n"
+        if context.options.get("front_matter"):
+            return front_matter(article) + "\n" + body
+        return body
+
+
+@hookimpl
+def register_renderers(register: RegisterRenderer) -> None:
+    register(MarkdownRenderer())

@@ -1,0 +1,151 @@
+"""The ``text`` format: plain text for people, wrapped at a width.
+
+The category, the headline (underlined with ``=``), a line with the localized
+date, the word count and the reading time ("Veröffentlicht am 27. Februar 2025
+· 304 Wörter · 2 Minuten Lesezeit"), then the paragraphs and the subheadings
+(underlined with ``-``). Lines break only at ASCII spaces, so a word, a URL or
+a group joined by a no-break space (``5\u00a0%``, ``z.\u202fB.``) is never
+split; a word longer than the width gets a line of its own.
+
+:mod:`textwrap` is not used: it treats a no-break space standing between two
+spaces as whitespace and drops it at a line break.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from newsarticle import (
+    DATE_OPTIONS,
+    WORDS_PER_MINUTE,
+    Article,
+    Option,
+    OptionError,
+    RegisterRenderer,
+    RenderContext,
+    hookimpl,
+)
+
+__all__ = ["TextRenderer", "display_width", "wrap"]
+
+_SEPARATOR = " \u00b7 "
+# Nonspacing and enclosing marks, and format characters (zero-width space, joiners).
+_ZERO_WIDTH = frozenset({"Mn", "Me", "Cf"})
+# Text made only of these takes one column per character: Latin, Greek, Cyrillic (no combining
+# marks), general punctuation (dashes, quotes, no-break spaces), currency, letterlike, arrows, math.
+_NARROW = re.compile(
+    "[\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u048a-\u052f\u2010-\u2027\u202f-\u205f\u20a0-\u20c0\u2100-\u22ff]*"
+)
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide East Asian characters count two, combining marks none."""
+    if text.isascii() or _NARROW.fullmatch(text):
+        return len(text)
+    width = 0
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category in _ZERO_WIDTH:
+            continue
+        # Python reports some unassigned code points as fullwidth; a terminal shows them narrow.
+        width += 2 if category != "Cn" and unicodedata.east_asian_width(ch) in "WF" else 1
+    return width
+
+
+@functools.lru_cache(maxsize=32)
+def _line_pattern(width: int) -> re.Pattern[str]:
+    # Greedy: the longest run of at most ``width`` characters that ends before a space (or the end),
+    # else a whole word that is longer than that; the space after it is consumed.
+    return re.compile(f"(.{{1,{width}}}|[^ ]+)(?: |$)")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Break one line of text into lines of at most ``width`` columns, at spaces only.
+
+    A word wider than ``width`` stands alone on its line, unbroken. ``width``
+    0 means no wrapping.
+    """
+    if width <= 0:
+        return [text]
+    if text.isascii() or _NARROW.fullmatch(text):
+        # One column per character: let the regex engine do the work.
+        return [text] if len(text) <= width else _line_pattern(width).findall(text)
+    if display_width(text) <= width:
+        return [text]
+    lines: list[str] = []
+    current: list[str] = []
+    used = 0
+    for word in text.split(" "):
+        size = display_width(word)
+        if current and used + 1 + size > width:
+            lines.append(" ".join(current))
+            current, used = [word], size
+        else:
+            used += size + 1 if current else size
+            current.append(word)
+    lines.append(" ".join(current))
+    return lines
+
+
+class TextRenderer:
+    name = "text"
+    media_type = "text/plain"
+    suffix = ".txt"
+    description = "Plain text for people: localized date, word count and reading time, wrapped at a width."
+    options: Sequence[Option] = (
+        Option(
+            name="width",
+            type=int,
+            default=72,
+            help="wrap lines at this many columns, never inside a word or a URL; 0 for no wrapping",
+        ),
+        *DATE_OPTIONS,
+    )
+
+    def render(self, article: Article, context: RenderContext) -> str:
+        width: int = context.options.get("width", 72)
+        if width < 0:
+            raise OptionError(f"option 'width' takes a number of columns (0 for no wrapping), not {width!r}")
+        blocks: list[str] = []
+        if article.category is not None:
+            blocks.append("\n".join(wrap(article.category, width)))
+        blocks.append(_underlined(wrap(article.headline, width), "="))
+        meta: list[str] = []
+        if article.published is not None:
+            meta.append(f"{context.formatter.gettext('Published')} {context.date(article)}")
+        if article.sections:
+            words = article.word_count
+            # Article.reading_time's rule, applied to the count in hand instead of counting again.
+            minutes = max(1, (words + WORDS_PER_MINUTE // 2) // WORDS_PER_MINUTE)
+            meta += [context.formatter.words(words), context.formatter.reading_time(minutes)]
+        if meta:
+            blocks.append("\n".join(_wrap_items(meta, width)))
+        for section in article.sections:
+            if section.heading is not None:
+                blocks.append(_underlined(wrap(section.heading, width), "-"))
+            blocks.extend("\n".join(wrap(paragraph, width)) for paragraph in section.paragraphs)
+        return "\n\n".join(blocks) + "\n"
+
+
+def _wrap_items(items: list[str], width: int) -> list[str]:
+    """Join ``items`` with a middle dot, breaking lines between items rather than inside one ("5 Minuten")."""
+    lines = [items[0]]
+    for item in items[1:]:
+        joined = lines[-1] + _SEPARATOR + item
+        if width and display_width(joined) > width:
+            lines.append(item)
+        else:
+            lines[-1] = joined
+    return lines
+
+
+def _underlined(lines: list[str], mark: str) -> str:
+    return "\n".join([*lines, mark * max(1, *map(display_width, lines))])
+
+
+@hookimpl
+def register_renderers(register: RegisterRenderer) -> None:
+    register(TextRenderer())
