@@ -219,6 +219,9 @@ def test_wheel_ships_compiled_catalogs_and_renders_german(tmp_path: Path) -> Non
         html = newsarticle.render(article, "html")
         assert "Veröffentlicht am" in html and "27. Januar 2025" in html, html
         assert "27. Jänner 2025" in newsarticle.render(article, "html", locale="de-AT")
+        text = newsarticle.render(article, "text")
+        assert "Veröffentlicht am 27. Januar 2025 · 10 Wörter · 1 Minute Lesezeit" in text, text
+        assert "Publié le 27 janvier 2025" in newsarticle.render(article, "markdown", locale="fr")
         formatter = newsarticle.RenderContext("de").formatter
         assert formatter.reading_time(1) == "1 Minute Lesezeit", formatter.reading_time(1)
         assert formatter.words(1234) == "1.234 Wörter"

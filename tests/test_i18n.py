@@ -496,8 +496,8 @@ def meta_line(html: str) -> str:
     return line
 
 
-# The HTML meta line: label, date, word count and reading time, for 1, 2, 1234 and 1,000,000 words.
-HTML_META = {
+# The meta line: label, date, word count and reading time, for 1, 2, 1234 and 1,000,000 words.
+META = {
     "de": ("Veröffentlicht am", "27. Januar 2025", ("1 Wort", "2 Wörter", "1.234 Wörter", "1.000.000 Wörter"),
            ("1 Minute Lesezeit", "1 Minute Lesezeit", "6 Minuten Lesezeit", "5.000 Minuten Lesezeit")),
     "de_AT": ("Veröffentlicht am", "27. Jänner 2025", ("1 Wort", "2 Wörter", "1.234 Wörter", "1.000.000 Wörter"),
@@ -516,7 +516,7 @@ HTML_META = {
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_html_meta_line(locale: str) -> None:
-    label, date, words, minutes = HTML_META[locale]
+    label, date, words, minutes = META[locale]
     tag = locale.replace("_", "-")
     lang = "" if tag == "de" else f' lang="{tag}"'
     for index, count in enumerate((1, 2, 1234, 1_000_000)):
@@ -553,3 +553,56 @@ def test_html_takes_the_article_language_then_german() -> None:
     assert "27. Jänner 2025" in str(newsarticle.render(make_article(language="de-AT", published=JANUARY), "html"))
     assert "January 27, 2025" in str(newsarticle.render(make_article(language="en", published=JANUARY), "html"))
     assert "27. Januar 2025" in str(newsarticle.render(make_article(language="zz", published=JANUARY), "html"))
+
+
+def text_meta(text: str) -> str:
+    """The text renderer's line under the headline (category, headline, underline, then it)."""
+    return text.split("\n\n")[2]
+
+
+def markdown_meta(markdown: str) -> str:
+    """The Markdown renderer's line under the ``# headline``."""
+    return markdown.split("\n\n")[1]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_text_meta_line(locale: str) -> None:
+    label, date, words, minutes = META[locale]
+    for index, count in enumerate((1, 2, 1234, 1_000_000)):
+        text = newsarticle.render(article_of(count), "text", locale=locale, width=0)
+        assert isinstance(text, str)
+        assert text_meta(text) == f"{label} {date} · {words[index]} · {minutes[index]}"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("date_format", ["short", "medium", "long", "full"])
+def test_markdown_and_text_dates(locale: str, date_format: str) -> None:
+    label = META[locale][0]
+    for index, value in enumerate((JANUARY, MARCH)):
+        expected = f"{label} {DATES[locale][date_format][index]}"
+        markdown = newsarticle.render(article_of(3, value), "markdown", locale=locale, date_format=date_format)
+        text = newsarticle.render(article_of(3, value), "text", locale=locale, date_format=date_format, width=0)
+        assert isinstance(markdown, str)
+        assert isinstance(text, str)
+        assert markdown_meta(markdown) == f"Wirtschaft · {expected}"
+        assert text_meta(text).startswith(f"{expected} · ")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_markdown_and_text_datetime_in_its_offset_and_in_a_timezone(locale: str) -> None:
+    article = article_of(3, INDIA_MORNING)
+    label = META[locale][0]
+    for zone, expected in zip((None, "Europe/Berlin", "America/New_York"), DATETIMES[locale], strict=True):
+        options = {"timezone": zone} if zone else {}
+        markdown = newsarticle.render(article, "markdown", locale=locale, **options)
+        text = newsarticle.render(article, "text", locale=locale, width=0, **options)
+        assert isinstance(markdown, str)
+        assert isinstance(text, str)
+        assert markdown_meta(markdown) == f"Wirtschaft · {label} {expected}"
+        assert text_meta(text).startswith(f"{label} {expected} · ")
+
+
+def test_typography_then_markdown_in_french() -> None:
+    markdown = newsarticle.render(make_article(), "markdown", locale="fr", transforms=["typography"])
+    assert isinstance(markdown, str)
+    assert markdown.startswith(f"# Der «{NNBSP}große{NNBSP}» Test\n")
