@@ -8,6 +8,7 @@ makes ``parse(unparse(article)) == article`` hold for every valid Article.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any, TypeVar
@@ -133,7 +134,7 @@ class Article:
         """The subheadings, in order."""
         return tuple(s.heading for s in self.sections if s.heading is not None)
 
-    @property
+    @functools.cached_property
     def body(self) -> str:
         """The body as plain text: subheadings and paragraphs, separated by blank lines."""
         blocks: list[str] = []
@@ -143,7 +144,7 @@ class Article:
             blocks.extend(section.paragraphs)
         return "\n\n".join(blocks)
 
-    @property
+    @functools.cached_property
     def word_count(self) -> int:
         """Words of the body (subheadings and paragraphs, not the headline)."""
         return word_count(self.body)
