@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import functools
 import itertools
 import os
 import re
@@ -289,17 +290,22 @@ class _Reader:
 
     def _trailer(self, lines: list[str], start: int, keys: frozenset[str]) -> tuple[int, tuple[str, ...]]:
         """Find where the body ends; return that index and the trailer lines after it."""
-        end = len(lines)
-        if TRAILER_MARK in lines[start:]:
+        try:
             # An escaped paragraph always has text after its backslash, so the first
             # lone backslash is the mark even when trailer lines are backslashes too.
             mark = lines.index(TRAILER_MARK, start)
+        except ValueError:
+            pass
+        else:
             return mark, tuple(line for line in lines[mark + 1 :] if line)
+        # The last paragraph is usually long: knowing it cannot be a trailer line
+        # saves normalising a few kilobytes of text.
+        limit = 2 * _longest(keys) + 8
         found: list[str] = []
-        index = end
+        index = len(lines)
         while index > start:
             line = lines[index - 1]
-            if line and " ".join(line.split()).casefold() not in keys:
+            if line and (len(line) > limit or " ".join(line.split()).casefold() not in keys):
                 break
             if line:
                 found.append(line)
@@ -378,6 +384,11 @@ class _Reader:
 
 
 _NO_DATE = dt.date.min
+
+
+@functools.lru_cache(maxsize=16)
+def _longest(keys: frozenset[str]) -> int:
+    return max(map(len, keys), default=0)
 
 
 # sre finds a literal by its prefix table, faster than `"  " in text` on non-ASCII text.

@@ -34,7 +34,7 @@ import unicodedata
 from functools import partial
 from html import escape
 
-from newsarticle import DATE_OPTIONS, WORDS_PER_MINUTE, Article, Option, RegisterRenderer, RenderContext, hookimpl
+from newsarticle import DATE_OPTIONS, Article, Option, RegisterRenderer, RenderContext, hookimpl
 
 __all__ = ["DESCRIPTION_LIMIT", "STYLESHEET", "HtmlRenderer", "datetime_attribute", "describe", "json_ld"]
 
@@ -103,11 +103,8 @@ def describe(paragraph: str, limit: int = DESCRIPTION_LIMIT) -> str:
     return (head.rstrip(" ,;:-–—") or head) + "…"
 
 
-def json_ld(article: Article, word_count: int | None = None) -> str:
-    """The schema.org ``NewsArticle`` JSON-LD, safe to put inside a ``<script>`` element.
-
-    :param word_count: ``article.word_count`` when the caller has it already (counting costs more than rendering).
-    """
+def json_ld(article: Article) -> str:
+    """The schema.org ``NewsArticle`` JSON-LD, safe to put inside a ``<script>`` element."""
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -118,7 +115,7 @@ def json_ld(article: Article, word_count: int | None = None) -> str:
     if article.category is not None:
         data["articleSection"] = article.category
     data["inLanguage"] = article.language
-    data["wordCount"] = article.word_count if word_count is None else word_count
+    data["wordCount"] = article.word_count
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     for character, replacement in _JSON_ESCAPES:
         if character in text:
@@ -153,21 +150,19 @@ class HtmlRenderer:
         headline = _text(article.headline)
         parts: list[str] = []
         standalone = context.options.get("standalone", False)
-        # Counting words costs about as much as all the rest of rendering: once, and only when shown.
-        words = article.word_count if standalone or context.options.get("reading_time", False) else 0
         if standalone:
             parts += ("<!DOCTYPE html>\n<html", lang, ">\n<head>\n", _HEAD_START, headline, "</title>\n")
             first = next((s.paragraphs[0] for s in article.sections), None)
             if first is not None:
                 parts += ('<meta name="description" content="', escape(describe(first)), '">\n')
-            parts += (_HEAD_END, '<script type="application/ld+json">', json_ld(article, words), "</script>\n")
+            parts += (_HEAD_END, '<script type="application/ld+json">', json_ld(article), "</script>\n")
             parts.append("</head>\n<body>\n<main>\n")
 
         parts += ("<article", lang, ">\n<header>\n")
         if article.category is not None:
             parts += ('<p class="category">', _text(article.category), "</p>\n")
         parts += ("<h1>", headline, "</h1>\n")
-        self._meta(article, context, words, parts)
+        self._meta(article, context, parts)
         parts.append("</header>\n")
 
         for section in article.sections:
@@ -183,7 +178,7 @@ class HtmlRenderer:
         return "".join(parts)
 
     @staticmethod
-    def _meta(article: Article, context: RenderContext, words: int, parts: list[str]) -> None:
+    def _meta(article: Article, context: RenderContext, parts: list[str]) -> None:
         """The line under the headline: "Published <date>", then optionally words and reading time."""
         show_reading_time = context.options.get("reading_time", False)
         if article.published is None and not (show_reading_time and article.sections):
@@ -196,10 +191,8 @@ class HtmlRenderer:
                 f"{_text(context.date(article) or '')}</time>"
             )
         if show_reading_time and article.sections:
-            # Article.reading_time's rule, applied to the count in hand instead of counting again.
-            minutes = max(1, (words + WORDS_PER_MINUTE // 2) // WORDS_PER_MINUTE)
-            pieces.append(_text(formatter.words(words)))
-            pieces.append(_text(formatter.reading_time(minutes)))
+            pieces.append(_text(formatter.words(article.word_count)))
+            pieces.append(_text(formatter.reading_time(article.reading_time)))
         # Labels and dates are in the render locale, which need not be the article's language.
         tag = context.language_tag
         lang = ""

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 
 from newsarticle import (
     DATE_OPTIONS,
-    WORDS_PER_MINUTE,
     Article,
     Option,
     OptionError,
@@ -117,10 +116,7 @@ class TextRenderer:
         if article.published is not None:
             meta.append(f"{context.formatter.gettext('Published')} {context.date(article)}")
         if article.sections:
-            words = article.word_count
-            # Article.reading_time's rule, applied to the count in hand instead of counting again.
-            minutes = max(1, (words + WORDS_PER_MINUTE // 2) // WORDS_PER_MINUTE)
-            meta += [context.formatter.words(words), context.formatter.reading_time(minutes)]
+            meta += [context.formatter.words(article.word_count), context.formatter.reading_time(article.reading_time)]
         if meta:
             blocks.append("\n".join(_wrap_items(meta, width)))
         for section in article.sections:
