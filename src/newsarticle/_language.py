@@ -4,7 +4,8 @@ The method: lower-case a sample of the text (the headline and the first
 paragraphs, up to 500 characters, about 70 words), split it on whitespace and
 count how many of each language's 18 most frequent function words occur in it
 (each word once, so one repeated word does not decide). The language with the
-higher count wins when it has at least 3 and at least twice the other's count;
+higher count wins when it has at least 3 and at least twice the other's count,
+or at least 2 while the other has none;
 otherwise the result is a guess, reported as ``language-guess``. A split and two
 set intersections cost a few microseconds per article and need no model.
 """
@@ -46,7 +47,9 @@ def detect_language(texts: Iterable[str]) -> tuple[str, bool, dict[str, int]]:
     best, runner_up = ranked[0], ranked[1]
     if scores[best] == 0:
         return FALLBACK_LANGUAGE, False, scores
-    confident = scores[best] >= 3 and scores[best] >= 2 * scores[runner_up]
+    confident = (scores[best] >= 3 and scores[best] >= 2 * scores[runner_up]) or (
+        scores[best] >= 2 and scores[runner_up] == 0
+    )
     return best, confident, scores
 
 
