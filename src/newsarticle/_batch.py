@@ -19,6 +19,7 @@ import collections
 import fnmatch
 import gc
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -115,6 +116,8 @@ class Inputs:
     def __init__(self, arguments: Sequence[str], pattern: str, *, prune: str | None = None) -> None:
         self.arguments = list(arguments)
         self.pattern = pattern
+        # fnmatch.fnmatch, compiled once: the pattern is matched against every name in the tree.
+        self._match = re.compile(fnmatch.translate(os.path.normcase(pattern))).match
         self.folders = [os.path.abspath(a) for a in self.arguments if a != "-" and os.path.isdir(a)]
         self.files = {os.path.abspath(a) for a in self.arguments if a != "-" and not os.path.isdir(a)}
         # An output folder inside an input folder is not read back as input (but
@@ -143,16 +146,16 @@ class Inputs:
 
     def matches(self, relative: str) -> bool:
         """Whether a path relative to an input folder is selected by the pattern."""
-        relative = relative.replace(os.sep, "/")
+        relative = os.path.normcase(relative).replace(os.sep, "/")
         if "/" in self.pattern:
-            return fnmatch.fnmatch(relative, self.pattern)
-        return fnmatch.fnmatch(relative.rpartition("/")[2], self.pattern)
+            return self._match(relative) is not None
+        return self._match(relative.rpartition("/")[2]) is not None
 
     def selector(self, directory: str, folder: str) -> Callable[[str], bool]:
         """Whether a file name in ``directory`` (absolute, inside input ``folder``) is selected; cheap per name."""
-        if "/" not in self.pattern:
-            pattern = self.pattern
-            return lambda name: fnmatch.fnmatch(name, pattern)
+        if "/" not in self.pattern and os.path.normcase("A") == "A":
+            match = self._match  # the common case, once per file in the parent: a compiled regex, nothing else
+            return lambda name: match(name) is not None
         prefix = os.path.relpath(directory, folder)
         return lambda name: self.matches(os.path.join(prefix, name))
 
