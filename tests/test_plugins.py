@@ -233,6 +233,7 @@ def test_unknown_transform_lists_what_exists() -> None:
         ("Geht's dir gut?", "Geht’s dir gut?"),
         ('("Klammer")', "(„Klammer“)"),
         ("Kein Zitat.", "Kein Zitat."),
+        ('Er sagte " Wort " laut.', "Er sagte „ Wort “ laut."),
     ],
 )
 def test_smarten_uses_the_given_marks(text: str, expected: str) -> None:

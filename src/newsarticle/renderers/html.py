@@ -186,8 +186,9 @@ class HtmlRenderer:
         formatter = context.formatter
         pieces: list[str] = []
         if article.published is not None:
+            label = formatter.gettext("Published")
             pieces.append(
-                f'{_text(formatter.gettext("Published"))} <time datetime="{datetime_attribute(article.published)}">'
+                f'{_text(label)} <time datetime="{datetime_attribute(article.published)}">'
                 f"{_text(context.date(article) or '')}</time>"
             )
         if show_reading_time and article.sections:

@@ -269,7 +269,8 @@ class MarkdownRenderer:
         blocks = [f"# {escape_heading(article.headline)}"]
         meta = [article.category] if article.category is not None else []
         if article.published is not None:
-            meta.append(f"{context.formatter.gettext('Published')} {context.date(article)}")
+            label = context.formatter.gettext("Published")
+            meta.append(f"{label} {context.date(article)}")
         if meta:
             blocks.append(escape_block(_SEPARATOR.join(meta)))
         for section in article.sections:

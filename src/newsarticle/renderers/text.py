@@ -114,7 +114,8 @@ class TextRenderer:
         blocks.append(_underlined(wrap(article.headline, width), "="))
         meta: list[str] = []
         if article.published is not None:
-            meta.append(f"{context.formatter.gettext('Published')} {context.date(article)}")
+            label = context.formatter.gettext("Published")
+            meta.append(f"{label} {context.date(article)}")
         if article.sections:
             meta += [context.formatter.words(article.word_count), context.formatter.reading_time(article.reading_time)]
         if meta:
