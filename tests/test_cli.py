@@ -405,6 +405,23 @@ def test_outputs_that_would_overwrite_inputs_are_refused(tmp_path: Path) -> None
     assert corpus.returncode == 2
 
 
+def test_two_inputs_for_one_output_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "a.md", "a-1.txt", "b.txt"):
+        shutil.copyfile(DATA / "001_174fa88330290a76.txt", folder / name)
+    report = tmp_path / "errors.jsonl"
+    result = run("convert", folder, "-t", "html", "-o", tmp_path / "out", "--glob", "*", "--errors", report)
+    assert result.returncode == 1
+    assert sorted(tree(tmp_path / "out")) == ["a-1.html", "a.html", "b.html"]
+    records = [json.loads(line) for line in report.read_text().splitlines()]
+    assert [(Path(r["path"]).name, r["code"]) for r in records] == [("a.txt", "output-collision")]
+    assert "a.md" in records[0]["message"]
+    named = run("convert", folder / "a.txt", folder / "b.txt", folder / "a.md", "-t", "html", "-o", tmp_path / "o2")
+    assert named.returncode == 2
+    assert b"would write the same output" in named.stderr
+
+
 def test_glob_selects_files_in_nested_folders(tmp_path: Path, mixed_tree: Path) -> None:
     out = tmp_path / "out"
     result = run("convert", mixed_tree, "-t", "source", "-o", out, "--glob", "0*.txt")

@@ -126,7 +126,12 @@ class Inputs:
         self.prune = pruned if pruned is not None and any(_inside(pruned, f) for f in self.folders) else None
 
     def walk(self) -> Iterator[tuple[str, str]]:
-        """Yield ``(path as the user would spell it, absolute path)`` for every input file."""
+        """Yield ``(path as the user would spell it, absolute path)`` for every input file.
+
+        A folder's files come in the order of their names without suffix (then
+        with it), before its subfolders, which come in name order: a.md, a.txt,
+        a-1.txt, b.txt. So files that would write the same output are neighbours.
+        """
         for argument in self.arguments:
             if argument == "-" or not os.path.isdir(argument):
                 yield argument, os.path.abspath(argument) if argument != "-" else "-"
@@ -136,7 +141,7 @@ class Inputs:
                 absolute = os.path.normpath(os.path.join(top, os.path.relpath(directory, argument)))
                 subdirectories[:] = sorted(d for d in subdirectories if os.path.join(absolute, d) != self.prune)
                 selected = self.selector(absolute, top)
-                for name in sorted(names):
+                for name in sorted(names, key=_stem_first):
                     if not is_temporary(name) and selected(name):
                         yield os.path.join(directory, name), os.path.join(absolute, name)
 
@@ -186,8 +191,9 @@ class Inputs:
         parents = self.folders + [os.path.dirname(f) for f in self.files]
         return os.path.commonpath(parents)
 
-    def overlap(self) -> str | None:
-        """A message when one input lies inside another (its files would be converted twice)."""
+    def overlap(self, suffix: str) -> str | None:
+        """A message when one input lies inside another (its files would be converted twice),
+        or two input files given by name would write the same output."""
         seen: set[str] = set()
         for argument in self.arguments:
             absolute = os.path.abspath(argument)
@@ -197,7 +203,18 @@ class Inputs:
             for folder in self.folders:
                 if absolute != folder and _inside(absolute, folder):
                     return f"{argument} is inside the input folder {os.path.relpath(folder)}"
+        outputs: dict[str, str] = {}
+        for argument in self.arguments:
+            if os.path.abspath(argument) in self.files:
+                output = output_name(os.path.abspath(argument), suffix)
+                if output in outputs:
+                    return f"{outputs[output]} and {argument} would write the same output"
+                outputs[output] = argument
         return None
+
+
+def _stem_first(name: str) -> tuple[str, str]:
+    return os.path.splitext(name)[0], name
 
 
 def _nothing(_name: str) -> bool:
@@ -227,14 +244,14 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
     out_dir = out_dir_abs = ""
     selected: Callable[[str], bool] = _nothing
     existing: set[str] = set()
-    # Two inputs can only share an output inside one directory (a.txt and a.md),
-    # so remembering one directory's names keeps memory flat.
-    claimed: dict[str, str] = {}
+    # Two files can only share an output when they share a folder and a name without
+    # suffix (a.txt and a.md), and walk() yields those one after the other.
+    previous = previous_source = ""
     for source, absolute in inputs.walk():
         directory, name = os.path.split(absolute)
         if directory != parent:
             # Paths are worked out once per directory: the loop runs in the parent for every file.
-            parent, claimed = directory, {}
+            parent = directory
             relative = os.path.relpath(directory, base)
             out_dir = os.path.normpath(os.path.join(output_folder, relative))
             out_dir_abs = os.path.normpath(os.path.join(output_abs, relative))
@@ -243,13 +260,13 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
         out_name = output_name(name, suffix)
         output = os.path.join(out_dir, out_name)
         target = os.path.join(out_dir_abs, out_name)
-        if target in claimed:
+        if target == previous:
             problem = Problem(
-                source, None, None, "output-collision", f"{output} is the output of {claimed[target]} already"
+                source, None, None, "output-collision", f"{output} is the output of {previous_source} already"
             )
             yield Outcome(source, FAILED, output, errors=(problem,))
             continue
-        claimed[target] = source
+        previous, previous_source = target, source
         if target in inputs.files or selected(out_name):
             problem = Problem(source, None, None, "overwrites-input", f"refused: the output {output} is an input")
             yield Outcome(source, FAILED, output, errors=(problem,))

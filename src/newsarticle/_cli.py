@@ -309,7 +309,7 @@ def _convert(args: argparse.Namespace) -> int:
     if os.path.exists(output) and not os.path.isdir(output):
         raise UsageError(f"-o {output} is a file; several inputs or a folder need an output folder")
     selection = Inputs(inputs, args.glob, prune=output)
-    overlap = selection.overlap()
+    overlap = selection.overlap(suffix)
     if overlap is not None:
         raise UsageError(overlap)
     from newsarticle._batch import plan_mirror
