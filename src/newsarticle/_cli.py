@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
     from newsarticle import FormatInfo, Option
     from newsarticle._atomic import AtomicFile
-    from newsarticle._batch import Inputs, Job, Outcome
+    from newsarticle._batch import Inputs, Job, Outcome, Runner
+    from newsarticle._dask import DaskRunner
     from newsarticle._progress import Progress
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
@@ -40,6 +41,22 @@ JSONL_DESCRIPTION = "JSON Lines: every article in one file, one line each (the j
 # Same value as newsarticle._plugins.DISABLE_AUTOLOAD_ENV, which imports pluggy (a test keeps them equal).
 DISABLE_AUTOLOAD_ENV = "NEWSARTICLE_DISABLE_PLUGIN_AUTOLOAD"
 ENTRY_POINT_GROUP = "newsarticle"
+
+
+def _runner(job: Job, scheduler: str | None, jobs: int, interrupted: Callable[[], bool]) -> Runner | DaskRunner:
+    """Local worker processes, or with ``--scheduler`` a Dask cluster's workers."""
+    if scheduler is None:
+        from newsarticle._batch import Runner
+
+        return Runner(job, jobs=jobs, interrupted=interrupted)
+    try:
+        from newsarticle._dask import DaskRunner
+    except ImportError:
+        raise UsageError("--scheduler needs Dask: pip install 'newsarticle[dask]'") from None
+    try:
+        return DaskRunner(job, scheduler, interrupted=interrupted)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
 
 
 class UsageError(Exception):
@@ -126,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="N",
         help="worker processes (default: the number of CPUs); 1 works in order in this process",
+    )
+    group.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786) instead of local worker"
+        " processes; its workers need newsarticle installed and the folders on a shared filesystem",
     )
     group.add_argument("--fail-fast", action="store_true", help="stop at the first file that fails")
     group.add_argument("--errors", metavar="FILE", help="write every failure to FILE as JSON Lines")
@@ -490,7 +513,6 @@ class _Session:
         import time
 
         from newsarticle._atomic import AtomicFile
-        from newsarticle._batch import Runner
         from newsarticle._progress import Progress
 
         args = self.args
@@ -516,7 +538,7 @@ class _Session:
         if self.json:
             sys.stdout.write('{"diagnostics": [')
         with _Interrupt(hard=not batch) as interrupt:
-            runner = Runner(job, jobs=jobs, interrupted=interrupt)
+            runner = _runner(job, args.scheduler if batch else None, jobs, interrupt)
             outcomes = runner.run(items)
             try:
                 for outcome in outcomes:
