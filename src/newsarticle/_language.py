@@ -37,11 +37,11 @@ def detect_language(texts: Iterable[str]) -> tuple[str, bool, dict[str, int]]:
     parts: list[str] = []
     size = 0
     for text in texts:
-        parts.append(text)
+        parts.append(text[: SAMPLE_CHARS - size])  # a long paragraph is not copied whole
         size += len(text) + 1
-        if size > SAMPLE_CHARS:
+        if size >= SAMPLE_CHARS:
             break
-    words = " ".join(parts)[:SAMPLE_CHARS].lower().split()
+    words = " ".join(parts).lower().split()
     scores = {lang: len(function_words.intersection(words)) for lang, function_words in _FUNCTION_WORDS.items()}
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)
     best, runner_up = ranked[0], ranked[1]
