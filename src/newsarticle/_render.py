@@ -9,6 +9,7 @@ labels correctly without importing Babel.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -249,12 +250,26 @@ def get_renderer(format: str) -> Renderer:
 
 def resolve_options(renderer: Renderer, given: Mapping[str, Any]) -> dict[str, Any]:
     """Every declared option with the given value (checked) or its default; unknown names are errors."""
+    if not given:
+        return dict(_defaults(renderer))
     declared = {option.name: option for option in getattr(renderer, "options", ())}
     unknown = sorted(set(given) - set(declared))
     if unknown:
         names = ", ".join(sorted(declared)) or "none"
         raise OptionError(f"format {renderer.name!r} has no option {unknown[0]!r}; its options: {names}")
     return {name: option.check(given[name]) if name in given else option.default for name, option in declared.items()}
+
+
+_DEFAULTS: dict[int, tuple[Renderer, dict[str, Any]]] = {}
+
+
+def _defaults(renderer: Renderer) -> dict[str, Any]:
+    # Renderers are long-lived registry objects; the identity check guards against a reused id().
+    cached = _DEFAULTS.get(id(renderer))
+    if cached is None or cached[0] is not renderer:
+        cached = (renderer, {option.name: option.default for option in getattr(renderer, "options", ())})
+        _DEFAULTS[id(renderer)] = cached
+    return cached[1]
 
 
 def coerce_option(renderer: Renderer, name: str, text: str) -> Any:
@@ -280,18 +295,27 @@ def coerce_option(renderer: Renderer, name: str, text: str) -> Any:
 
 def resolve_locale(locale: str | None, article: Article) -> str:
     """The locale to render in: the caller's, else the article's language, else ``de``."""
+    if locale is not None:
+        from newsarticle._i18n import get_locale
+
+        return str(get_locale(locale))
+    return _article_locale(article.language)
+
+
+@functools.lru_cache(maxsize=256)
+def _article_locale(language: str) -> str:
     from newsarticle._i18n import DEFAULT_LOCALE, get_locale
 
-    if locale is not None:
-        return str(get_locale(locale))
     try:
-        return str(get_locale(article.language))
+        return str(get_locale(language))
     except UnknownLocaleError:
         return DEFAULT_LOCALE
 
 
 def apply_transforms(article: Article, names: Iterable[str], context: RenderContext) -> Article:
     """Apply the named transforms in order."""
+    if not names:
+        return article
     from newsarticle._plugins import get_registry
 
     registry = get_registry().transforms
