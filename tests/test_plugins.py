@@ -246,3 +246,78 @@ def test_typography_transform_keeps_the_input_unchanged() -> None:
         out = newsarticle.render(ARTICLE, "source", locale="en", transforms=["typography"])
     assert "“Wir sparen.”" in out
     assert '"Wir sparen."' in ARTICLE.paragraphs[0]
+
+
+def test_a_renderer_returning_neither_str_nor_bytes_is_a_plugin_error() -> None:
+    class Number(Shout):
+        name = "number"
+
+        def render(self, article: Article, context: RenderContext) -> str:
+            return 42  # type: ignore[return-value]
+
+    class Plugin:
+        @hookimpl
+        def register_renderers(self, register: Any) -> None:
+            register(Number())
+
+    name = newsarticle.register_plugin(Plugin(), name="number-plugin")
+    try:
+        with pytest.raises(newsarticle.PluginError, match=r"'number'.*'number-plugin'.*returned int"):
+            newsarticle.render(ARTICLE, "number")
+    finally:
+        newsarticle.unregister_plugin(name)
+
+
+def test_options_that_are_not_option_objects_are_refused_at_registration() -> None:
+    class Loose(Shout):
+        name = "loose"
+        options = ("bang",)  # type: ignore[assignment]
+
+    class Plugin:
+        @hookimpl
+        def register_renderers(self, register: Any) -> None:
+            register(Loose())
+
+    with pytest.raises(newsarticle.PluginError, match=r"'loose'.*newsarticle.Option"):
+        newsarticle.register_plugin(Plugin(), name="loose-plugin")
+    assert "loose" not in {f.name for f in newsarticle.formats()}
+
+
+def test_a_hook_takes_only_the_arguments_it_names() -> None:
+    calls: list[str] = []
+
+    class Quiet:
+        @hookimpl
+        def register_renderers(self) -> None:  # uses no argument, as pluggy allows
+            calls.append("called")
+
+    name = newsarticle.register_plugin(Quiet(), name="quiet")
+    try:
+        assert calls == ["called"]
+    finally:
+        newsarticle.unregister_plugin(name)
+
+
+def test_register_plugin_names_a_plugin_after_its_class_and_refuses_a_second_of_that_name() -> None:
+    name = newsarticle.register_plugin(ShoutPlugin())
+    try:
+        assert name == "ShoutPlugin"
+        with pytest.raises(newsarticle.PluginError, match="registered already"):
+            newsarticle.register_plugin(ShoutPlugin())
+    finally:
+        newsarticle.unregister_plugin(name)
+
+
+def test_a_hook_with_an_unknown_argument_is_a_plugin_error() -> None:
+    class Wrong:
+        @hookimpl
+        def register_renderers(self, add: Any) -> None:
+            add(Shout())
+
+    with pytest.raises(newsarticle.PluginError, match="does not fit"):
+        newsarticle.register_plugin(Wrong(), name="wrong")
+
+
+def test_transforms_must_be_a_sequence_of_names() -> None:
+    with pytest.raises(TypeError, match=r"\['typography'\]"):
+        newsarticle.render(ARTICLE, "source", transforms="typography")

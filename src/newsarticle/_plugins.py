@@ -21,6 +21,7 @@ import pluggy
 
 from newsarticle import hookspecs
 from newsarticle._exceptions import PluginError, PluginWarning
+from newsarticle._render import Option
 
 __all__ = [
     "DEFAULT_PLUGINS",
@@ -139,10 +140,11 @@ class Registry:
             ("register_renderers", renderers, self.renderers, _check_renderer),
             ("register_transforms", transforms, self.transforms, _check_transform),
         ):
-            function = getattr(plugin, hook, None)
-            if function is None or self.plugin_manager.parse_hookimpl_opts(plugin, hook) is None:
-                continue
-            function(register=_registrar(provider, found, known, check))
+            arguments = {"register": _registrar(provider, found, known, check)}
+            for impl in getattr(self.plugin_manager.hook, hook).get_hookimpls():
+                if impl.plugin is plugin:
+                    # pluggy's own calling convention: a hook takes only the arguments it names.
+                    impl.function(*(arguments[name] for name in impl.argnames))
         self.renderers.update(renderers)
         self.transforms.update(transforms)
 
@@ -176,6 +178,9 @@ def _check_renderer(renderer: object, provider: Provider) -> str:
     suffix: str = renderer.suffix  # type: ignore[attr-defined]
     if not name or not suffix.startswith("."):
         raise PluginError(f"{provider} registered renderer {name!r} with suffix {suffix!r}; a suffix starts with '.'")
+    options = getattr(renderer, "options", ())
+    if isinstance(options, (str, bytes)) or not all(isinstance(option, Option) for option in options):
+        raise PluginError(f"{provider} registered renderer {name!r} whose options are not all newsarticle.Option")
     return name
 
 
@@ -203,16 +208,26 @@ def get_registry() -> Registry:
 def register_plugin(plugin: object, name: str | None = None) -> str:
     """Register a plugin defined in a script, without packaging it.
 
-    :raises PluginError: when it registers a format or transform name that
-        exists already without ``replace=True``, or a malformed renderer; the
-        plugin is then not registered at all.
+    :param name: The name it is known by in messages and ``formats()``; by
+        default its ``__name__`` or its class name.
+    :raises PluginError: when a plugin of that name is registered already, when
+        its hooks do not fit newsarticle's, or when it registers a format or
+        transform name that exists already without ``replace=True`` or a
+        malformed renderer; the plugin is then not registered at all.
     :returns: The name the plugin is registered under.
     """
     registry = get_registry()
+    if name is None:
+        name = getattr(plugin, "__name__", None) or type(plugin).__qualname__
     with _lock:
-        plugin_name = registry.plugin_manager.register(plugin, name=name)
+        try:
+            plugin_name = registry.plugin_manager.register(plugin, name=name)
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"plugin {name!r} does not fit newsarticle's hooks: {exc}") from None
+        except ValueError:
+            raise PluginError(f"a plugin named {name!r} is registered already; give this one another name=") from None
         if plugin_name is None:
-            raise PluginError(f"plugin {name!r} is blocked or registered already")
+            raise PluginError(f"plugin {name!r} is blocked")
         registry.providers[plugin_name] = Provider(plugin_name)
         try:
             registry.add_plugin(plugin_name, plugin)

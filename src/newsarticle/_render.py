@@ -355,6 +355,8 @@ def render(
     """
     from newsarticle._plugins import get_registry
 
+    if isinstance(transforms, str):
+        raise TypeError(f"transforms takes a sequence of names, such as [{transforms!r}], not a str")
     renderer = get_renderer(format)
     chosen: str | Callable[[], str] = (
         resolve_locale(locale, article) if locale is not None else (lambda: resolve_locale(None, article))
@@ -362,7 +364,7 @@ def render(
     context = RenderContext(chosen, resolve_options(renderer, options))
     article = apply_transforms(article, transforms, context)
     try:
-        return renderer.render(article, context)
+        result = renderer.render(article, context)
     except (OptionError, UnknownLocaleError):
         raise
     except Exception as exc:
@@ -370,3 +372,7 @@ def render(
         raise PluginError(
             f"renderer {format!r} from {provider} failed on {article.source or 'an article'}: {exc!r}"
         ) from exc
+    if not isinstance(result, (str, bytes)):
+        provider = get_registry().renderers[format][1]
+        raise PluginError(f"renderer {format!r} from {provider} returned {type(result).__name__}, not str or bytes")
+    return result
