@@ -57,6 +57,11 @@ def _clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip(" ")
 
 
+def _has_text(text: str) -> bool:
+    # Whitespace alone (no-break spaces, U+2028) is a blank line in the format.
+    return bool(text) and not text.isspace()
+
+
 def _long_line() -> st.SearchStrategy[str]:
     return st.builds(lambda word, count: " ".join([word] * count), st.sampled_from(_WORDS), st.integers(30, 2500))
 
@@ -69,8 +74,8 @@ def one_line_text(*, max_pieces: int = 8) -> st.SearchStrategy[str]:
         st.just(" "),
         st.text(_CHARS, min_size=1, max_size=10),
     )
-    short = st.lists(piece, min_size=1, max_size=max_pieces).map("".join).map(_clean).filter(bool)
-    marked = st.builds(lambda start, rest: _clean(start + rest), st.sampled_from(_STARTS), short).filter(bool)
+    short = st.lists(piece, min_size=1, max_size=max_pieces).map("".join).map(_clean).filter(_has_text)
+    marked = st.builds(lambda start, rest: _clean(start + rest), st.sampled_from(_STARTS), short).filter(_has_text)
     return st.one_of(short, short, marked, st.sampled_from(_SENTENCES), _long_line())
 
 

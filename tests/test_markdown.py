@@ -43,7 +43,10 @@ def markdown_text() -> st.SearchStrategy[str]:
         st.sampled_from(MARKDOWN_HOSTILE), st.sampled_from(HOSTILE), st.just(" "), st.text("*_`~[]()<>&#\\!-+.1 ")
     )
     return (
-        st.lists(piece, min_size=1, max_size=10).map("".join).map(lambda s: _SPACES.sub(" ", s).strip(" ")).filter(bool)
+        st.lists(piece, min_size=1, max_size=10)
+        .map("".join)
+        .map(lambda s: _SPACES.sub(" ", s).strip(" "))
+        .filter(lambda s: bool(s) and not s.isspace())
     )
 
 

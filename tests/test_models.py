@@ -191,3 +191,9 @@ def test_equal_articles_are_equal_and_hash_alike() -> None:
     assert a == b
     assert hash(a) == hash(b)
     assert a != attrs.evolve(a, source="x.txt")
+
+
+@pytest.mark.parametrize("blank", ["\u00a0", "\u3000", "\u2028", "\u00a0\u202f"])
+def test_whitespace_alone_is_no_headline(blank: str) -> None:
+    with pytest.raises(ValueError, match="more than whitespace"):
+        Article(headline=blank, language="de")

@@ -547,3 +547,9 @@ def test_parse_file_keeps_a_non_utf8_file_name_printable(tmp_path: Path) -> None
     assert article.source is not None
     assert article.source.endswith("bericht-\\xff.txt")
     newsarticle.to_json(article).encode("utf-8")  # no lone surrogate left to trip an encoder
+
+
+def test_a_line_of_no_break_spaces_alone_is_blank() -> None:
+    text = "Lokales\nEine Meldung\n2025-02-27\n\nDer erste Absatz.\n\u00a0\u202f\nDer zweite Absatz.\n"
+    article = parse(text, language="de")
+    assert article.paragraphs == ("Der erste Absatz.", "Der zweite Absatz.")

@@ -244,6 +244,9 @@ class _Reader:
             lines = [line.strip(" ") for line in raw]
         if not all(map(str.isprintable, lines)):  # one C pass; the slow search only where needed
             for number, line in enumerate(lines, 1):
+                if line.isspace():  # only no-break spaces, U+2028 and the like: a blank line
+                    lines[number - 1] = ""
+                    continue
                 index = None if _printable(line) else find_forbidden(line)
                 if index is not None:
                     column = raw[number - 1].find(line[index]) + 1

@@ -56,6 +56,8 @@ def text_problem(value: str) -> str | None:
         return "must not contain two spaces in a row (the format collapses them)"
     if value[0] == " " or value[-1] == " ":
         return "must not start or end with a space (the format strips them)"
+    if value.isspace():
+        return "must hold more than whitespace (the format reads such a line as blank)"
     if value.isprintable():  # every forbidden character is unprintable
         return None
     index = find_forbidden(value)

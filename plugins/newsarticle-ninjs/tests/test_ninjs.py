@@ -361,7 +361,7 @@ def _one_line() -> st.SearchStrategy[str]:
         st.just(" "),
         st.text(st.characters(exclude_categories=("Cs", "Cc", "Cn")), min_size=1, max_size=8),
     )
-    return st.lists(piece, min_size=1, max_size=8).map(_clean).filter(bool)
+    return st.lists(piece, min_size=1, max_size=8).map(_clean).filter(lambda text: bool(text) and not text.isspace())
 
 
 _OFFSETS = st.timedeltas(min_value=dt.timedelta(hours=-23, minutes=-59), max_value=dt.timedelta(hours=23, minutes=59))
