@@ -628,3 +628,20 @@ def test_typography_then_markdown_in_french() -> None:
     markdown = newsarticle.render(make_article(), "markdown", locale="fr", transforms=["typography"])
     assert isinstance(markdown, str)
     assert markdown.startswith(f"# Der «{NNBSP}große{NNBSP}» Test\n")
+
+
+@pytest.mark.parametrize("pattern", ["foo", "{1}", "%(d)s", "'d. MMMM y'"])
+def test_a_date_format_without_date_fields_is_an_option_error(pattern: str) -> None:
+    article = newsarticle.parse(
+        "Lokales\nEine Meldung\n2025-02-27T10:00:00+01:00\n\nDer Text der Meldung steht hier.\n", language="de"
+    )
+    with pytest.raises(newsarticle.OptionError, match="CLDR date pattern"):
+        newsarticle.render(article, "text", date_format=pattern)
+
+
+def test_a_time_zone_that_cannot_hold_the_instant_keeps_its_own_offset() -> None:
+    article = newsarticle.parse(
+        "Lokales\nEine Meldung\n0001-01-01T00:10:00+00:30\n\nDer Text der Meldung steht hier.\n", language="de"
+    )
+    text = newsarticle.render(article, "text", locale="de", timezone="America/New_York")
+    assert "1. Januar 1" in text

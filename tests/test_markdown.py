@@ -434,3 +434,12 @@ def test_front_matter_without_date_and_category() -> None:
 @given(articles())
 def test_front_matter_any_article(article: Article) -> None:
     check_front_matter(article, front_matter(article) + "\n")
+
+
+def test_front_matter_of_an_instant_outside_the_calendar_in_utc_keeps_its_date() -> None:
+    # An offset with seconds becomes UTC for YAML; at year 1 that instant has no date, so the date alone is written.
+    article = newsarticle.parse(
+        "Lokales\nEine Meldung\n0001-01-01T00:00:00+00:00:30\n\nDer Text der Meldung steht hier.\n", language="de"
+    )
+    front = yaml.safe_load(newsarticle.render(article, "markdown", front_matter=True).split("---")[1])
+    assert front["date"] == dt.date(1, 1, 1)

@@ -13,7 +13,7 @@ import re
 
 import attrs
 
-__all__ = ["DateLineError", "ReadDate", "read_date_line"]
+__all__ = ["DateLineError", "ReadDate", "in_whole_minutes", "read_date_line"]
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _ISO_DATETIME = re.compile(
@@ -128,3 +128,24 @@ def _named(line: str, match: re.Match[str]) -> ReadDate:
         note = ("weekday-mismatch", f'"{line}" names the wrong weekday: {date.isoformat()} is a {actual}')
         return ReadDate(date, note)
     return ReadDate(date)
+
+
+_MINUTE = dt.timedelta(minutes=1)
+
+
+def in_whole_minutes(value: dt.date) -> dt.date:
+    """``value`` with a UTC offset in whole minutes, as RFC 3339, HTML and YAML timestamps require.
+
+    A date-time whose offset has seconds (old local mean time) becomes the same
+    instant in UTC; should that instant fall outside years 1-9999, its date
+    alone, which is true if less precise. Dates and other date-times are returned as they are.
+    """
+    if not isinstance(value, dt.datetime):
+        return value
+    offset = value.utcoffset()
+    if offset is None or not offset % _MINUTE:
+        return value
+    try:
+        return value.astimezone(dt.timezone.utc)
+    except OverflowError:
+        return value.date()

@@ -15,6 +15,7 @@ differs from its language's catalog (``de``), which it falls back to.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gettext as _gettext
@@ -286,6 +287,21 @@ def _compile_date(template: str, formatter: Formatter) -> CompiledDate:
     return "".join(parts), tuple(readers)
 
 
+# CLDR's date field letters; a pattern without one shows no date at all.
+_DATE_FIELDS = re.compile("[GyYuUrQqMLlwWdDFgEec]")
+_QUOTED = re.compile("'[^']*'")
+
+
+def _check_pattern(pattern: str) -> None:
+    """Refuse a date_format that is not a CLDR date pattern (Babel would print it as it is)."""
+    bare = _QUOTED.sub("", pattern)
+    if not _DATE_FIELDS.search(bare) or any(mark in bare for mark in "%{}"):
+        raise OptionError(
+            f"date_format {pattern!r} is neither short, medium, long nor full, nor a CLDR date pattern"
+            " with date fields such as 'd. MMMM y'"
+        )
+
+
 class Formatter:
     """Dates, numbers, plural units and labels for one locale.
 
@@ -412,10 +428,14 @@ class Formatter:
 
     def _date(self, value: dt.date, date_format: str, timezone: str | None = None) -> str:
         zone = None if timezone is None else _zone(timezone)
+        if date_format not in DATE_FORMATS:
+            _check_pattern(date_format)
         try:
             if isinstance(value, dt.datetime):
                 if zone is not None and value.tzinfo is not None:
-                    value = value.astimezone(zone)
+                    # Near year 1 or 9999 the instant may have no date in that zone: keep its own offset.
+                    with contextlib.suppress(OverflowError):
+                        value = value.astimezone(zone)
                 if date_format not in DATE_FORMATS:
                     return str(_dates.format_datetime(value, date_format, locale=self._locale))
                 time_text = _dates.format_time(value, "short", locale=self._locale)

@@ -35,6 +35,7 @@ from functools import partial
 from html import escape
 
 from newsarticle import DATE_OPTIONS, Article, Option, RegisterRenderer, RenderContext, hookimpl
+from newsarticle._dates import in_whole_minutes
 
 __all__ = ["DESCRIPTION_LIMIT", "STYLESHEET", "HtmlRenderer", "datetime_attribute", "describe", "json_ld"]
 
@@ -64,7 +65,6 @@ _text = partial(escape, quote=False)
 
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 _META_SEPARATOR = " · "
-_MINUTE = dt.timedelta(minutes=1)
 
 _HEAD_START = '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>'
 _HEAD_END = f"<style>{STYLESHEET}</style>\n"
@@ -78,14 +78,9 @@ def datetime_attribute(value: dt.date) -> str:
     seconds is converted to UTC (the same instant). Should that instant fall
     outside years 1-9999, only the date is written: true, if less precise.
     """
+    value = in_whole_minutes(value)
     if not isinstance(value, dt.datetime):
         return value.isoformat()
-    offset = value.utcoffset()
-    if offset is not None and offset % _MINUTE:
-        try:
-            value = value.astimezone(dt.timezone.utc)
-        except OverflowError:
-            return value.date().isoformat()
     return value.isoformat(timespec="milliseconds" if value.microsecond >= 1000 else "seconds")
 
 

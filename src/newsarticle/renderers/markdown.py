@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from newsarticle import DATE_OPTIONS, Article, Option, RegisterRenderer, RenderContext, hookimpl
+from newsarticle._dates import in_whole_minutes
 
 __all__ = ["MarkdownRenderer", "escape_block", "escape_heading", "front_matter"]
 
@@ -225,13 +226,8 @@ def _yaml_string(value: str) -> str:
 
 
 def _yaml_date(value: dt.date) -> str:
-    if not isinstance(value, dt.datetime):
-        return value.isoformat()
-    offset = value.utcoffset()
-    if offset is not None and offset % dt.timedelta(minutes=1):
-        # YAML timestamps have no seconds in their offset.
-        value = value.astimezone(dt.timezone.utc)
-    return value.isoformat()
+    # YAML timestamps have no seconds in their offset.
+    return in_whole_minutes(value).isoformat()
 
 
 def front_matter(article: Article) -> str:
