@@ -553,3 +553,8 @@ def test_a_line_of_no_break_spaces_alone_is_blank() -> None:
     text = "Lokales\nEine Meldung\n2025-02-27\n\nDer erste Absatz.\n\u00a0\u202f\nDer zweite Absatz.\n"
     article = parse(text, language="de")
     assert article.paragraphs == ("Der erste Absatz.", "Der zweite Absatz.")
+
+
+def test_trailer_lines_must_be_a_collection_of_lines() -> None:
+    with pytest.raises(TypeError, match="collection of lines"):
+        parse("Lokales\nEine Meldung\n2025-02-27\n\nText.\n", trailer_lines="Anzeige")

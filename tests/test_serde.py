@@ -236,3 +236,14 @@ def test_configured_converter_refuses_unknown_keys() -> None:
     plain = converter.unstructure(ARTICLE)
     with pytest.raises(cattrs.BaseValidationError):
         converter.structure({**plain, "colour": "blue"}, Article)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("schema_version", True), ("schema_version", 1.0), ("word_count", "junk"), ("reading_time", -1)],
+)
+def test_schema_version_and_derived_fields_must_have_their_types(key: str, value: object) -> None:
+    data = to_dict(Article(headline="Eine Meldung", language="de"))
+    data[key] = value
+    with pytest.raises(DeserializationError, match=key):
+        from_dict(data)

@@ -32,6 +32,7 @@ from newsarticle._parser import parse, parse_file
 from newsarticle._source import unparse
 
 if TYPE_CHECKING:
+    from newsarticle._i18n import Formatter
     from newsarticle._plugins import register_plugin, unregister_plugin
     from newsarticle._render import (
         DATE_OPTIONS,
@@ -65,6 +66,7 @@ __all__ = [
     "DeserializationError",
     "Diagnostic",
     "FormatInfo",
+    "Formatter",
     "NewsArticleError",
     "Option",
     "OptionError",
@@ -102,6 +104,7 @@ __all__ = [
 # Names whose modules import cattrs, pluggy or Babel: loaded on first access.
 _LAZY = {
     "DATE_OPTIONS": "newsarticle._render",
+    "Formatter": "newsarticle._i18n",
     "FormatInfo": "newsarticle._render",
     "Option": "newsarticle._render",
     "RegisterRenderer": "newsarticle._render",

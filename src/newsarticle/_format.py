@@ -17,6 +17,7 @@ __all__ = [
     "MAX_HEADING_LENGTH",
     "TRAILER_MARK",
     "looks_like_heading",
+    "trailer_key",
     "trailer_keys",
 ]
 
@@ -64,9 +65,14 @@ MAX_HEADING_LENGTH = 100
 _PROSE_ENDINGS = frozenset(".!?:;…\"“”„»«'’‘)]")
 
 
+def trailer_key(line: str) -> str:
+    """What a line is compared by against trailer lines: casefolded, whitespace collapsed."""
+    return " ".join(line.split()).casefold()
+
+
 def trailer_keys(lines: Iterable[str]) -> frozenset[str]:
-    """The comparison keys of trailer lines: casefolded, spaces collapsed."""
-    return frozenset(" ".join(line.split()).casefold() for line in lines)
+    """The comparison keys of trailer lines."""
+    return frozenset(map(trailer_key, lines))
 
 
 DEFAULT_TRAILER_KEYS = trailer_keys(DEFAULT_TRAILER_LINES)

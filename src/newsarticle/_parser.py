@@ -29,6 +29,7 @@ from newsarticle._format import (
     LANGUAGE_PREFIX,
     TRAILER_MARK,
     looks_like_heading,
+    trailer_key,
     trailer_keys,
 )
 from newsarticle._language import detect_language
@@ -72,6 +73,8 @@ def parse(
     :raises ParseError: The input has nothing to recover (empty, binary, an
         impossible date), or ``strict`` is set and something needed recovery.
     """
+    if isinstance(trailer_lines, str):
+        raise TypeError(f"trailer_lines takes a collection of lines, such as {{{trailer_lines!r}}}, not a str")
     if language is not None:
         language = language.replace("_", "-")
         if not _BCP47.fullmatch(language):
@@ -308,7 +311,7 @@ class _Reader:
         index = len(lines)
         while index > start:
             line = lines[index - 1]
-            if line and (len(line) > limit or " ".join(line.split()).casefold() not in keys):
+            if line and (len(line) > limit or trailer_key(line) not in keys):
                 break
             if line:
                 found.append(line)

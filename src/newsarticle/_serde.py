@@ -142,8 +142,13 @@ def from_dict(data: Mapping[str, Any]) -> Article:
     if not isinstance(data, Mapping):
         raise DeserializationError(f"expected an object (a dict), got {type(data).__name__}")
     version = data.get("schema_version", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
+    if type(version) is not int or version != SCHEMA_VERSION:  # True == 1 and 1.0 == 1 in Python
         raise DeserializationError(f"schema_version: expected {SCHEMA_VERSION}, got {version!r}")
+    for name in DERIVED_FIELDS:
+        if name in data and (type(data[name]) is not int or data[name] < 0):
+            raise DeserializationError(
+                f"{name}: expected a whole number (it is derived and ignored), got {data[name]!r}"
+            )
     fields = {k: v for k, v in data.items() if k != "schema_version" and k not in DERIVED_FIELDS}
     try:
         return _converter().structure(fields, Article)

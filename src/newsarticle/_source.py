@@ -16,6 +16,7 @@ from newsarticle._format import (
     LANGUAGE_PREFIX,
     TRAILER_MARK,
     looks_like_heading,
+    trailer_key,
 )
 from newsarticle._language import stated_language_needed
 from newsarticle._models import Article
@@ -53,7 +54,7 @@ def unparse(article: Article) -> str:
     out.append("\n\n".join(blocks))
     if article.trailer:
         out.append("")
-        if any(" ".join(line.split()).casefold() not in DEFAULT_TRAILER_KEYS for line in article.trailer):
+        if any(trailer_key(line) not in DEFAULT_TRAILER_KEYS for line in article.trailer):
             out.append(TRAILER_MARK)
         out.extend(article.trailer)
     return "\n".join(out) + "\n"
@@ -87,7 +88,7 @@ def _paragraph(text: str, middle: bool) -> str:
     if (
         text.startswith((ESCAPE, HEADING_MARK))
         or (middle and looks_like_heading(text))
-        or " ".join(text.split()).casefold() in DEFAULT_TRAILER_KEYS
+        or trailer_key(text) in DEFAULT_TRAILER_KEYS
     ):
         return ESCAPE + text
     return text
