@@ -43,6 +43,8 @@ __all__ = [
     "Problem",
     "Runner",
     "Task",
+    "chunked",
+    "is_decided",
     "jsonl_line",
     "plan_mirror",
     "process",
@@ -450,7 +452,7 @@ class Runner:
             gc.unfreeze()
             signal.signal(signal.SIGINT, previous)
         pending: collections.deque[AsyncResult[list[Outcome]] | list[Outcome]] = collections.deque()
-        entries = _entries(items, self.chunk)
+        entries = chunked(items, self.chunk)
         finished = False
         try:
             while True:
@@ -467,7 +469,7 @@ class Runner:
                     entry = next(entries, None)
                     if entry is None:
                         break
-                    if _decided(entry):
+                    if is_decided(entry):
                         pending.append(entry)
                     else:
                         pending.append(pool.apply_async(_run_chunk, (entry,)))
@@ -510,11 +512,11 @@ def _settle(
                 yield waiting
 
 
-def _decided(entry: list[Task] | list[Outcome]) -> TypeGuard[list[Outcome]]:
+def is_decided(entry: list[Task] | list[Outcome]) -> TypeGuard[list[Outcome]]:
     return isinstance(entry[0], Outcome)
 
 
-def _entries(items: Iterable[Task | Outcome], largest: int) -> Iterator[list[Task] | list[Outcome]]:
+def chunked(items: Iterable[Task | Outcome], largest: int) -> Iterator[list[Task] | list[Outcome]]:
     """Group consecutive tasks (and consecutive decided outcomes) into lists of 4, 8, ... up to ``largest``."""
     tasks: list[Task] = []
     decided: list[Outcome] = []

@@ -19,7 +19,7 @@ from typing import cast
 
 from distributed import Client, Future
 
-from newsarticle._batch import FAILED, Job, Outcome, Problem, Task, _decided, _entries, process
+from newsarticle._batch import FAILED, Job, Outcome, Problem, Task, chunked, is_decided, process
 
 __all__ = ["DaskRunner", "run_chunk"]
 
@@ -49,7 +49,7 @@ class DaskRunner:
 
     def run(self, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
         pending: collections.deque[tuple[Future[list[Outcome]], list[Task]] | list[Outcome]] = collections.deque()
-        entries = _entries(items, self.chunk)
+        entries = chunked(items, self.chunk)
         try:
             while True:
                 if self._interrupted():
@@ -63,7 +63,7 @@ class DaskRunner:
                     entry = next(entries, None)
                     if entry is None:
                         break
-                    if _decided(entry):
+                    if is_decided(entry):
                         pending.append(entry)
                     else:
                         tasks = cast("list[Task]", entry)
