@@ -403,6 +403,120 @@ def test_outputs_that_would_overwrite_inputs_are_refused(tmp_path: Path) -> None
     assert corpus.returncode == 2
 
 
+def test_an_error_report_that_is_an_input_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(DATA / "001_174fa88330290a76.txt", folder / "keep.txt")
+    shutil.copyfile(DATA / "002_39ff97ad6b11d36b.txt", folder / "b.txt")
+    (tmp_path / "link").symlink_to(folder, target_is_directory=True)
+    before = tree(folder)
+    refused = [
+        ["convert", ".", "-t", "html", "-o", "out", "--errors", "keep.txt"],
+        ["convert", ".", "-t", "html", "-o", "out", "--errors", "../link/keep.txt"],  # the same file, through a link
+        ["convert", ".", "-t", "html", "-o", "out", "--errors", "new.txt"],  # --glob would read it next time
+        ["convert", "keep.txt", "-t", "html", "--errors", "keep.txt"],
+        ["convert", "keep.txt", "-t", "html", "-o", "keep.html", "--errors", "keep.html"],  # the output
+        ["convert", ".", "-t", "jsonl", "-o", "../corpus.jsonl", "--errors", "b.txt"],
+        ["convert", ".", "-t", "jsonl", "-o", "../corpus.jsonl", "--errors", "../corpus.jsonl"],
+        ["convert", ".", "-t", "jsonl", "-o", "../link/b.txt", "--force"],
+        ["check", ".", "--errors", "keep.txt"],
+    ]
+    for arguments in refused:
+        result = run(*arguments, cwd=folder)
+        assert result.returncode == 2, (arguments, result.stderr)
+        assert b"refused: " in result.stderr, arguments
+        assert tree(folder) == before, arguments  # nothing written, not even a temporary file
+        assert sorted(os.listdir(tmp_path)) == ["in", "link"], arguments
+
+
+def test_the_error_reports_folder_is_never_created(tmp_path: Path) -> None:
+    missing = tmp_path / "nonexistent" / "dir"
+    for arguments in (["-o", tmp_path / "out"], ["-t", "jsonl", "-o", tmp_path / "corpus.jsonl"]):
+        result = run("convert", DATA, "-t", "html", *arguments, "--errors", missing / "e.jsonl")
+        assert result.returncode == 2, result.stderr
+        assert f"the folder {missing} does not exist" in result.stderr.decode()
+        assert os.listdir(tmp_path) == []
+    checked = run("check", DATA, "--errors", missing / "e.jsonl")
+    assert checked.returncode == 2
+    assert not (tmp_path / "nonexistent").exists()
+    # The outputs' folders are another matter: -o creates them, as deep as needed.
+    (tmp_path / "reports").mkdir()
+    made = run("convert", DATA, "-t", "html", "-o", tmp_path / "new" / "out", "--errors", tmp_path / "reports" / "e")
+    assert made.returncode == 0, made.stderr
+    assert len(tree(tmp_path / "new" / "out")) == len(corpus_names())
+    assert (tmp_path / "reports" / "e").read_bytes() == b""
+
+
+def test_an_unreachable_scheduler_leaves_no_file(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    sources = [DATA / "001_174fa88330290a76.txt", DATA / "002_39ff97ad6b11d36b.txt"]
+    result = run(
+        "convert", *sources, "-t", "jsonl", "-o", "x.jsonl", "--errors", "e.jsonl", "--scheduler", "tcp://127.0.0.1:1",
+        cwd=work,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert b"--scheduler" in result.stderr or b"Dask scheduler" in result.stderr
+    assert os.listdir(work) == []
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("timezone=Nope/X", "'Nope/X'"),
+        ("date_format=HH:mm", "'HH:mm'"),
+        # Fine for an article with a time, but a date-only article cannot show one.
+        ("date_format=d. MMMM y, HH:mm", "'d. MMMM y, HH:mm'"),
+    ],
+)
+def test_option_values_are_checked_once_before_any_file(tmp_path: Path, option: str, message: str) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("*.md", "expected"))
+    for arguments in (["-o", tmp_path / "out"], ["-j", "1", "-o", tmp_path / "out"]):
+        result = run("convert", folder, "-t", "html", "-O", option, *arguments)
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.decode().splitlines()
+        assert len(lines) == 1, lines  # one usage error, not one failure per file
+        assert lines[0].startswith(f"newsarticle: error: -O {option}: "), lines
+        assert message in lines[0]
+        assert not (tmp_path / "out").exists()
+    # Standard input is not read either.
+    piped = run("convert", "-", "-t", "markdown", "-O", option, stdin=b"")
+    assert piped.returncode == 2
+    assert f"-O {option}: " in piped.stderr.decode()
+    # Only the option to blame is named; good values still convert.
+    both = run("convert", folder, "-t", "html", "-O", "date_format=short", "-O", option, "-o", tmp_path / "out")
+    assert both.returncode == 2
+    assert f"error: -O {option}: " in both.stderr.decode()
+    good = run("convert", folder, "-t", "html", "-O", "date_format=d. MMMM y", "-O", "timezone=Europe/Berlin",
+               "--locale", "en_GB", "-o", tmp_path / "out")  # fmt: skip
+    assert good.returncode == 0, good.stderr
+
+
+def test_an_output_folder_made_meanwhile_by_another_worker_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers writing the first files of a new folder: the one whose open failed first must not give up."""
+    from newsarticle import _atomic
+
+    real_open = os.open
+    raced: list[str] = []
+
+    def racing_open(path: str, flags: int, mode: int = 0o777) -> int:
+        if not raced:
+            raced.append(path)
+            os.makedirs(os.path.dirname(path))  # the other worker, between the failed open and the retry
+            raise FileNotFoundError(2, "No such file or directory", path)
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(_atomic.os, "open", racing_open)
+    target = tmp_path / "new" / "a.txt"
+    _atomic.write_atomic(str(target), b"whole")
+    assert raced
+    assert target.read_bytes() == b"whole"
+    assert os.listdir(target.parent) == ["a.txt"]
+
+
 def test_two_inputs_for_one_output_are_refused(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

@@ -43,8 +43,10 @@ def is_temporary(name: str) -> bool:
     return name.startswith(".") and name.endswith(TEMP_SUFFIX)
 
 
-def _open_temporary(path: str) -> tuple[int, str]:
+def _open_temporary(path: str, *, parents: bool = True) -> tuple[int, str]:
+    """Create the temporary file for ``path``; with ``parents``, create its missing folders first."""
     directory, name = os.path.split(path)
+    made = False
     while True:
         temporary = os.path.join(directory, f".{name}.{os.urandom(4).hex()}{TEMP_SUFFIX}")
         try:
@@ -53,10 +55,12 @@ def _open_temporary(path: str) -> tuple[int, str]:
         except FileExistsError:  # pragma: no cover - 32 random bits collided
             continue
         except FileNotFoundError:
-            if not directory or os.path.isdir(directory):
+            # Not "raise if the folder exists now": another worker may have made it since the open failed.
+            if not parents or not directory or made:
                 raise
             # Only the first file of a folder pays for creating it.
             os.makedirs(directory, exist_ok=True)
+            made = True
 
 
 def write_atomic(path: str, data: bytes) -> None:
@@ -77,13 +81,16 @@ class AtomicFile:
     """A file written in pieces that appears under its name only on :meth:`commit`.
 
     For outputs written as a stream (the JSON Lines corpus, the error report).
+    With ``parents=False`` a missing folder is an error (:class:`FileNotFoundError`)
+    instead of being created.
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, parents: bool = True) -> None:
         self.path = path
-        # The caller's try/finally owns the file once this returns; until then nobody does.
+        # The caller's try/finally owns the file once this returns; until then nobody does
+        # (a caller can hold signals back around creating and assigning it: signals_deferred nests).
         with signals_deferred():
-            descriptor, self._temporary = _open_temporary(path)
+            descriptor, self._temporary = _open_temporary(path, parents=parents)
             self._file = open(descriptor, "wb", closefd=True)  # noqa: SIM115 -- closed by commit or discard
 
     def write(self, data: bytes) -> None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from types import FrameType
 
-    from newsarticle import FormatInfo, Option
+    from newsarticle import Article, FormatInfo, Option
     from newsarticle._atomic import AtomicFile
     from newsarticle._batch import Inputs, Job, Outcome, Runner
     from newsarticle._dask import DaskRunner
@@ -314,9 +314,16 @@ def _convert(args: argparse.Namespace) -> int:
 
     if job.mode == JSONL:
         selection = Inputs(inputs, args.glob)
+        if output is not None:
+            if _names_folder(output):
+                raise UsageError(f"-o {output} is a folder; -t jsonl writes one file")
+            if _is_input(output, selection):
+                raise UsageError(f"refused: the output {output} is an input")
+        _check_report(args.errors, selection, output)
         return session.run(job, selection, _plain_tasks(selection), jsonl_output=output, batch=not single)
     if single and (output is None or not _names_folder(output)):
         source = inputs[0]
+        _check_report(args.errors, Inputs(inputs, args.glob), output)
         if output is None:
             return session.run(job, None, iter([Task(source, None)]), batch=False)
         if source != "-" and os.path.exists(output) and os.path.samefile(source, output):
@@ -335,6 +342,7 @@ def _convert(args: argparse.Namespace) -> int:
     overlap = selection.overlap(suffix)
     if overlap is not None:
         raise UsageError(overlap)
+    _check_report(args.errors, selection, output)
     from newsarticle._batch import plan_mirror
 
     plan = plan_mirror(selection, output, suffix, force=args.force)
@@ -351,6 +359,58 @@ def _check_inputs(inputs: Sequence[str]) -> None:
 
 def _names_folder(output: str) -> bool:
     return os.path.isdir(output) or output.endswith(("/", os.sep))
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _is_input(path: str, selection: Inputs) -> bool:
+    """Whether writing ``path`` would replace an input, or create a file that the selection reads.
+
+    By the selection (an input file given by name, or a name that ``--glob``
+    selects in an input folder), by identity (``samefile``, for an existing
+    file reached through a link) and by the real paths of the input folders.
+    """
+    target = os.path.abspath(path)
+    if selection.selects(target):
+        return True
+    if os.path.exists(target) and any(os.path.exists(f) and os.path.samefile(target, f) for f in selection.files):
+        return True
+    real = os.path.realpath(target)
+    prune = os.path.realpath(selection.prune) if selection.prune is not None else None
+    if prune is not None and (real == prune or _inside(real, prune)):
+        return False  # the output folder inside an input folder is not read back
+    for folder in selection.folders:
+        real_folder = os.path.realpath(folder)
+        if _inside(real, real_folder) and selection.matches(os.path.relpath(real, real_folder)):
+            return True
+    return False
+
+
+def _same_file(path: str, other: str) -> bool:
+    if os.path.abspath(path) == os.path.abspath(other):
+        return True
+    return os.path.exists(path) and os.path.exists(other) and os.path.samefile(path, other)
+
+
+def _check_report(report: str | None, selection: Inputs, output: str | None) -> None:
+    """Refuse an ``--errors`` file that would replace an input or the output, or that needs a new folder.
+
+    Runs before any file is touched; the report's folder is never created.
+    """
+    if report is None:
+        return
+    if os.path.isdir(report) or report.endswith(("/", os.sep)):
+        raise UsageError(f"--errors {report} is a folder; give a file name for the error report")
+    folder = os.path.dirname(report)
+    if folder and not os.path.isdir(folder):
+        problem = "is not a folder" if os.path.exists(folder) else "does not exist (it is not created)"
+        raise UsageError(f"cannot write the error report {report}: the folder {folder} {problem}")
+    if _is_input(report, selection):
+        raise UsageError(f"refused: the error report {report} is an input")
+    if output is not None and _same_file(report, output):
+        raise UsageError(f"refused: the error report {report} is also the output {output}")
 
 
 def _plain_tasks(selection: Inputs) -> Any:
@@ -421,18 +481,92 @@ def _make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
         names = sorted([info.name for info in newsarticle.formats()] + [JSONL])
         raise UsageError(f"unknown format {format_name!r}; available formats: {', '.join(names)}") from None
     options: dict[str, Any] = {}
+    given: dict[str, str] = {}  # each option as the user wrote it, for messages
     try:
         for item in args.options:
             key, equals, value = item.partition("=")
             if not equals or not key.strip():
                 raise UsageError(f"-O takes KEY=VALUE, not {item!r}")
             options[key.strip()] = coerce_option(renderer, key.strip(), value)
+            given[key.strip()] = f"-O {item}"
         if args.standalone:
             options["standalone"] = True
+            given.setdefault("standalone", "-s")
         resolve_options(renderer, options)
     except newsarticle.OptionError as exc:
         raise UsageError(str(exc)) from None
+    _probe(format_name, locale, transforms, options, given)
     return Job("render", format_name, options, locale, transforms, args.strict), renderer.suffix
+
+
+def _probe_articles(locale: str | None) -> list[Article]:
+    """A small article with a date and time, and the same with a date only."""
+    import datetime as dt
+
+    import newsarticle
+
+    published = dt.datetime(2025, 2, 27, 14, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    language = "de" if locale is None else locale.replace("_", "-")
+    articles = []
+    for date in (published, published.date()):
+        fields: dict[str, Any] = {
+            "headline": "Probe",
+            "published": date,
+            "sections": (newsarticle.Section(paragraphs=("Probe.",)),),
+        }
+        try:
+            article = newsarticle.Article(language=language, **fields)
+        except ValueError:  # a locale that is no language tag (with a Babel modifier): the locale still applies
+            article = newsarticle.Article(language="de", **fields)
+        articles.append(article)
+    return articles
+
+
+def _probe_error(
+    format_name: str, locale: str | None, transforms: tuple[str, ...], options: dict[str, Any]
+) -> Exception | None:
+    """The usage error that rendering the probe articles shows, if any; every other failure is left to the files."""
+    import warnings
+
+    import newsarticle
+
+    for article in _probe_articles(locale):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                newsarticle.render(article, format_name, locale=locale, transforms=transforms, **options)
+        except (newsarticle.OptionError, newsarticle.UnknownLocaleError, newsarticle.UnknownTransformError) as exc:
+            return exc
+        except Exception:  # a real failure is the per-file handling's to report
+            continue
+    return None
+
+
+def _probe(
+    format_name: str, locale: str | None, transforms: tuple[str, ...], options: dict[str, Any], given: dict[str, str]
+) -> None:
+    """Render a probe article (with a time, then date-only) so that option values fail once, not once per file.
+
+    An option value that no article can be rendered with (``-O timezone=Nope/X``,
+    a ``date_format`` with time fields, which a date-only article cannot show)
+    is a usage error naming the option.
+    """
+    import newsarticle
+
+    error = _probe_error(format_name, locale, transforms, options)
+    if error is None:
+        return
+    if not isinstance(error, newsarticle.OptionError):
+        raise UsageError(str(error))  # the locale or a transform, named in the message
+    if not given:
+        return  # the renderer's own defaults: nothing the command line could change
+    # Name the options to blame: those that fail alone, else every one given (they fail together).
+    culprits = [
+        flag
+        for key, flag in given.items()
+        if _probe_error(format_name, locale, transforms, {key: options[key]}) is not None
+    ]
+    raise UsageError(f"{', '.join(culprits or given.values())}: {error}")
 
 
 # -- check -------------------------------------------------------------------------------
@@ -443,6 +577,7 @@ def _check(args: argparse.Namespace) -> int:
 
     _check_inputs(args.inputs)
     selection = Inputs(args.inputs, args.glob)
+    _check_report(args.errors, selection, None)
     single = len(args.inputs) == 1 and not selection.folders
     session = _Session(args, check=True)
     return session.run(Job("check", strict=args.strict), selection, _plain_tasks(selection), batch=not single)
@@ -512,22 +647,14 @@ class _Session:
     ) -> int:
         import time
 
-        from newsarticle._atomic import AtomicFile
+        from newsarticle._atomic import AtomicFile, signals_deferred
         from newsarticle._progress import Progress
 
         args = self.args
         start = time.monotonic()
-        sink: AtomicFile | None = None
-        if jsonl_output is not None:
-            sink = self._open_corpus(jsonl_output, selection)
-            if sink is None:
-                return EXIT_OK
-        try:
-            errors_file = AtomicFile(args.errors) if args.errors else None
-        except OSError as exc:
-            if sink is not None:
-                sink.discard()
-            raise UsageError(f"cannot write the error report {args.errors}: {exc.strerror or exc}") from None
+        if jsonl_output is not None and os.path.lexists(jsonl_output) and not args.force:
+            self.note(f"{jsonl_output} exists; skipped (use --force to overwrite)")
+            return EXIT_OK
         show_progress = batch and not self.quiet and sys.stderr.isatty()
         total = selection.count() if show_progress and selection is not None else None
         jobs = (args.jobs or _default_jobs()) if batch else 1
@@ -535,12 +662,21 @@ class _Session:
             jobs = max(1, min(jobs, total))
         self.progress = Progress(sys.stderr, total, enabled=show_progress)
         stopped = complete = False
-        if self.json:
-            sys.stdout.write('{"diagnostics": [')
+        sink: AtomicFile | None = None
+        errors_file: AtomicFile | None = None
         with _Interrupt(hard=not batch) as interrupt:
+            # The runner first: a scheduler that cannot be reached is a usage error before any file exists.
             runner = _runner(job, args.scheduler if batch else None, jobs, interrupt)
             outcomes = runner.run(items)
             try:
+                # Each file is owned by the finally below from the moment it exists (signals wait until then).
+                with signals_deferred():
+                    if jsonl_output is not None:
+                        sink = AtomicFile(jsonl_output)
+                    if args.errors:
+                        errors_file = _open_report(args.errors)
+                if self.json:
+                    sys.stdout.write('{"diagnostics": [')
                 for outcome in outcomes:
                     self._report(outcome, sink, errors_file)
                     if outcome.status == "failed" and args.fail_fast:
@@ -552,33 +688,20 @@ class _Session:
             finally:
                 outcomes.close()  # terminates the workers when the loop stopped early
                 self.progress.clear()
-                if errors_file is not None:
-                    errors_file.commit()
-                if sink is not None:
-                    # A corpus file is all or nothing: a stopped or interrupted run leaves none.
-                    if complete:
-                        sink.commit()
-                    else:
-                        sink.discard()
+                try:
+                    if errors_file is not None:
+                        errors_file.commit()
+                finally:
+                    if sink is not None:
+                        # A corpus file is all or nothing: a stopped or interrupted run leaves none.
+                        if complete:
+                            sink.commit()
+                        else:
+                            sink.discard()
         self._finish(time.monotonic() - start, stopped=stopped, interrupted=runner.interrupted, batch=batch)
         if runner.interrupted:
             return EXIT_INTERRUPTED
         return EXIT_FAILED if self.counts["failed"] else EXIT_OK
-
-    def _open_corpus(self, output: str, selection: Inputs | None) -> AtomicFile | None:
-        """The JSON Lines file, or None when it exists already (and is skipped)."""
-        from newsarticle._atomic import AtomicFile
-
-        target = os.path.abspath(output)
-        if selection is not None and (
-            selection.selects(target)
-            or (os.path.exists(target) and any(os.path.samefile(target, f) for f in selection.files))
-        ):
-            raise UsageError(f"refused: the output {output} is an input")
-        if os.path.lexists(output) and not self.args.force:
-            self.note(f"{output} exists; skipped (use --force to overwrite)")
-            return None
-        return AtomicFile(output)
 
     def _report(self, outcome: Outcome, sink: AtomicFile | None, errors_file: AtomicFile | None) -> None:
         self.counts[outcome.status] += 1
@@ -652,6 +775,16 @@ class _Session:
         elif stopped:
             text = f"stopped at the first failure (--fail-fast): {text}"
         print(f"newsarticle: {text}", file=sys.stderr)
+
+
+def _open_report(path: str) -> AtomicFile:
+    """The ``--errors`` file, never creating a folder for it (``_check_report`` has named a missing one already)."""
+    from newsarticle._atomic import AtomicFile
+
+    try:
+        return AtomicFile(path, parents=False)
+    except OSError as exc:
+        raise UsageError(f"cannot write the error report {path}: {exc.strerror or exc}") from None
 
 
 def _route_warnings() -> None:
