@@ -465,8 +465,6 @@ def test_an_unreachable_scheduler_leaves_no_file(tmp_path: Path) -> None:
     [
         ("timezone=Nope/X", "'Nope/X'"),
         ("date_format=HH:mm", "'HH:mm'"),
-        # Fine for an article with a time, but a date-only article cannot show one.
-        ("date_format=d. MMMM y, HH:mm", "'d. MMMM y, HH:mm'"),
     ],
 )
 def test_option_values_are_checked_once_before_any_file(tmp_path: Path, option: str, message: str) -> None:
@@ -593,3 +591,20 @@ def test_check_json_report(mixed_tree: Path) -> None:
     total = len(list(mixed_tree.rglob("*.txt")))
     assert report["summary"]["checked"] == total
     assert report["summary"]["failed"] == 3
+
+
+def test_a_date_time_pattern_suits_a_corpus_of_date_times(tmp_path: Path) -> None:
+    # Fine for articles with a time; a date-only article among them fails on its own.
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "timed.txt").write_text(
+        "Lokales\nEine Meldung\n2025-02-27T14:30:00+01:00\n\nDer Text der Meldung steht hier und da.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "in" / "dated.txt").write_text(
+        "Lokales\nEine Meldung\n2025-02-27\n\nDer Text der Meldung steht hier und da.\n", encoding="utf-8"
+    )
+    result = run("convert", tmp_path / "in", "-t", "text", "-O", "date_format=d. MMMM y, HH:mm", "-o", tmp_path / "out")
+    assert result.returncode == 1, result.stderr
+    assert "27. Februar 2025, 14:30" in (tmp_path / "out" / "timed.txt").read_text(encoding="utf-8")
+    assert b"dated.txt" in result.stderr
+    assert not (tmp_path / "out" / "dated.txt").exists()

@@ -78,3 +78,10 @@ def test_an_unreachable_scheduler_is_a_usage_error(inputs: Path, tmp_path: Path)
     assert result.returncode == 2
     assert b"cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_an_address_dask_cannot_speak_is_refused_at_once(inputs: Path, tmp_path: Path) -> None:
+    result = run("convert", str(inputs), "-t", "html", "-o", str(tmp_path / "out"), "--scheduler", "nope://x")
+    assert result.returncode == 2
+    assert b"nope://x" in result.stderr
+    assert b"Traceback" not in result.stderr

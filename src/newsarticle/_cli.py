@@ -525,21 +525,28 @@ def _probe_articles(locale: str | None) -> list[Article]:
 def _probe_error(
     format_name: str, locale: str | None, transforms: tuple[str, ...], options: dict[str, Any]
 ) -> Exception | None:
-    """The usage error that rendering the probe articles shows, if any; every other failure is left to the files."""
+    """The usage error when no probe article renders, if any; every other failure is left to the files.
+
+    One that renders is enough: ``date_format="d. MMMM y, HH:mm"`` suits a corpus
+    of date-times, and a date-only article among them fails on its own.
+    """
     import warnings
 
     import newsarticle
 
+    first: Exception | None = None
     for article in _probe_articles(locale):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 newsarticle.render(article, format_name, locale=locale, transforms=transforms, **options)
         except (newsarticle.OptionError, newsarticle.UnknownLocaleError, newsarticle.UnknownTransformError) as exc:
-            return exc
-        except Exception:  # a real failure is the per-file handling's to report
+            first = first or exc
             continue
-    return None
+        except Exception:  # a real failure is the per-file handling's to report
+            pass
+        return None
+    return first
 
 
 def _probe(
@@ -548,8 +555,7 @@ def _probe(
     """Render a probe article (with a time, then date-only) so that option values fail once, not once per file.
 
     An option value that no article can be rendered with (``-O timezone=Nope/X``,
-    a ``date_format`` with time fields, which a date-only article cannot show)
-    is a usage error naming the option.
+    ``-O date_format=HH:mm``) is a usage error naming the option.
     """
     import newsarticle
 

@@ -25,6 +25,8 @@ __all__ = ["DaskRunner", "run_chunk"]
 
 #: How long to wait for the scheduler before giving up.
 CONNECT_TIMEOUT = "10s"
+# Transports distributed speaks; anything else would only fail after the timeout.
+_SCHEMES = frozenset({"tcp", "tls", "inproc", "ucx", "ws", "wss"})
 
 
 def run_chunk(tasks: list[Task], job: Job) -> list[Outcome]:
@@ -37,6 +39,7 @@ class DaskRunner:
 
     :raises OSError: the scheduler cannot be reached (connecting happens here,
         before any file is touched).
+    :raises ValueError: the address names no transport Dask knows.
     """
 
     def __init__(self, job: Job, address: str, *, interrupted: Callable[[], bool], chunk: int = 64) -> None:
@@ -44,6 +47,9 @@ class DaskRunner:
         self.chunk = chunk
         self._interrupted = interrupted
         self.interrupted = False
+        scheme = address.partition("://")[0] if "://" in address else "tcp"
+        if scheme not in _SCHEMES:
+            raise ValueError(f"a scheduler address starts with one of {', '.join(sorted(_SCHEMES))}://")
         self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         self.window = 4 * max(1, sum(self.client.nthreads().values()))
 
