@@ -23,7 +23,7 @@ import re
 import signal
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeGuard, cast
 
 from newsarticle._atomic import is_temporary, write_atomic
 
@@ -37,17 +37,22 @@ __all__ = [
     "CONVERTED",
     "FAILED",
     "SKIPPED",
+    "Chunk",
     "Inputs",
     "Job",
+    "LocalWorkers",
     "Outcome",
     "Problem",
     "Runner",
     "Task",
+    "Workers",
     "chunked",
     "is_decided",
     "jsonl_line",
+    "lost",
     "plan_mirror",
     "process",
+    "settle",
 ]
 
 CONVERTED = "converted"
@@ -403,32 +408,67 @@ def _run_chunk(tasks: list[Task]) -> list[Outcome]:
     return outcomes
 
 
+class Chunk(Protocol):
+    """A chunk of files in flight on some worker."""
+
+    def ready(self) -> bool: ...
+
+    def wait(self, timeout: float) -> None: ...
+
+    def outcomes(self) -> list[Outcome]:
+        """The chunk's outcomes once ready; a chunk whose worker failed gives failures, never an exception."""
+
+
+class Workers(Protocol):
+    """Where chunks of files are processed: local worker processes, or a Dask cluster's workers."""
+
+    window: int
+
+    def submit(self, tasks: list[Task]) -> Chunk: ...
+
+    def stop(self) -> None:
+        """Start no new file: workers finish the one they are on."""
+
+    def close(self, *, finished: bool) -> None:
+        """Release the workers; unless ``finished``, after the chunks in flight have settled."""
+
+
 class Runner:
-    """Processes planned items in input order, in-process (``jobs == 1``) or in worker processes.
+    """Processes planned items in input order: in-process (``jobs == 1``), or on :class:`Workers`.
 
     With workers, items are fed lazily in chunks that grow from 4 files to
     ``chunk`` (a small batch is spread over every worker; a large one pays
-    little for the pipes), at most ``window`` chunks are in flight, and
-    outcomes are yielded in input order.
+    little for the pipes), at most ``workers.window`` chunks are in flight,
+    and outcomes are yielded in input order.
     ``interrupted`` is polled between files (in-process) or ten times a
     second (with workers). When it returns True, or the consumer stops early
     (``--fail-fast``), the workers are told to stop after their current file,
-    what they finished is still yielded (after an interrupt), and the pool is
-    terminated; :attr:`interrupted` tells the caller.
+    what they finished is still yielded (after an interrupt), and the workers
+    are released; :attr:`interrupted` tells the caller.
     """
 
-    def __init__(self, job: Job, *, jobs: int, interrupted: Callable[[], bool], chunk: int = 64) -> None:
+    def __init__(
+        self,
+        job: Job,
+        *,
+        jobs: int,
+        interrupted: Callable[[], bool],
+        chunk: int = 64,
+        workers: Callable[[Job], Workers] | None = None,
+    ) -> None:
         self.job = job
         self.jobs = jobs
         self.chunk = chunk
-        self.window = 4 * jobs
         self._interrupted = interrupted
+        self._workers = workers
         self.interrupted = False
 
     def run(self, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
+        if self._workers is not None:
+            return self._run_on(self._workers(self.job), items)
         if self.jobs <= 1:
             return self._run_here(items)
-        return self._run_pool(items)
+        return self._run_on(LocalWorkers(self.job, self.jobs), items)
 
     def _run_here(self, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
         for item in items:
@@ -437,42 +477,25 @@ class Runner:
                 return
             yield item if isinstance(item, Outcome) else process(item, self.job)
 
-    def _run_pool(self, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
-        import multiprocessing
-
-        context = multiprocessing.get_context()
-        stop = context.RawValue("b", 0)
-        # Forked workers inherit "ignore SIGINT" from their very first instruction, and a
-        # frozen heap: the collector never walks (and so never copies) the parent's objects.
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        gc.freeze()
-        try:
-            pool = context.Pool(self.jobs, initializer=_init_worker, initargs=(self.job, stop))
-        finally:
-            gc.unfreeze()
-            signal.signal(signal.SIGINT, previous)
-        pending: collections.deque[AsyncResult[list[Outcome]] | list[Outcome]] = collections.deque()
+    def _run_on(self, workers: Workers, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
+        pending: collections.deque[Chunk | list[Outcome]] = collections.deque()
         entries = chunked(items, self.chunk)
         finished = False
         try:
             while True:
                 if self._interrupted():
                     self.interrupted = True
-                    stop.value = 1
+                    workers.stop()
                     # What the workers finish now is whole and written: count it. Decided
                     # entries (skips, refusals) lie beyond the interruption and are left out.
-                    for waiting in _settle(pending):
-                        if waiting.successful():
-                            yield from waiting.get()
+                    for settled in settle(pending):
+                        yield from settled.outcomes()
                     return
-                while len(pending) < self.window:
+                while len(pending) < workers.window:
                     entry = next(entries, None)
                     if entry is None:
                         break
-                    if is_decided(entry):
-                        pending.append(entry)
-                    else:
-                        pending.append(pool.apply_async(_run_chunk, (entry,)))
+                    pending.append(entry if is_decided(entry) else workers.submit(cast("list[Task]", entry)))
                 if not pending:
                     break
                 head = pending[0]
@@ -481,26 +504,78 @@ class Runner:
                     yield from head
                 elif head.ready():
                     pending.popleft()
-                    yield from head.get()
+                    yield from head.outcomes()
                 else:
                     head.wait(0.1)
             finished = True
         finally:
-            if finished:
-                pool.close()
-            else:
-                # Let every worker finish its file and go idle before terminating: a worker
-                # killed while it sends a result could leave the pool's pipes locked.
-                stop.value = 1
-                for _settled in _settle(pending):
+            if not finished:
+                workers.stop()
+                for _settled in settle(pending):
                     pass
-                pool.terminate()
-            pool.join()
+            workers.close(finished=finished)
 
 
-def _settle(
-    pending: Iterable[AsyncResult[list[Outcome]] | list[Outcome]],
-) -> Iterator[AsyncResult[list[Outcome]]]:
+class _LocalChunk:
+    def __init__(self, result: AsyncResult[list[Outcome]], tasks: list[Task]) -> None:
+        self.result = result
+        self.tasks = tasks
+
+    def ready(self) -> bool:
+        return self.result.ready()
+
+    def wait(self, timeout: float) -> None:
+        self.result.wait(timeout)
+
+    def outcomes(self) -> list[Outcome]:
+        try:
+            return self.result.get()
+        except Exception as exc:  # a chunk that could not be sent or run costs its files, not the batch
+            return [lost(task, exc) for task in self.tasks]
+
+
+class LocalWorkers:
+    """Worker processes on this machine (a multiprocessing pool), stopped between files by a shared flag."""
+
+    def __init__(self, job: Job, jobs: int) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context()
+        self.window = 4 * jobs
+        self._stop = context.RawValue("b", 0)
+        # Forked workers inherit "ignore SIGINT" from their very first instruction, and a
+        # frozen heap: the collector never walks (and so never copies) the parent's objects.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        gc.freeze()
+        try:
+            self._pool = context.Pool(jobs, initializer=_init_worker, initargs=(job, self._stop))
+        finally:
+            gc.unfreeze()
+            signal.signal(signal.SIGINT, previous)
+
+    def submit(self, tasks: list[Task]) -> Chunk:
+        return _LocalChunk(self._pool.apply_async(_run_chunk, (tasks,)), tasks)
+
+    def stop(self) -> None:
+        self._stop.value = 1
+
+    def close(self, *, finished: bool) -> None:
+        if finished:
+            self._pool.close()
+        else:
+            # Every worker has finished its file and gone idle (settle): a worker killed
+            # while it sends a result could leave the pool's pipes locked.
+            self._pool.terminate()
+        self._pool.join()
+
+
+def lost(task: Task, exc: BaseException) -> Outcome:
+    """The failure of a file whose worker failed as a whole."""
+    problem = Problem(task.source, None, None, "worker", f"the worker failed: {exc!r}")
+    return Outcome(task.source, FAILED, task.output, errors=(problem,))
+
+
+def settle(pending: Iterable[Chunk | list[Outcome]]) -> Iterator[Chunk]:
     """Wait (at most STOP_GRACE in all) for the chunks in flight; yield those that are done, in order."""
     import time
 

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from newsarticle import Article, FormatInfo, Option
     from newsarticle._atomic import AtomicFile
     from newsarticle._batch import Inputs, Job, Outcome, Runner
-    from newsarticle._dask import DaskRunner
     from newsarticle._progress import Progress
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
@@ -43,20 +42,21 @@ DISABLE_AUTOLOAD_ENV = "NEWSARTICLE_DISABLE_PLUGIN_AUTOLOAD"
 ENTRY_POINT_GROUP = "newsarticle"
 
 
-def _runner(job: Job, scheduler: str | None, jobs: int, interrupted: Callable[[], bool]) -> Runner | DaskRunner:
-    """Local worker processes, or with ``--scheduler`` a Dask cluster's workers."""
-    if scheduler is None:
-        from newsarticle._batch import Runner
+def _runner(job: Job, scheduler: str | None, jobs: int, interrupted: Callable[[], bool]) -> Runner:
+    """Local worker processes, or with ``--scheduler`` a Dask cluster's workers (connected here, before any file)."""
+    from newsarticle._batch import Runner
 
+    if scheduler is None:
         return Runner(job, jobs=jobs, interrupted=interrupted)
     try:
-        from newsarticle._dask import DaskRunner
+        from newsarticle._dask import DaskWorkers
     except ImportError:
         raise UsageError("--scheduler needs Dask: pip install 'newsarticle[dask]'") from None
     try:
-        return DaskRunner(job, scheduler, interrupted=interrupted)
+        workers = DaskWorkers(job, scheduler)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    return Runner(job, jobs=jobs, interrupted=interrupted, workers=lambda _job: workers)
 
 
 class UsageError(Exception):
