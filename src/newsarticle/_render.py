@@ -180,7 +180,10 @@ class RenderContext:
 
     @property
     def language_tag(self) -> str:
-        """The locale as a BCP 47 tag (``de-AT``) for ``lang`` attributes."""
+        """The locale as a BCP 47 tag (``de-AT``) for ``lang`` attributes.
+
+        The same as ``formatter.language_tag``, without loading Babel for it.
+        """
         return self.locale.replace("_", "-")
 
     def date(self, article: Article) -> str | None:
