@@ -1,0 +1,38 @@
+"""Doubling ratios: how an algorithm's time grows with its input, without any absolute time.
+
+A test builds the input at size ``n`` and ``2 n`` outside the clock, times the
+work on each (best of a few runs, so a busy machine inflates neither), and
+asserts the ratio. Linear work gives about 2, quadratic about 4; ``LINEAR``
+leaves room for caches and noise but not for a quadratic term.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+__all__ = ["LINEAR", "doubling_ratio"]
+
+T = TypeVar("T")
+
+#: The largest doubling ratio a linear algorithm is allowed.
+LINEAR = 3.0
+
+
+def _best(work: Callable[[T], object], data: T, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        work(data)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def doubling_ratio(make: Callable[[int], T], work: Callable[[T], object], n: int, *, repeat: int = 3) -> float:
+    """``time(work(make(2 n))) / time(work(make(n)))``, each the best of ``repeat`` runs."""
+    small, large = make(n), make(2 * n)
+    work(small)  # warm caches and lazy imports outside the clock
+    return _best(work, large, repeat) / _best(work, small, repeat)
