@@ -7,7 +7,8 @@ command that needs them. ``--version`` reads the plugins' distributions from
 entry-point metadata without importing any plugin.
 
 Exit status: 0 when every file converted (or was skipped), 1 when some
-failed, 2 for a usage error, 130 after Ctrl-C.
+failed or the ``jsonl`` corpus or the error report could not be written, 2
+for a usage error, 130 after Ctrl-C.
 """
 
 from __future__ import annotations
