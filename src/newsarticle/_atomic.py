@@ -229,13 +229,14 @@ def remove_stale(directory: str, names: Iterable[str] | None = None) -> int:
     exists (a zombie counts as gone); one from another host, or from an
     older version that did not name its writer, when it has not been
     modified for :data:`FOREIGN_STALE_AFTER` seconds. ``names`` spares a
-    second listing when the caller has listed the folder already. A folder
-    that does not exist has nothing stale.
+    second listing when the caller has listed the folder already. Cleaning is
+    a courtesy, never a failure: a folder that does not exist or cannot be
+    listed, a file that cannot be removed, are left alone.
     """
     if names is None:
         try:
             names = os.listdir(directory)
-        except (FileNotFoundError, NotADirectoryError):
+        except OSError:
             return 0
     removed = 0
     for name in names:
