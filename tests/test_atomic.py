@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsarticle import _atomic
+from newsarticle import _atomic, parse, unparse
 from newsarticle._atomic import AtomicFile, is_temporary, remove_stale, write_atomic
 
 SCRIPT = Path(sys.executable).with_name("newsarticle")
@@ -29,7 +29,8 @@ DISK = 64 * 1024
 
 def article(number: int) -> str:
     """A valid article of about 8 KB."""
-    body = "\n\n".join(f"Absatz {index} von Artikel {number}. " * 20 for index in range(10))
+    sentence = "Der Stadtrat hat am Mittwoch über die Kosten für die Schule und den Radweg beraten."
+    body = "\n\n".join(f"{sentence} Absatz {index} von Artikel {number}. " * 8 for index in range(10))
     return f"Lokales\nArtikel {number}\n2025-03-{1 + number % 28:02d}\n\n{body}\n"
 
 
@@ -348,3 +349,29 @@ def test_a_rerun_removes_what_a_killed_jsonl_run_left(tmp_path: Path) -> None:
     assert rerun.returncode == 0, rerun.stderr
     assert leftovers(out) == []
     assert len(output.read_text(encoding="utf-8").splitlines()) == 400
+
+
+def test_per_file_outputs_on_a_full_disk_fail_one_by_one_and_leave_no_temporary_file(
+    tmp_path: Path, disk: Path
+) -> None:
+    inputs = corpus(tmp_path / "in", 30, bad=0)
+    out = disk / "out"
+    result = run("convert", inputs, "-t", "source", "-o", out, "-j", "2")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "No space left on device" in result.stderr
+    written = sorted(out.iterdir())
+    assert written, "the first files fit"
+    assert [p.name for p in written if is_temporary(p.name)] == []
+    for path in written:  # every file there is whole
+        assert path.read_text(encoding="utf-8") == unparse(parse(article(int(path.stem)))), path
+
+
+def test_check_with_a_report_in_a_read_only_folder_fails_cleanly(tmp_path: Path, disk: Path) -> None:
+    inputs = corpus(tmp_path / "in", 2)
+    report = disk / "report.jsonl"
+    read_only(disk)
+    result = run("check", inputs, "--errors", report)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"newsarticle: error: cannot write {report}: Read-only file system" in result.stderr
