@@ -7,7 +7,8 @@ command that needs them. ``--version`` reads the plugins' distributions from
 entry-point metadata without importing any plugin.
 
 Exit status: 0 when every file converted (or was skipped), 1 when some
-failed, 2 for a usage error, 130 after Ctrl-C.
+failed or the ``jsonl`` corpus or the error report could not be written, 2
+for a usage error, 130 after Ctrl-C.
 """
 
 from __future__ import annotations
@@ -635,6 +636,7 @@ class _Session:
         self.json = check and args.format == "json"
         self.counts = {"converted": 0, "checked": 0, "failed": 0, "skipped": 0}
         self.warning_count = 0
+        self.write_failed = False  # the jsonl corpus or the error report could not be written
         self.progress: Progress | None = None
         self._first_json = True
 
@@ -653,7 +655,7 @@ class _Session:
     ) -> int:
         import time
 
-        from newsarticle._atomic import AtomicFile, signals_deferred
+        from newsarticle._atomic import signals_deferred
         from newsarticle._progress import Progress
 
         args = self.args
@@ -678,9 +680,9 @@ class _Session:
                 # Each file is owned by the finally below from the moment it exists (signals wait until then).
                 with signals_deferred():
                     if jsonl_output is not None:
-                        sink = AtomicFile(jsonl_output)
+                        sink = _open_output(jsonl_output, parents=True)
                     if args.errors:
-                        errors_file = _open_report(args.errors)
+                        errors_file = _open_output(args.errors, parents=False)
                 if self.json:
                     sys.stdout.write('{"diagnostics": [')
                 for outcome in outcomes:
@@ -688,26 +690,21 @@ class _Session:
                     if outcome.status == "failed" and args.fail_fast:
                         stopped = True
                         break
+                    if sink is not None and sink.closed:
+                        break  # the corpus failed to write: converting the rest would be for nothing
                 complete = not (stopped or runner.interrupted)
             except KeyboardInterrupt:  # a single input: Ctrl-C raises at once (see _Interrupt)
                 runner.interrupted = True
+            except _CannotCreate as exc:
+                self._write_error(exc.error)
             finally:
                 outcomes.close()  # terminates the workers when the loop stopped early
                 self.progress.clear()
-                try:
-                    if errors_file is not None:
-                        errors_file.commit()
-                finally:
-                    if sink is not None:
-                        # A corpus file is all or nothing: a stopped or interrupted run leaves none.
-                        if complete:
-                            sink.commit()
-                        else:
-                            sink.discard()
+                self._close_outputs(sink, errors_file, complete=complete)
         self._finish(time.monotonic() - start, stopped=stopped, interrupted=runner.interrupted, batch=batch)
         if runner.interrupted:
             return EXIT_INTERRUPTED
-        return EXIT_FAILED if self.counts["failed"] else EXIT_OK
+        return EXIT_FAILED if self.counts["failed"] or self.write_failed else EXIT_OK
 
     def _report(self, outcome: Outcome, sink: AtomicFile | None, errors_file: AtomicFile | None) -> None:
         self.counts[outcome.status] += 1
@@ -726,17 +723,52 @@ class _Session:
                 stream.flush()
         if outcome.data is not None:
             if sink is not None:
-                sink.write(outcome.data)
+                if not sink.closed:
+                    self._write(sink, outcome.data)
             else:
                 sys.stdout.flush()
                 sys.stdout.buffer.write(outcome.data)
                 sys.stdout.buffer.flush()
-        if errors_file is not None and outcome.errors:
+        if errors_file is not None and outcome.errors and not errors_file.closed:
             import json
 
-            for problem in outcome.errors:
-                errors_file.write((json.dumps(problem.to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
+            lines = "".join(json.dumps(problem.to_dict(), ensure_ascii=False) + "\n" for problem in outcome.errors)
+            self._write(errors_file, lines.encode("utf-8"))
         self.progress.advance()
+
+    def _close_outputs(self, sink: AtomicFile | None, errors_file: AtomicFile | None, *, complete: bool) -> None:
+        try:
+            if errors_file is not None and not errors_file.closed:
+                self._commit(errors_file)
+        finally:
+            if sink is not None and not sink.closed:
+                # A corpus file is all or nothing: a stopped or interrupted run leaves none.
+                if complete:
+                    self._commit(sink)
+                else:
+                    sink.discard()
+
+    def _write(self, file: AtomicFile, data: bytes) -> None:
+        """Write to the corpus or the report; a failure (the file is then discarded) is reported once."""
+        try:
+            file.write(data)
+        except OSError as exc:
+            self._write_error(exc)
+
+    def _commit(self, file: AtomicFile) -> None:
+        try:
+            file.commit()
+        except OSError as exc:
+            self._write_error(exc)
+
+    def _write_error(self, exc: OSError) -> None:
+        """A full disk, a read-only folder: a message naming the file (AtomicFile's errors name their
+        target), exit status 1, and the other output still written."""
+        assert self.progress is not None
+        self.progress.clear()
+        self.write_failed = True
+        reason = exc.strerror or str(exc)
+        print(f"newsarticle: error: cannot write {exc.filename}: {reason}; nothing written", file=sys.stderr)
 
     def _report_json(self, outcome: Outcome) -> None:
         import json
@@ -783,14 +815,26 @@ class _Session:
         print(f"newsarticle: {text}", file=sys.stderr)
 
 
-def _open_report(path: str) -> AtomicFile:
-    """The ``--errors`` file, never creating a folder for it (``_check_report`` has named a missing one already)."""
-    from newsarticle._atomic import AtomicFile
+def _open_output(path: str, *, parents: bool) -> AtomicFile:
+    """The corpus file or the error report, after removing the temporary files that killed runs left beside it.
 
+    The report's folder is never created (``_check_report`` has named a missing one already).
+    """
+    from newsarticle._atomic import AtomicFile, remove_stale
+
+    remove_stale(os.path.dirname(path) or os.curdir)
     try:
-        return AtomicFile(path, parents=False)
+        return AtomicFile(path, parents=parents)
     except OSError as exc:
-        raise UsageError(f"cannot write the error report {path}: {exc.strerror or exc}") from None
+        raise _CannotCreate(exc) from exc
+
+
+class _CannotCreate(Exception):
+    """The corpus file or the error report could not be created (other OSErrors, a broken pipe, are not this)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 def _route_warnings() -> None:
