@@ -112,6 +112,19 @@ def test_corpus_and_report_files_reached_through_a_link_are_inputs(tmp_path: Pat
         assert tree(originals) == before
 
 
+def test_a_report_that_could_replace_an_output_is_refused(tmp_path: Path, originals: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "outlink").symlink_to(out, target_is_directory=True)
+    for report in (out / "cp1252.html", tmp_path / "outlink" / "cp1252.html"):
+        result = run("convert", originals, "-t", "html", "-o", out, "--errors", report)
+        assert result.returncode == 2, (report, result.stderr)
+        assert b"refused: the error report" in result.stderr
+        assert os.listdir(out) == []
+    beside = run("convert", originals, "-t", "html", "-o", out, "--errors", out / "errors.jsonl")
+    assert beside.returncode == 0, beside.stderr
+
+
 def test_an_output_that_is_a_hard_link_of_an_input_is_an_input(tmp_path: Path, originals: Path) -> None:
     out = tmp_path / "out"
     (out / "sub").mkdir(parents=True)

@@ -216,7 +216,8 @@ class Inputs:
                     if kind == "skip-folder" or selected(entry.name):
                         files.append((entry.name, Outcome(entry.path, SKIPPED, warnings=(problem,))))
                 elif not is_temporary(entry.name) and selected(entry.name):
-                    found = Found(entry.path, os.path.join(absolute, entry.name), kind == "followed")
+                    follow = kind == "followed" or self.follow_symlinks
+                    found = Found(entry.path, os.path.join(absolute, entry.name), follow)
                     files.append((entry.name, found))
             files.sort(key=lambda pair: _stem_first(pair[0]))
             yield from (item for _name, item in files)

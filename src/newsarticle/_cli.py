@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from newsarticle._paths import display, file_kind, same_file
+from newsarticle._paths import display, file_kind, real, same_file, within
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -351,7 +351,7 @@ def _convert(args: argparse.Namespace) -> int:
     overlap = selection.overlap(suffix)
     if overlap is not None:
         raise UsageError(overlap)
-    _check_report(args.errors, selection, output)
+    _check_report(args.errors, selection, output, output_suffix=suffix)
     from newsarticle._batch import plan_mirror
 
     plan = plan_mirror(selection, output, suffix, force=args.force)
@@ -390,10 +390,15 @@ def _is_input(path: str, selection: Inputs) -> bool:
     return selection.selects(path)
 
 
-def _check_report(report: str | None, selection: Inputs, output: str | None) -> None:
+def _check_report(
+    report: str | None, selection: Inputs, output: str | None, *, output_suffix: str | None = None
+) -> None:
     """Refuse an ``--errors`` file that would replace an input or the output, or that needs a new folder.
 
-    Runs before any file is touched; the report's folder is never created.
+    With ``output_suffix``, ``output`` is an output folder: a report in its
+    tree with the outputs' suffix could replace one of them (the report is
+    written last). Runs before any file is touched; the report's folder is
+    never created.
     """
     if report is None:
         return
@@ -407,6 +412,11 @@ def _check_report(report: str | None, selection: Inputs, output: str | None) -> 
         raise UsageError(f"refused: the error report {display(report)} is an input")
     if output is not None and same_file(report, output):
         raise UsageError(f"refused: the error report {display(report)} is also the output {display(output)}")
+    if output is not None and output_suffix and report.endswith(output_suffix) and within(real(report), real(output)):
+        raise UsageError(
+            f"refused: the error report {display(report)} is in the output folder with the outputs' suffix"
+            f" {output_suffix} (it could replace an output)"
+        )
 
 
 def _plain_tasks(selection: Inputs) -> Any:
