@@ -203,6 +203,19 @@ def test_follow_symlinks_follows_files_and_folders_and_walks_each_folder_once(
     assert b"loop: symlink: skipped: a symbolic link to a folder that is walked already" in result.stderr
 
 
+def test_a_followed_link_whose_target_is_an_output_keeps_its_target(tmp_path: Path, originals: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copyfile(DATA / "edge_crlf.txt", out / "elsewhere.txt")
+    (originals / "elsewhere.txt").symlink_to(out / "elsewhere.txt")
+    before = (out / "elsewhere.txt").read_bytes()
+    result = run("convert", originals, "-t", "source", "-o", out, "--force", "--follow-symlinks")
+    assert result.returncode == 1, result.stderr
+    assert b"elsewhere.txt is the same file as an input" in result.stderr
+    assert (out / "elsewhere.txt").read_bytes() == before
+    assert (out / "cp1252.txt").exists()
+
+
 def test_a_link_named_on_the_command_line_is_followed(tmp_path: Path, linked_tree: Path) -> None:
     result = run("convert", linked_tree / "leak.txt", "-t", "json")
     assert result.returncode == 0, result.stderr

@@ -417,23 +417,21 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
         elif out_name in existing:
             yield Outcome(source, SKIPPED, output)
         elif force and _is_link_of(target, source, inputs):
-            message = f"refused: the output {output} is the same file as an input (a hard link)"
+            message = f"refused: the output {output} is the same file as an input (a hard link, or a link's target)"
             yield Outcome(source, FAILED, output, errors=(Problem(source, None, None, "overwrites-input", message),))
         else:
             yield Task(source, output, follow)
 
 
 def _is_link_of(target: str, source: str, inputs: Inputs) -> bool:
-    """Whether an existing ``target`` is another name of ``source`` or of an input file named on the command line.
-
-    One ``lstat`` per output, and a second only for a file with several names.
-    """
+    """Whether an existing ``target`` is ``source`` itself (a hard link, or the file a followed link
+    leads to) or an input file named on the command line: two ``stat`` calls, for an existing output only."""
     try:
         status = os.lstat(target)
     except OSError:
         return False
-    if status.st_nlink < 2 or not stat.S_ISREG(status.st_mode):
-        return False
+    if not stat.S_ISREG(status.st_mode):
+        return False  # a link or anything else at the output's name is replaced, never written through
     identity = (status.st_dev, status.st_ino)
     return identity in inputs.file_ids or identity == _identity(source)
 
