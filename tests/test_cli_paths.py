@@ -87,6 +87,11 @@ def test_an_output_folder_reached_through_a_link_into_the_inputs_writes_nothing(
     inner = run("convert", originals, "-t", "source", "-o", tmp_path / "sublink", "--force", "-j", jobs)
     assert inner.returncode == 0, inner.stderr
     assert tree(originals)[b"sub/crlf.txt"] == before[b"sub/crlf.txt"]
+    again = run("convert", originals, "-t", "source", "-o", tmp_path / "sublink", "-j", jobs)
+    # The output folder is pruned from the walk however it is spelled: outputs are never read back.
+    assert b"1 converted" not in again.stderr
+    assert b"0 converted, 0 failed, 1 skipped" in again.stderr, again.stderr
+    assert b"sub/sub/crlf.txt" not in tree(originals)
 
 
 def test_one_input_named_twice_or_inside_another_through_a_link_is_refused(tmp_path: Path, originals: Path) -> None:
