@@ -230,13 +230,13 @@ class Inputs:
         if entry.is_symlink():
             return self._classify_link(entry, walked)
         if entry.is_dir(follow_symlinks=False):
-            if self.follow_symlinks:
-                status = entry.stat(follow_symlinks=False)
-                if (status.st_dev, status.st_ino) in walked:
-                    message = "skipped: a folder walked already through a symbolic link"
-                    return "skip-folder", Problem(entry.path, None, None, "symlink", message)
-                walked.add((status.st_dev, status.st_ino))
-            return "folder", None
+            identity = _identity(entry.path) if self.follow_symlinks else None
+            if identity is not None and identity in walked:
+                message = "skipped: a folder walked already through a symbolic link"
+                return "skip-folder", Problem(entry.path, None, None, "symlink", message)
+            if identity is not None:
+                walked.add(identity)
+            return "folder", None  # one that vanished meanwhile fails when it is listed
         if entry.is_file(follow_symlinks=False):
             return "file", None
         try:
