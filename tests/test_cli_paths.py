@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from newsarticle._batch import Inputs, plan_mirror
 from newsarticle._paths import InputRefused, display, read_input
+from scaling import LINEAR, doubling_ratio
 
 DATA = Path(__file__).parent / "data"
 SCRIPT = Path(sys.executable).with_name("newsarticle")
@@ -352,3 +354,50 @@ def test_read_input_refuses_what_is_not_a_regular_file_without_blocking(tmp_path
         read_input(str(tmp_path / "a.txt"), follow_symlinks=False, max_size=9)
     assert large.value.code == "too-large"
     assert read_input(str(tmp_path / "a.txt"), follow_symlinks=False, max_size=10) == b"0123456789"
+
+
+# -- linear in every shape of tree -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", ["folders", "files"])
+def test_planning_a_tree_is_linear_in_its_folders_and_its_files(tmp_path: Path, shape: str) -> None:
+    def make(n: int) -> Path:
+        root = tmp_path / f"{shape}{n}"
+        folder = root / "in"
+        folder.mkdir(parents=True)
+        for index in range(n):
+            if shape == "folders":  # a folder per file, each a link in a short chain
+                (folder / f"{index}" / "sub").mkdir(parents=True)
+                (folder / f"{index}" / "sub" / "a.txt").touch()
+            else:
+                (folder / f"{index}.txt").touch()
+        return root
+
+    def plan(root: Path) -> int:
+        inputs = Inputs([str(root / "in")], "*.txt", prune=str(root / "out"))
+        return sum(1 for _ in plan_mirror(inputs, str(root / "out"), ".html", force=False))
+
+    assert plan(make(8)) == 8
+    assert doubling_ratio(make, plan, 3_000 if shape == "folders" else 20_000) < LINEAR
+
+
+def test_a_tree_deeper_than_python_recurses_is_walked(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    depth = 1_200  # os.walk recursed once per level and raised RecursionError past about 1,000
+    chain = []
+    try:
+        for _ in range(depth):
+            folder = folder / "d"
+            folder.mkdir()
+            chain.append(folder)
+            (folder / "a.txt").write_bytes(article(0))
+        result = run("check", tmp_path / "in", "-q", "-j", "2")
+        assert result.returncode == 0, result.stderr[-2000:]
+        checked = run("check", tmp_path / "in", "--format", "json", "-j", "1")
+        assert json.loads(checked.stdout)["summary"]["checked"] == depth
+    finally:
+        # pytest's clean-up (shutil.rmtree) recurses once per level too: remove the chain from the bottom.
+        for level in reversed(chain):
+            (level / "a.txt").unlink(missing_ok=True)
+            level.rmdir()

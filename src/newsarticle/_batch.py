@@ -27,7 +27,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeGuard, cast
 
 from newsarticle._atomic import is_temporary, write_atomic
-from newsarticle._paths import InputRefused, display, file_kind, inside, read_input, real, within
+from newsarticle._paths import InputRefused, Resolver, display, file_kind, inside, read_input, real, within
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult
@@ -372,6 +372,7 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
     base = inputs.base()
     output_abs = os.path.abspath(output_folder)
     output_real = real(output_folder)
+    resolve = Resolver()
     parent: str | None = None
     out_dir = out_dir_abs = out_dir_real = ""
     escapes = False
@@ -389,10 +390,10 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
         if directory != parent:
             # Paths are worked out once per directory: the loop runs in the parent for every file.
             parent = directory
-            relative = os.path.relpath(directory, base)
+            relative = _below(directory, base)
             out_dir = os.path.normpath(os.path.join(output_folder, relative))
             out_dir_abs = os.path.normpath(os.path.join(output_abs, relative))
-            out_dir_real = real(out_dir_abs)
+            out_dir_real = resolve(out_dir_abs)
             escapes = not within(out_dir_real, output_real)
             selected = inputs.selects_in(out_dir_real)
             existing = set() if force else _names_in(out_dir_abs)
@@ -421,6 +422,16 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
             yield Outcome(source, FAILED, output, errors=(Problem(source, None, None, "overwrites-input", message),))
         else:
             yield Task(source, output, follow)
+
+
+def _below(directory: str, base: str) -> str:
+    """``directory`` relative to ``base``, which holds it: a slice, where ``os.path.relpath``
+    would split and rejoin every component (quadratic over a deep tree)."""
+    if directory == base:
+        return os.curdir
+    if inside(directory, base):
+        return directory[len(base.rstrip(os.sep)) + 1 :]
+    return os.path.relpath(directory, base)
 
 
 def _is_link_of(target: str, source: str, inputs: Inputs) -> bool:
