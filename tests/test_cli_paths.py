@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import threading
@@ -324,6 +325,20 @@ def test_a_special_file_named_on_the_command_line_is_refused_but_a_pipe_on_stdin
         )
     assert piped.returncode == 0, piped.stderr
     assert json.loads(piped.stdout)["headline"]
+
+
+def test_an_output_or_report_that_is_a_special_file_is_refused_not_replaced(tmp_path: Path, originals: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for arguments in (
+        [originals / "cp1252.txt", "-t", "html", "-o", fifo, "--force"],
+        [originals, "-t", "jsonl", "-o", fifo, "--force"],
+        [originals, "-t", "html", "-o", tmp_path / "out", "--errors", fifo],
+    ):
+        result = run("convert", *arguments)
+        assert result.returncode == 2, (arguments, result.stderr)
+        assert b"is a FIFO (named pipe), not a file" in result.stderr
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode), arguments  # still the FIFO, not replaced by a file
 
 
 def test_read_input_refuses_what_is_not_a_regular_file_without_blocking(tmp_path: Path) -> None:

@@ -326,6 +326,7 @@ def _convert(args: argparse.Namespace) -> int:
         if output is not None:
             if _names_folder(output):
                 raise UsageError(f"-o {display(output)} is a folder; -t jsonl writes one file")
+            _refuse_special("-o", output)
             if _is_input(output, selection):
                 raise UsageError(f"refused: the output {display(output)} is an input")
         _check_report(args.errors, selection, output)
@@ -335,6 +336,7 @@ def _convert(args: argparse.Namespace) -> int:
         _check_report(args.errors, Inputs(inputs, args.glob), output)
         if output is None:
             return session.run(job, None, iter([Task(source, None)]), batch=False)
+        _refuse_special("-o", output)
         if source != "-" and same_file(source, output):
             raise UsageError(f"refused: the output {display(output)} is the input")
         if os.path.lexists(output) and not args.force:
@@ -376,6 +378,18 @@ def _check_inputs(inputs: Sequence[str]) -> None:
             raise UsageError(f"{display(name)} is {file_kind(mode)}, not a file or folder; use - to read a pipe")
 
 
+def _refuse_special(flag: str, path: str) -> None:
+    """An output named on the command line that exists as a FIFO, socket or device (``/dev/stdout``,
+    ``>(...)``) would be replaced by a regular file: refused, pointing to ``-o -``."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        hint = "; write to standard output with -o - and redirect it" if flag == "-o" else ""
+        raise UsageError(f"{flag} {display(path)} is {file_kind(mode)}, not a file{hint}")
+
+
 def _names_folder(output: str) -> bool:
     return os.path.isdir(output) or output.endswith(("/", os.sep))
 
@@ -408,6 +422,7 @@ def _check_report(
     if folder and not os.path.isdir(folder):
         problem = "is not a folder" if os.path.exists(folder) else "does not exist (it is not created)"
         raise UsageError(f"cannot write the error report {display(report)}: the folder {display(folder)} {problem}")
+    _refuse_special("--errors", report)
     if _is_input(report, selection):
         raise UsageError(f"refused: the error report {display(report)} is an input")
     if output is not None and same_file(report, output):
