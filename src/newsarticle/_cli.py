@@ -460,7 +460,8 @@ def _infer_format(output: str | None, single: bool) -> str:
     if not names:
         if not suffix:
             raise UsageError(f"cannot tell the format from -o {display(output)} (no suffix); give -t FORMAT")
-        raise UsageError(f"no format writes {suffix} files; give -t FORMAT (list them with: newsarticle formats)")
+        shown = display(suffix)
+        raise UsageError(f"no format writes {shown} files; give -t FORMAT (list them with: newsarticle formats)")
     raise UsageError(f"{suffix} is the suffix of several formats ({', '.join(names)}); give -t FORMAT")
 
 
