@@ -21,11 +21,13 @@ import gc
 import os
 import re
 import signal
+import stat
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeGuard, cast
 
 from newsarticle._atomic import is_temporary, write_atomic
+from newsarticle._paths import InputRefused, Resolver, display, file_kind, inside, read_input, real, within
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult
@@ -38,6 +40,7 @@ __all__ = [
     "FAILED",
     "SKIPPED",
     "Chunk",
+    "Found",
     "Inputs",
     "Job",
     "LocalWorkers",
@@ -65,7 +68,12 @@ STDIN_NAME = "<stdin>"
 
 
 class Problem(NamedTuple):
-    """One diagnostic or failure, printable like a compiler message."""
+    """One diagnostic or failure, printable like a compiler message.
+
+    ``path`` is the file's real name (it may hold surrogate escapes); every way
+    out (``str``, :meth:`to_dict`) shows it, and the message, through
+    :func:`~newsarticle._paths.display`, so no writer meets a surrogate.
+    """
 
     path: str
     line: int | None
@@ -74,11 +82,18 @@ class Problem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}:{self.column or 1}"
-        return f"{where}: {self.code}: {self.message}"
+        path = display(self.path)
+        where = path if self.line is None else f"{path}:{self.line}:{self.column or 1}"
+        return f"{where}: {self.code}: {display(self.message)}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "column": self.column, "code": self.code, "message": self.message}
+        return {
+            "path": display(self.path),
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "message": display(self.message),
+        }
 
 
 class Task(NamedTuple):
@@ -86,6 +101,8 @@ class Task(NamedTuple):
 
     source: str
     output: str | None  # None: the result travels back to the parent (stdout, JSON Lines)
+    # Whether reading may follow a symbolic link: a file named on the command line, or --follow-symlinks.
+    follow: bool = True
 
 
 class Outcome(NamedTuple):
@@ -113,47 +130,145 @@ class Job(NamedTuple):
 # -- inputs -------------------------------------------------------------------
 
 
+class Found(NamedTuple):
+    """A file to read, found by :meth:`Inputs.walk`."""
+
+    source: str  # as the user would spell it
+    absolute: str  # the same, absolute (through any link that was followed: the output mirrors it)
+    follow: bool  # whether reading it may follow a symbolic link
+
+
 class Inputs:
     """The files that INPUT arguments name: files as given, folders walked recursively and in sorted order.
 
     ``walk()`` is a generator: a folder of a million files is never listed
-    whole, only one directory at a time.
+    whole, only one directory at a time. Every comparison of places uses
+    resolved paths (:func:`~newsarticle._paths.real`) and, for the files named
+    on the command line, device and inode too.
     """
 
-    def __init__(self, arguments: Sequence[str], pattern: str, *, prune: str | None = None) -> None:
+    def __init__(
+        self, arguments: Sequence[str], pattern: str, *, prune: str | None = None, follow_symlinks: bool = False
+    ) -> None:
         self.arguments = list(arguments)
         self.pattern = pattern
+        self.follow_symlinks = follow_symlinks
         # fnmatch.fnmatch, compiled once: the pattern is matched against every name in the tree.
         self._match = re.compile(fnmatch.translate(os.path.normcase(pattern))).match
-        self.folders = [os.path.abspath(a) for a in self.arguments if a != "-" and os.path.isdir(a)]
-        self.files = {os.path.abspath(a) for a in self.arguments if a != "-" and not os.path.isdir(a)}
+        named = [a for a in self.arguments if a != "-"]
+        self.folders = [os.path.abspath(a) for a in named if os.path.isdir(a)]
+        self.files = {os.path.abspath(a) for a in named if not os.path.isdir(a)}
+        self.real_folders = [real(f) for f in self.folders]
+        self.real_files = {real(f) for f in self.files}
+        self.file_ids = {identity for identity in map(_identity, self.files) if identity is not None}
         # An output folder inside an input folder is not read back as input (but
         # an output folder that is an input folder, or holds one, is no exception).
-        pruned = os.path.abspath(prune) if prune is not None else None
-        self.prune = pruned if pruned is not None and any(_inside(pruned, f) for f in self.folders) else None
+        pruned = real(prune) if prune is not None else None
+        self.prune = pruned if pruned is not None and any(inside(pruned, f) for f in self.real_folders) else None
 
-    def walk(self) -> Iterator[tuple[str, str]]:
-        """Yield ``(path as the user would spell it, absolute path)`` for every input file.
+    def walk(self) -> Iterator[Found | Outcome]:
+        """Yield a :class:`Found` for every input file, an :class:`Outcome` for what is skipped or unreadable.
 
         A folder's files come in the order of their names without suffix (then
         with it), before its subfolders, which come in name order: a.md, a.txt,
         a-1.txt, b.txt. So files that would write the same output are neighbours.
+        Symbolic links found in a folder (to files or folders) and special files
+        (FIFOs, sockets, devices) are skipped with a warning; with
+        ``follow_symlinks`` links are followed, each folder walked once.
         """
         for argument in self.arguments:
-            if argument == "-" or not os.path.isdir(argument):
-                yield argument, os.path.abspath(argument) if argument != "-" else "-"
+            if argument == "-":
+                yield Found("-", "-", True)
+            elif not os.path.isdir(argument):
+                yield Found(argument, os.path.abspath(argument), True)
+            else:
+                yield from self._walk_folder(argument)
+
+    def _walk_folder(self, argument: str) -> Iterator[Found | Outcome]:
+        top = os.path.abspath(argument)
+        walked: set[tuple[int, int]] = set()  # folders by device and inode: a followed link never loops
+        identity = _identity(argument)
+        if identity is not None:
+            walked.add(identity)
+        # Depth-first with an explicit stack: a hostile tree may nest deeper than Python recurses.
+        stack = [(argument, top, real(argument))]
+        while stack:
+            spelled, absolute, resolved = stack.pop()
+            try:
+                with os.scandir(spelled) as listing:
+                    # Folders before links: with --follow-symlinks, a folder is walked under its own name.
+                    entries = sorted(listing, key=lambda entry: entry.is_symlink())
+            except OSError as exc:
+                failure = Problem(spelled, None, None, "io", f"cannot list the folder: {exc.strerror or exc}")
+                yield Outcome(spelled, FAILED, errors=(failure,))
                 continue
-            top = os.path.abspath(argument)
-            for directory, subdirectories, names in os.walk(argument):
-                absolute = os.path.normpath(os.path.join(top, os.path.relpath(directory, argument)))
-                subdirectories[:] = sorted(d for d in subdirectories if os.path.join(absolute, d) != self.prune)
-                selected = self.selector(absolute, top)
-                for name in sorted(names, key=_stem_first):
-                    if not is_temporary(name) and selected(name):
-                        yield os.path.join(directory, name), os.path.join(absolute, name)
+            selected = self.selector(absolute, top)
+            files: list[tuple[str, Found | Outcome]] = []
+            folders: list[tuple[str, str]] = []
+            for entry in entries:
+                kind, problem = self._classify(entry, walked)
+                if kind == "folder":
+                    target = real(entry.path) if entry.is_symlink() else os.path.join(resolved, entry.name)
+                    if target != self.prune:
+                        folders.append((entry.name, target))
+                elif problem is not None:
+                    # A folder's name is not matched by --glob; a skipped file's is, like any file's.
+                    if kind == "skip-folder" or selected(entry.name):
+                        files.append((entry.name, Outcome(entry.path, SKIPPED, warnings=(problem,))))
+                elif not is_temporary(entry.name) and selected(entry.name):
+                    follow = kind == "followed" or self.follow_symlinks
+                    found = Found(entry.path, os.path.join(absolute, entry.name), follow)
+                    files.append((entry.name, found))
+            files.sort(key=lambda pair: _stem_first(pair[0]))
+            yield from (item for _name, item in files)
+            for name, target in sorted(folders, reverse=True):
+                stack.append((os.path.join(spelled, name), os.path.join(absolute, name), target))
+
+    def _classify(self, entry: os.DirEntry[str], walked: set[tuple[int, int]]) -> tuple[str, Problem | None]:
+        """What a folder entry is: ``file``, ``followed`` (a file through a link) or ``folder``,
+        else ``skip`` or ``skip-folder`` with the Problem that says why."""
+        if entry.is_symlink():
+            return self._classify_link(entry, walked)
+        if entry.is_dir(follow_symlinks=False):
+            identity = _identity(entry.path) if self.follow_symlinks else None
+            if identity is not None and identity in walked:
+                message = "skipped: a folder walked already through a symbolic link"
+                return "skip-folder", Problem(entry.path, None, None, "symlink", message)
+            if identity is not None:
+                walked.add(identity)
+            return "folder", None  # one that vanished meanwhile fails when it is listed
+        if entry.is_file(follow_symlinks=False):
+            return "file", None
+        try:
+            kind = file_kind(entry.stat(follow_symlinks=False).st_mode)
+        except OSError:
+            kind = "not a regular file"
+        return "skip", Problem(entry.path, None, None, "special-file", f"skipped: {kind}, not a regular file")
+
+    def _classify_link(self, entry: os.DirEntry[str], walked: set[tuple[int, int]]) -> tuple[str, Problem | None]:
+        try:
+            status = entry.stat(follow_symlinks=True)
+        except OSError:
+            return "skip", Problem(entry.path, None, None, "symlink", "skipped: a broken symbolic link")
+        is_folder = stat.S_ISDIR(status.st_mode)
+        if not self.follow_symlinks:
+            what = "a folder" if is_folder else "a file" if stat.S_ISREG(status.st_mode) else file_kind(status.st_mode)
+            message = f"skipped: a symbolic link to {what}, not followed (--follow-symlinks follows links)"
+            return ("skip-folder" if is_folder else "skip"), Problem(entry.path, None, None, "symlink", message)
+        if is_folder:
+            identity = (status.st_dev, status.st_ino)
+            if identity in walked:
+                message = "skipped: a symbolic link to a folder that is walked already"
+                return "skip-folder", Problem(entry.path, None, None, "symlink", message)
+            walked.add(identity)
+            return "folder", None
+        if stat.S_ISREG(status.st_mode):
+            return "followed", None
+        message = f"skipped: a symbolic link to {file_kind(status.st_mode)}, not a regular file"
+        return "skip", Problem(entry.path, None, None, "special-file", message)
 
     def count(self) -> int:
-        """How many files :meth:`walk` yields (a walk of names only, for the progress bar)."""
+        """How many items :meth:`walk` yields (a walk of names only, for the progress bar)."""
         return sum(1 for _ in self.walk())
 
     def matches(self, relative: str) -> bool:
@@ -171,22 +286,23 @@ class Inputs:
         prefix = os.path.relpath(directory, folder)
         return lambda name: self.matches(os.path.join(prefix, name))
 
-    def selects(self, absolute: str) -> bool:
-        """Whether a file at ``absolute`` is (or would be, once written) one of the inputs."""
-        if absolute in self.files:
+    def selects(self, path: str) -> bool:
+        """Whether a file at ``path`` is (or would be, once written) one of the inputs.
+
+        By resolved path, by device and inode (a hard link to an input file
+        named on the command line), and by the pattern in the input folders.
+        """
+        resolved = real(path)
+        if resolved in self.real_files or _identity(path) in self.file_ids:
             return True
-        directory, name = os.path.split(absolute)
+        directory, name = os.path.split(resolved)
         return self.selects_in(directory)(name)
 
     def selects_in(self, directory: str) -> Callable[[str], bool]:
-        """Whether a file name in ``directory`` (absolute) names an input, without the explicit input files."""
-        if self.prune is not None and (directory == self.prune or _inside(directory, self.prune)):
+        """Whether a file name in ``directory`` (resolved) names an input, without the explicit input files."""
+        if self.prune is not None and within(directory, self.prune):
             return _nothing
-        selectors = [
-            self.selector(directory, folder)
-            for folder in self.folders
-            if directory == folder or _inside(directory, folder)
-        ]
+        selectors = [self.selector(directory, folder) for folder in self.real_folders if within(directory, folder)]
         if not selectors:
             return _nothing
         return lambda name: any(selected(name) for selected in selectors)
@@ -200,24 +316,34 @@ class Inputs:
 
     def overlap(self, suffix: str) -> str | None:
         """A message when one input lies inside another (its files would be converted twice),
-        or two input files given by name would write the same output."""
-        seen: set[str] = set()
+        or two input files given by name would write the same output. Places are compared resolved:
+        the same folder named twice through a link is given twice."""
+        seen: dict[str, str] = {}
         for argument in self.arguments:
-            absolute = os.path.abspath(argument)
-            if absolute in seen:
-                return f"{argument} is given twice"
-            seen.add(absolute)
-            for folder in self.folders:
-                if absolute != folder and _inside(absolute, folder):
-                    return f"{argument} is inside the input folder {os.path.relpath(folder)}"
+            resolved = real(argument)
+            if resolved in seen:
+                return f"{display(argument)} is given twice ({display(seen[resolved])} is the same place)"
+            seen[resolved] = argument
+            for folder, real_folder in zip(self.folders, self.real_folders, strict=True):
+                if inside(resolved, real_folder):
+                    return f"{display(argument)} is inside the input folder {display(os.path.relpath(folder))}"
         outputs: dict[str, str] = {}
         for argument in self.arguments:
             if os.path.abspath(argument) in self.files:
                 output = output_name(os.path.abspath(argument), suffix)
                 if output in outputs:
-                    return f"{outputs[output]} and {argument} would write the same output"
+                    return f"{display(outputs[output])} and {display(argument)} would write the same output"
                 outputs[output] = argument
         return None
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """Device and inode of an existing file (through links), else None."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _stem_first(name: str) -> tuple[str, str]:
@@ -226,10 +352,6 @@ def _stem_first(name: str) -> tuple[str, str]:
 
 def _nothing(_name: str) -> bool:
     return False
-
-
-def _inside(path: str, folder: str) -> bool:
-    return path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def output_name(relative: str, suffix: str) -> str:
@@ -242,27 +364,38 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
     """One Task per input file, its output in ``output_folder`` at the same relative path.
 
     Decided here, in input order and without a worker: an output that would
-    overwrite an input (refused), one that two inputs would write (refused),
-    and one that exists already (skipped unless ``force``).
+    overwrite an input (refused; compared by resolved path, and by device and
+    inode for an existing output), one whose folder leads out of the output
+    folder through a symbolic link (refused), one that two inputs would write
+    (refused), and one that exists already (skipped unless ``force``).
     """
     base = inputs.base()
     output_abs = os.path.abspath(output_folder)
+    output_real = real(output_folder)
+    resolve = Resolver()
     parent: str | None = None
-    out_dir = out_dir_abs = ""
+    out_dir = out_dir_abs = out_dir_real = ""
+    escapes = False
     selected: Callable[[str], bool] = _nothing
     existing: set[str] = set()
     # Two files can only share an output when they share a folder and a name without
     # suffix (a.txt and a.md), and walk() yields those one after the other.
     previous = previous_source = ""
-    for source, absolute in inputs.walk():
+    for item in inputs.walk():
+        if isinstance(item, Outcome):
+            yield item
+            continue
+        source, absolute, follow = item
         directory, name = os.path.split(absolute)
         if directory != parent:
             # Paths are worked out once per directory: the loop runs in the parent for every file.
             parent = directory
-            relative = os.path.relpath(directory, base)
+            relative = _below(directory, base)
             out_dir = os.path.normpath(os.path.join(output_folder, relative))
             out_dir_abs = os.path.normpath(os.path.join(output_abs, relative))
-            selected = inputs.selects_in(out_dir_abs)
+            out_dir_real = resolve(out_dir_abs)
+            escapes = not within(out_dir_real, output_real)
+            selected = inputs.selects_in(out_dir_real)
             existing = set() if force else _names_in(out_dir_abs)
         out_name = output_name(name, suffix)
         output = os.path.join(out_dir, out_name)
@@ -274,13 +407,44 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
             yield Outcome(source, FAILED, output, errors=(problem,))
             continue
         previous, previous_source = target, source
-        if target in inputs.files or selected(out_name):
+        if escapes:
+            message = (
+                f"refused: the folder of {output} leads outside the output folder (a symbolic link to {out_dir_real})"
+            )
+            yield Outcome(source, FAILED, output, errors=(Problem(source, None, None, "output-outside", message),))
+        elif os.path.join(out_dir_real, out_name) in inputs.real_files or selected(out_name):
             problem = Problem(source, None, None, "overwrites-input", f"refused: the output {output} is an input")
             yield Outcome(source, FAILED, output, errors=(problem,))
         elif out_name in existing:
             yield Outcome(source, SKIPPED, output)
+        elif force and _is_link_of(target, source, inputs):
+            message = f"refused: the output {output} is the same file as an input (a hard link, or a link's target)"
+            yield Outcome(source, FAILED, output, errors=(Problem(source, None, None, "overwrites-input", message),))
         else:
-            yield Task(source, output)
+            yield Task(source, output, follow)
+
+
+def _below(directory: str, base: str) -> str:
+    """``directory`` relative to ``base``, which holds it: a slice, where ``os.path.relpath``
+    would split and rejoin every component (quadratic over a deep tree)."""
+    if directory == base:
+        return os.curdir
+    if inside(directory, base):
+        return directory[len(base.rstrip(os.sep)) + 1 :]
+    return os.path.relpath(directory, base)
+
+
+def _is_link_of(target: str, source: str, inputs: Inputs) -> bool:
+    """Whether an existing ``target`` is ``source`` itself (a hard link, or the file a followed link
+    leads to) or an input file named on the command line: two ``stat`` calls, for an existing output only."""
+    try:
+        status = os.lstat(target)
+    except OSError:
+        return False
+    if not stat.S_ISREG(status.st_mode):
+        return False  # a link or anything else at the output's name is replaced, never written through
+    identity = (status.st_dev, status.st_ino)
+    return identity in inputs.file_ids or identity == _identity(source)
 
 
 def _names_in(directory: str) -> set[str]:
@@ -309,11 +473,14 @@ def process(task: Task, job: Job) -> Outcome:
         return Outcome(task.source, FAILED, task.output, errors=(error,), warnings=tuple(warnings))
 
     try:
-        data = sys.stdin.buffer.read() if task.source == "-" else _read(task.source)
+        data = sys.stdin.buffer.read() if task.source == "-" else read_input(task.source, follow_symlinks=task.follow)
+    except InputRefused as exc:
+        return failed(exc.code, exc.message)
     except OSError as exc:
         return failed("io", exc.strerror or str(exc))
     try:
-        article = parse(data, source=None if task.source == "-" else task.source, on_diagnostic=note)
+        # The article names its file as messages do: JSON and every renderer encode it strictly.
+        article = parse(data, source=None if task.source == "-" else display(task.source), on_diagnostic=note)
     except ParseError as exc:
         return failed(exc.code, exc.message, exc.line, exc.column)
     except Exception as exc:  # a parser bug must not stop the batch
@@ -342,11 +509,6 @@ def process(task: Task, job: Job) -> Outcome:
     except OSError as exc:
         return failed("io", f"cannot write {task.output}: {exc.strerror or exc}")
     return Outcome(task.source, CONVERTED, task.output, warnings=tuple(warnings))
-
-
-def _read(path: str) -> bytes:
-    with open(path, "rb") as file:
-        return file.read()
 
 
 def _error_code(exc: Exception) -> str:

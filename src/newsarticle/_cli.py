@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
+
+from newsarticle._paths import display, file_kind, real, same_file, within
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -150,6 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="run on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786) instead of local worker"
         " processes; its workers need newsarticle installed and the folders on a shared filesystem",
+    )
+    group.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow symbolic links found in input folders, to files and to folders (default: skip them with"
+        " a warning; a link named as INPUT is always followed)",
     )
     group.add_argument("--fail-fast", action="store_true", help="stop at the first file that fails")
     group.add_argument("--errors", metavar="FILE", help="write every failure to FILE as JSON Lines")
@@ -314,12 +323,13 @@ def _convert(args: argparse.Namespace) -> int:
     session = _Session(args, check=False)
 
     if job.mode == JSONL:
-        selection = Inputs(inputs, args.glob)
+        selection = Inputs(inputs, args.glob, follow_symlinks=args.follow_symlinks)
         if output is not None:
             if _names_folder(output):
-                raise UsageError(f"-o {output} is a folder; -t jsonl writes one file")
+                raise UsageError(f"-o {display(output)} is a folder; -t jsonl writes one file")
+            _refuse_special("-o", output)
             if _is_input(output, selection):
-                raise UsageError(f"refused: the output {output} is an input")
+                raise UsageError(f"refused: the output {display(output)} is an input")
         _check_report(args.errors, selection, output)
         return session.run(job, selection, _plain_tasks(selection), jsonl_output=output, batch=not single)
     if single and (output is None or not _names_folder(output)):
@@ -327,10 +337,11 @@ def _convert(args: argparse.Namespace) -> int:
         _check_report(args.errors, Inputs(inputs, args.glob), output)
         if output is None:
             return session.run(job, None, iter([Task(source, None)]), batch=False)
-        if source != "-" and os.path.exists(output) and os.path.samefile(source, output):
-            raise UsageError(f"refused: the output {output} is the input")
+        _refuse_special("-o", output)
+        if source != "-" and same_file(source, output):
+            raise UsageError(f"refused: the output {display(output)} is the input")
         if os.path.lexists(output) and not args.force:
-            session.note(f"{output} exists; skipped (use --force to overwrite)")
+            session.note(f"{display(output)} exists; skipped (use --force to overwrite)")
             return EXIT_OK
         return session.run(job, None, iter([Task(source, output)]), batch=False)
     if "-" in inputs:
@@ -338,12 +349,12 @@ def _convert(args: argparse.Namespace) -> int:
     if output is None:
         raise UsageError("several inputs or a folder need -o FOLDER for the outputs (or -t jsonl for one file)")
     if os.path.exists(output) and not os.path.isdir(output):
-        raise UsageError(f"-o {output} is a file; several inputs or a folder need an output folder")
-    selection = Inputs(inputs, args.glob, prune=output)
+        raise UsageError(f"-o {display(output)} is a file; several inputs or a folder need an output folder")
+    selection = Inputs(inputs, args.glob, prune=output, follow_symlinks=args.follow_symlinks)
     overlap = selection.overlap(suffix)
     if overlap is not None:
         raise UsageError(overlap)
-    _check_report(args.errors, selection, output)
+    _check_report(args.errors, selection, output, output_suffix=suffix)
     from newsarticle._batch import plan_mirror
 
     plan = plan_mirror(selection, output, suffix, force=args.force)
@@ -351,73 +362,83 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _check_inputs(inputs: Sequence[str]) -> None:
+    """Every INPUT exists and is a file or a folder (a link named here is followed: it was asked for)."""
     if "-" in inputs and len(inputs) > 1:
         raise UsageError("standard input (-) must be the only input")
     for name in inputs:
-        if name != "-" and not os.path.exists(name):
-            raise UsageError(f"no such file or folder: {name}")
+        if name == "-":
+            continue
+        try:
+            mode = os.stat(name).st_mode
+        except (OSError, ValueError):
+            broken = os.path.islink(name)
+            what = "a broken symbolic link" if broken else "no such file or folder"
+            raise UsageError(f"{what}: {display(name)}") from None
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            # Reading a FIFO or a device would block or never end.
+            raise UsageError(f"{display(name)} is {file_kind(mode)}, not a file or folder; use - to read a pipe")
+
+
+def _refuse_special(flag: str, path: str) -> None:
+    """An output named on the command line that exists as a FIFO, socket or device (``/dev/stdout``,
+    ``>(...)``) would be replaced by a regular file: refused, pointing to ``-o -``."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        hint = "; write to standard output with -o - and redirect it" if flag == "-o" else ""
+        raise UsageError(f"{flag} {display(path)} is {file_kind(mode)}, not a file{hint}")
 
 
 def _names_folder(output: str) -> bool:
     return os.path.isdir(output) or output.endswith(("/", os.sep))
 
 
-def _inside(path: str, folder: str) -> bool:
-    return path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
 def _is_input(path: str, selection: Inputs) -> bool:
     """Whether writing ``path`` would replace an input, or create a file that the selection reads.
 
-    By the selection (an input file given by name, or a name that ``--glob``
-    selects in an input folder), by identity (``samefile``, for an existing
-    file reached through a link) and by the real paths of the input folders.
+    By the selection, compared resolved: an input file given by name (or
+    another name of it: a link, a hard link), or a name that ``--glob``
+    selects in an input folder, however either is reached.
     """
-    target = os.path.abspath(path)
-    if selection.selects(target):
-        return True
-    if os.path.exists(target) and any(os.path.exists(f) and os.path.samefile(target, f) for f in selection.files):
-        return True
-    real = os.path.realpath(target)
-    prune = os.path.realpath(selection.prune) if selection.prune is not None else None
-    if prune is not None and (real == prune or _inside(real, prune)):
-        return False  # the output folder inside an input folder is not read back
-    for folder in selection.folders:
-        real_folder = os.path.realpath(folder)
-        if _inside(real, real_folder) and selection.matches(os.path.relpath(real, real_folder)):
-            return True
-    return False
+    return selection.selects(path)
 
 
-def _same_file(path: str, other: str) -> bool:
-    if os.path.abspath(path) == os.path.abspath(other):
-        return True
-    return os.path.exists(path) and os.path.exists(other) and os.path.samefile(path, other)
-
-
-def _check_report(report: str | None, selection: Inputs, output: str | None) -> None:
+def _check_report(
+    report: str | None, selection: Inputs, output: str | None, *, output_suffix: str | None = None
+) -> None:
     """Refuse an ``--errors`` file that would replace an input or the output, or that needs a new folder.
 
-    Runs before any file is touched; the report's folder is never created.
+    With ``output_suffix``, ``output`` is an output folder: a report in its
+    tree with the outputs' suffix could replace one of them (the report is
+    written last). Runs before any file is touched; the report's folder is
+    never created.
     """
     if report is None:
         return
     if os.path.isdir(report) or report.endswith(("/", os.sep)):
-        raise UsageError(f"--errors {report} is a folder; give a file name for the error report")
+        raise UsageError(f"--errors {display(report)} is a folder; give a file name for the error report")
     folder = os.path.dirname(report)
     if folder and not os.path.isdir(folder):
         problem = "is not a folder" if os.path.exists(folder) else "does not exist (it is not created)"
-        raise UsageError(f"cannot write the error report {report}: the folder {folder} {problem}")
+        raise UsageError(f"cannot write the error report {display(report)}: the folder {display(folder)} {problem}")
+    _refuse_special("--errors", report)
     if _is_input(report, selection):
-        raise UsageError(f"refused: the error report {report} is an input")
-    if output is not None and _same_file(report, output):
-        raise UsageError(f"refused: the error report {report} is also the output {output}")
+        raise UsageError(f"refused: the error report {display(report)} is an input")
+    if output is not None and same_file(report, output):
+        raise UsageError(f"refused: the error report {display(report)} is also the output {display(output)}")
+    if output is not None and output_suffix and report.endswith(output_suffix) and within(real(report), real(output)):
+        raise UsageError(
+            f"refused: the error report {display(report)} is in the output folder with the outputs' suffix"
+            f" {output_suffix} (it could replace an output)"
+        )
 
 
 def _plain_tasks(selection: Inputs) -> Any:
-    from newsarticle._batch import Task
+    from newsarticle._batch import Outcome, Task
 
-    return (Task(source, None) for source, _absolute in selection.walk())
+    return (item if isinstance(item, Outcome) else Task(item.source, None, item.follow) for item in selection.walk())
 
 
 def _infer_format(output: str | None, single: bool) -> str:
@@ -439,8 +460,9 @@ def _infer_format(output: str | None, single: bool) -> str:
     suffix = os.path.splitext(name)[1]
     if not names:
         if not suffix:
-            raise UsageError(f"cannot tell the format from -o {output} (no suffix); give -t FORMAT")
-        raise UsageError(f"no format writes {suffix} files; give -t FORMAT (list them with: newsarticle formats)")
+            raise UsageError(f"cannot tell the format from -o {display(output)} (no suffix); give -t FORMAT")
+        shown = display(suffix)
+        raise UsageError(f"no format writes {shown} files; give -t FORMAT (list them with: newsarticle formats)")
     raise UsageError(f"{suffix} is the suffix of several formats ({', '.join(names)}); give -t FORMAT")
 
 
@@ -583,7 +605,7 @@ def _check(args: argparse.Namespace) -> int:
     from newsarticle._batch import Inputs, Job
 
     _check_inputs(args.inputs)
-    selection = Inputs(args.inputs, args.glob)
+    selection = Inputs(args.inputs, args.glob, follow_symlinks=args.follow_symlinks)
     _check_report(args.errors, selection, None)
     single = len(args.inputs) == 1 and not selection.folders
     session = _Session(args, check=True)
