@@ -379,3 +379,24 @@ def test_check_with_a_report_in_a_read_only_folder_fails_cleanly(tmp_path: Path,
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert f"newsarticle: error: cannot write {report}: Read-only file system" in result.stderr
+
+
+def test_a_conversion_to_a_folder_removes_what_killed_runs_left_in_each_output_folder(tmp_path: Path) -> None:
+    inputs = corpus(tmp_path / "in", 4, bad=0)
+    (inputs / "sub").mkdir()
+    (inputs / "sub" / "x.txt").write_text(article(9), encoding="utf-8")
+    out = tmp_path / "out"
+    (out / "sub").mkdir(parents=True)
+    host = _atomic._host()
+    stale = [
+        out / f".a.html.{host}-{dead_pid()}-0123abcd.tmp",
+        out / "sub" / f".x.html.{host}-{dead_pid()}-0123abcd.tmp",
+    ]
+    alive = out / f".b.html.{host}-{os.getpid()}-0123abcd.tmp"
+    for path in [*stale, alive]:
+        path.write_bytes(b"partial")
+    result = run("convert", inputs, "-t", "html", "-o", out, "-j", "1")
+    assert result.returncode == 0, result.stderr
+    assert not any(path.exists() for path in stale)
+    assert alive.exists()  # a live writer's file is not ours to remove
+    assert (out / "sub" / "x.html").exists()

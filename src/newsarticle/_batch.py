@@ -26,7 +26,7 @@ import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeGuard, cast
 
-from newsarticle._atomic import is_temporary, write_atomic
+from newsarticle._atomic import is_temporary, remove_stale, write_atomic
 from newsarticle._paths import InputRefused, Resolver, display, file_kind, inside, read_input, real, within
 
 if TYPE_CHECKING:
@@ -396,7 +396,11 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
             out_dir_real = resolve(out_dir_abs)
             escapes = not within(out_dir_real, output_real)
             selected = inputs.selects_in(out_dir_real)
-            existing = set() if force else _names_in(out_dir_abs)
+            names = _names_in(out_dir_abs)
+            if not escapes:
+                # Before any worker writes here: a killed run's temporary files go, a live writer's stay.
+                remove_stale(out_dir_abs, names)
+            existing = set() if force else names
         out_name = output_name(name, suffix)
         output = os.path.join(out_dir, out_name)
         target = os.path.join(out_dir_abs, out_name)
