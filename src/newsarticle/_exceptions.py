@@ -13,9 +13,17 @@ The hierarchy::
 
 ``ParseWarning`` is the warning category of lenient parse diagnostics;
 ``PluginWarning`` that of a plugin skipped because it failed to load.
+
+:func:`plugin_fault` (internal, like :func:`is_plugin_fault` and
+:func:`describe`, so not in ``__all__``) is how the host turns
+whatever plugin code raises into one of these, so that a plugin never ends the
+command or escapes as a traceback.
 """
 
 from __future__ import annotations
+
+import builtins
+from typing import Any
 
 __all__ = [
     "DeserializationError",
@@ -108,3 +116,64 @@ class PluginError(NewsArticleError):
 
 class PluginWarning(UserWarning):
     """A plugin was skipped because it failed to load or register; every other format still works."""
+
+
+def plugin_fault(exc: BaseException, origin: str) -> BaseException:
+    """What the host raises for ``exc``, raised by plugin code that ``origin`` names (``renderer 'x' from plugin ...``).
+
+    An interrupt (``KeyboardInterrupt``, or a group holding one) comes back
+    unchanged, so that Ctrl-C still stops the command. A library error the
+    plugin raised keeps its type and gains ``origin`` at the front of its
+    message. Anything else, ``SystemExit`` and ``GeneratorExit`` included,
+    becomes a :class:`PluginError` chained to it: ``except Exception`` lets a
+    plugin's ``sys.exit()`` end the whole command with the plugin's status.
+    """
+    if not is_plugin_fault(exc):
+        return exc
+    if isinstance(exc, NewsArticleError):
+        _name_origin(exc, origin)
+        return exc
+    error = PluginError(f"{origin} failed: {describe(exc)}")
+    error.__cause__ = exc
+    return error
+
+
+# Python 3.11 and later: a group that holds a KeyboardInterrupt is an interrupt too.
+_EXCEPTION_GROUP: Any = getattr(builtins, "BaseExceptionGroup", None)
+
+
+def is_plugin_fault(exc: BaseException) -> bool:
+    """Whether plugin code that raised ``exc`` is at fault (anything but an interrupt)."""
+    if _EXCEPTION_GROUP is not None and isinstance(exc, _EXCEPTION_GROUP):
+        return exc.subgroup(KeyboardInterrupt) is None
+    return isinstance(exc, (Exception, SystemExit, GeneratorExit))
+
+
+def describe(exc: BaseException) -> str:
+    """``repr(exc)`` for a message, even when the exception's own ``__repr__`` fails."""
+    # repr() escapes controls and lone surrogates, so the message prints and encodes anywhere;
+    # it is still plugin code (a custom __repr__), so it must not fail the report of the failure.
+    try:
+        text = repr(exc)
+    except (Exception, SystemExit, GeneratorExit):
+        text = f"{type(exc).__name__} (whose repr() failed too)"
+    if type(text) is not str:  # a __repr__ that returned a str subclass
+        text = str.__str__(text)
+    # A custom __repr__ can return lone surrogates, which no report, terminal or JSON file could encode.
+    return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _name_origin(exc: NewsArticleError, origin: str) -> None:
+    try:
+        text = str(exc)
+    except (Exception, SystemExit, GeneratorExit):
+        text = ""
+    if origin in text:  # the same exception raised again, or a plugin that names itself
+        return
+    if isinstance(exc, ParseError):
+        exc.message = f"{origin}: {exc.message}"
+        exc.args = (str(exc),)
+    elif exc.args and isinstance(exc.args[0], str):
+        exc.args = (f"{origin}: {exc.args[0]}", *exc.args[1:])
+    else:
+        exc.args = (f"{origin} raised {type(exc).__name__}", *exc.args)

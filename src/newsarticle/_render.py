@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import attrs
 
 from newsarticle._exceptions import (
+    NewsArticleError,
     OptionError,
     PluginError,
     UnknownFormatError,
     UnknownLocaleError,
     UnknownTransformError,
+    plugin_fault,
 )
 from newsarticle._models import Article
 
@@ -31,8 +33,11 @@ __all__ = [
     "DATE_OPTIONS",
     "FormatInfo",
     "Option",
+    "Provider",
     "RegisterRenderer",
     "RegisterTransform",
+    "RegisteredRenderer",
+    "RegisteredTransform",
     "RenderContext",
     "Renderer",
     "Transform",
@@ -147,6 +152,49 @@ class RegisterTransform(Protocol):
     def __call__(self, transform: Transform, *, replace: bool = False) -> None: ...
 
 
+@attrs.frozen
+class Provider:
+    """Which plugin registered something, and the distribution that ships it."""
+
+    plugin: str
+    distribution: str | None = None
+    version: str | None = None
+
+    def __str__(self) -> str:
+        if self.distribution is None:
+            return f"plugin {self.plugin!r}"
+        return f"plugin {self.plugin!r} (distribution {self.distribution} {self.version})"
+
+
+@attrs.frozen(kw_only=True)
+class RegisteredRenderer:
+    """A renderer as the host checked it at registration.
+
+    Its attributes are read once, there, so that a property computed by the
+    plugin cannot hand the command line another suffix later; ``render`` is
+    the plugin's own bound method, so the hot path pays no extra call.
+    """
+
+    name: str
+    media_type: str
+    suffix: str
+    description: str
+    options: tuple[Option, ...]
+    defaults: Mapping[str, Any]
+    render: Callable[[Article, RenderContext], object]
+    provider: Provider
+
+
+@attrs.frozen(kw_only=True)
+class RegisteredTransform:
+    """A transform as the host checked it at registration (see :class:`RegisteredRenderer`)."""
+
+    name: str
+    description: str
+    apply: Callable[[Article, RenderContext], object]
+    provider: Provider
+
+
 class RenderContext:
     """What a renderer gets besides the article.
 
@@ -223,7 +271,7 @@ def formats() -> list[FormatInfo]:
                 suffix=renderer.suffix,
                 media_type=renderer.media_type,
                 description=renderer.description,
-                options=tuple(getattr(renderer, "options", ())),
+                options=renderer.options,
                 plugin=provider.plugin,
                 distribution=provider.distribution,
                 version=provider.version,
@@ -239,45 +287,54 @@ def available_transforms() -> dict[str, str]:
     return {name: t.description for name, (t, _) in sorted(get_registry().transforms.items())}
 
 
-def get_renderer(format: str) -> Renderer:
-    """The renderer for ``format``; raises UnknownFormatError listing those that exist."""
+@functools.cache
+def _registry_getter() -> Callable[[], Any]:
+    # A function-level import costs about a microsecond, as much as the whole render() overhead
+    # besides; get_renderer() is on the hot path, so it imports once.
     from newsarticle._plugins import get_registry
 
-    entry = get_registry().renderers.get(format)
+    return get_registry
+
+
+def get_renderer(format: str) -> RegisteredRenderer:
+    """The renderer for ``format``; raises UnknownFormatError listing those that exist."""
+    renderers = _registry_getter()().renderers
+    entry = renderers.get(format)
     if entry is None:
-        available = ", ".join(sorted(get_registry().renderers)) or "none"
+        available = ", ".join(sorted(renderers)) or "none"
         raise UnknownFormatError(f"unknown format {format!r}; available formats: {available}")
-    renderer: Renderer = entry[0]
+    renderer: RegisteredRenderer = entry[0]
     return renderer
 
 
-def resolve_options(renderer: Renderer, given: Mapping[str, Any]) -> dict[str, Any]:
+def resolve_options(renderer: RegisteredRenderer, given: Mapping[str, Any]) -> dict[str, Any]:
     """Every declared option with the given value (checked) or its default; unknown names are errors."""
     if not given:
-        return dict(_defaults(renderer))
-    declared = {option.name: option for option in getattr(renderer, "options", ())}
+        return dict(renderer.defaults)
+    declared = {option.name: option for option in renderer.options}
     unknown = sorted(set(given) - set(declared))
     if unknown:
         names = ", ".join(sorted(declared)) or "none"
         raise OptionError(f"format {renderer.name!r} has no option {unknown[0]!r}; its options: {names}")
-    return {name: option.check(given[name]) if name in given else option.default for name, option in declared.items()}
+    return {
+        name: _check_option(renderer, option, given[name]) if name in given else option.default
+        for name, option in declared.items()
+    }
 
 
-_DEFAULTS: dict[int, tuple[Renderer, dict[str, Any]]] = {}
+def _check_option(renderer: RegisteredRenderer, option: Option, value: object) -> Any:
+    # An Option subclass's check(), or an option type's metaclass, is plugin code.
+    try:
+        return option.check(value)
+    except NewsArticleError:
+        raise  # an OptionError names the caller's value, which is what is wrong
+    except BaseException as exc:
+        raise plugin_fault(exc, f"option {option.name!r} of renderer {renderer.name!r} from {renderer.provider}")  # noqa: B904 -- plugin_fault chains it
 
 
-def _defaults(renderer: Renderer) -> dict[str, Any]:
-    # Renderers are long-lived registry objects; the identity check guards against a reused id().
-    cached = _DEFAULTS.get(id(renderer))
-    if cached is None or cached[0] is not renderer:
-        cached = (renderer, {option.name: option.default for option in getattr(renderer, "options", ())})
-        _DEFAULTS[id(renderer)] = cached
-    return cached[1]
-
-
-def coerce_option(renderer: Renderer, name: str, text: str) -> Any:
+def coerce_option(renderer: RegisteredRenderer, name: str, text: str) -> Any:
     """Turn a command-line ``key=value`` string into the option's type."""
-    declared = {option.name: option for option in getattr(renderer, "options", ())}
+    declared = {option.name: option for option in renderer.options}
     option = declared.get(name)
     if option is None:
         names = ", ".join(sorted(declared)) or "none"
@@ -293,7 +350,7 @@ def coerce_option(renderer: Renderer, name: str, text: str) -> Any:
             value = option.type(text)
         except ValueError:
             raise OptionError(f"option {name!r} takes a {option.type.__name__}, not {text!r}") from None
-    return option.check(value)
+    return _check_option(renderer, option, value)
 
 
 def resolve_locale(locale: str | None, article: Article) -> str:
@@ -319,21 +376,23 @@ def apply_transforms(article: Article, names: Iterable[str], context: RenderCont
     """Apply the named transforms in order."""
     if not names:
         return article
-    from newsarticle._plugins import get_registry
-
-    registry = get_registry().transforms
+    registry = _registry_getter()().transforms
     for name in names:
         entry = registry.get(name)
         if entry is None:
             available = ", ".join(sorted(registry)) or "none"
             raise UnknownTransformError(f"unknown transform {name!r}; available transforms: {available}")
-        transform, provider = entry
+        transform: RegisteredTransform = entry[0]
         try:
-            article = transform.apply(article, context)
-        except Exception as exc:
-            raise PluginError(f"transform {name!r} from {provider} failed: {exc!r}") from exc
-        if not isinstance(article, Article):
-            raise PluginError(f"transform {name!r} from {provider} returned {type(article).__name__}, not an Article")
+            result = transform.apply(article, context)
+        except BaseException as exc:
+            raise plugin_fault(exc, f"transform {name!r} from {transform.provider}")  # noqa: B904
+        # type(), not isinstance(): an object can claim any class through a __class__ property.
+        if not issubclass(type(result), Article):
+            raise PluginError(
+                f"transform {name!r} from {transform.provider} returned {type(result).__name__}, not an Article"
+            )
+        article = result  # type: ignore[assignment]
     return article
 
 
@@ -356,8 +415,34 @@ def render(
     :raises UnknownLocaleError: a locale Babel does not know.
     :raises PluginError: the renderer or a transform raised; names the plugin.
     """
-    from newsarticle._plugins import get_registry
+    output = _plain_output(*_render(article, format, locale, transforms, options))
+    if type(output) is str and not output.isascii():
+        _encoded(output, format)  # the one check that the text is Unicode; isascii() is free
+    return output
 
+
+def render_encoded(
+    article: Article,
+    format: str,
+    *,
+    locale: str | None = None,
+    transforms: Iterable[str] = (),
+    **options: Any,
+) -> bytes:
+    """:func:`render`, as the bytes a file holds: text encoded as UTF-8.
+
+    For callers that write the output: encoding is also the check that
+    :func:`render` makes, so this encodes once where ``render(...).encode()``
+    would encode twice. Raises what :func:`render` raises.
+    """
+    output = _plain_output(*_render(article, format, locale, transforms, options))
+    return _encoded(output, format) if type(output) is str else output  # type: ignore[return-value]
+
+
+def _render(
+    article: Article, format: str, locale: str | None, transforms: Iterable[str], options: Mapping[str, Any]
+) -> tuple[object, RegisteredRenderer]:
+    """What the renderer returned, unchecked, and the renderer."""
     if isinstance(transforms, str):
         raise TypeError(f"transforms takes a sequence of names, such as [{transforms!r}], not a str")
     renderer = get_renderer(format)
@@ -367,15 +452,36 @@ def render(
     context = RenderContext(chosen, resolve_options(renderer, options))
     article = apply_transforms(article, transforms, context)
     try:
-        result = renderer.render(article, context)
+        return renderer.render(article, context), renderer
     except (OptionError, UnknownLocaleError):
-        raise
-    except Exception as exc:
-        provider = get_registry().renderers[format][1]
+        raise  # the caller's option or locale, met when the renderer first uses the context
+    except BaseException as exc:
+        where = article.source or "an article"
+        raise plugin_fault(exc, f"renderer {format!r} from {renderer.provider} on {where}")  # noqa: B904
+
+
+def _plain_output(result: object, renderer: RegisteredRenderer) -> str | bytes:
+    """``result`` as a plain ``str`` or plain ``bytes``; anything else is a PluginError.
+
+    Subclasses become their base type, so that no method of the plugin's runs
+    when the caller encodes or writes the result.
+    """
+    kind = type(result)  # type(), not isinstance(): an object can claim any class through __class__
+    if kind is str or kind is bytes:
+        return result  # type: ignore[return-value]
+    if issubclass(kind, str):
+        return str.__str__(result)
+    if issubclass(kind, bytes):
+        return bytes(memoryview(result))  # type: ignore[arg-type]
+    raise PluginError(f"renderer {renderer.name!r} from {renderer.provider} returned {kind.__name__}, not str or bytes")
+
+
+def _encoded(text: str, format: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # only a lone surrogate cannot be encoded
+        provider = get_renderer(format).provider
         raise PluginError(
-            f"renderer {format!r} from {provider} failed on {article.source or 'an article'}: {exc!r}"
-        ) from exc
-    if not isinstance(result, (str, bytes)):
-        provider = get_registry().renderers[format][1]
-        raise PluginError(f"renderer {format!r} from {provider} returned {type(result).__name__}, not str or bytes")
-    return result
+            f"renderer {format!r} from {provider} returned text that is not Unicode:"
+            f" {text[exc.start : exc.end]!r} at index {exc.start} (a lone surrogate)"
+        ) from None
