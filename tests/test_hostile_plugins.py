@@ -183,29 +183,76 @@ def test_an_option_check_that_exits_is_a_plugin_error(registered: Callable[..., 
         newsarticle.PluginError("my own words"),
         newsarticle.ParseError("my own words", source="inner.txt", line=2),
         newsarticle.UnknownFormatError("my own words"),
+        newsarticle.DeserializationError("my own words"),
         newsarticle.PluginError(),
     ],
-    ids=["PluginError", "ParseError", "UnknownFormatError", "PluginError without a message"],
+    ids=["PluginError", "ParseError", "UnknownFormatError", "DeserializationError", "PluginError without a message"],
 )
 def test_a_library_error_raised_by_a_plugin_keeps_its_type_and_names_the_plugin(
     registered: Callable[..., str], error: newsarticle.NewsArticleError
 ) -> None:
-    had_message = bool(error.args)
-
     def fail() -> None:
         raise error
 
     registered(plugin_with(renderer_that(fail)), "honest-plugin")
     with pytest.raises(type(error)) as info:
         newsarticle.render(ARTICLE, "hostile")
-    assert info.value is error
+    assert type(info.value) is type(error)
+    assert info.value.__cause__ is error
     message = str(info.value)
-    assert "renderer 'hostile' from plugin 'honest-plugin'" in message
-    assert "my own words" in message or not had_message
-    # Raised again, it is not named twice.
-    with pytest.raises(type(error)):
+    assert message.count("renderer 'hostile' from plugin 'honest-plugin'") == 1
+    assert "my own words" in message or not error.args
+    if isinstance(error, newsarticle.ParseError):
+        assert message.startswith("inner.txt:2:1: ")
+
+
+def test_a_caller_error_met_in_a_renderer_keeps_its_message(registered: Callable[..., str]) -> None:
+    def fail() -> None:
+        raise newsarticle.OptionError("option 'timezone' takes an IANA zone, not 'Nope/X'")
+
+    registered(plugin_with(renderer_that(fail)), "zone-plugin")
+    with pytest.raises(newsarticle.OptionError) as info:
         newsarticle.render(ARTICLE, "hostile")
-    assert str(error).count("honest-plugin") == 1
+    assert str(info.value) == "option 'timezone' takes an IANA zone, not 'Nope/X'"
+
+
+class _Treacherous(str):
+    def __str__(self) -> str:  # noqa: PLE0307 -- it never returns
+        sys.exit(13)
+
+    def __format__(self, spec: str) -> str:
+        sys.exit(13)
+
+
+class _OwnError(newsarticle.PluginError):
+    def __str__(self) -> str:  # noqa: PLE0307 -- it never returns
+        sys.exit(14)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: _OwnError("hidden"),
+        lambda: newsarticle.PluginError(_Treacherous("hidden")),
+        lambda: newsarticle.OptionError(_Treacherous("hidden")),
+        lambda: newsarticle.ParseError(_Treacherous("hidden"), source=_Treacherous("x.txt")),
+        lambda: RuntimeError("\udc80 and \x1b[2J"),
+    ],
+    ids=["subclass whose __str__ exits", "str subclass in args", "in an OptionError", "in a ParseError", "surrogates"],
+)
+def test_the_error_a_caller_gets_runs_no_plugin_code_when_printed(
+    registered: Callable[..., str], make: Callable[[], Exception]
+) -> None:
+    def fail() -> None:
+        raise make()  # in the plugin's code: a ParseError formats its message as it is made
+
+    registered(plugin_with(renderer_that(fail)), "treacherous-plugin")
+    with pytest.raises(newsarticle.NewsArticleError) as info:
+        newsarticle.render(ARTICLE, "hostile")
+    message = str(info.value)  # would exit if it reached the plugin's __str__
+    assert f"{info.value}" == message
+    assert message.isprintable()  # no lone surrogate, no terminal escape
+    assert "treacherous-plugin" in message or isinstance(info.value, newsarticle.OptionError)
 
 
 def test_ctrl_c_in_a_renderer_or_transform_still_interrupts(registered: Callable[..., str]) -> None:

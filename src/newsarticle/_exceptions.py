@@ -122,24 +122,32 @@ def plugin_fault(exc: BaseException, origin: str) -> BaseException:
     """What the host raises for ``exc``, raised by plugin code that ``origin`` names (``renderer 'x' from plugin ...``).
 
     An interrupt (``KeyboardInterrupt``, or a group holding one) comes back
-    unchanged, so that Ctrl-C still stops the command. A library error the
-    plugin raised keeps its type and gains ``origin`` at the front of its
-    message. Anything else, ``SystemExit`` and ``GeneratorExit`` included,
-    becomes a :class:`PluginError` chained to it: ``except Exception`` lets a
+    unchanged, so that Ctrl-C still stops the command. One of the library's
+    own errors comes back as a new error of the same type whose message starts
+    with ``origin``; an :class:`OptionError` or :class:`UnknownLocaleError`
+    (the caller's value, met when the plugin first used the context) keeps its
+    message as it is. Anything else, ``SystemExit`` and ``GeneratorExit``
+    included, becomes a :class:`PluginError`: ``except Exception`` would let a
     plugin's ``sys.exit()`` end the whole command with the plugin's status.
+
+    The result never holds an object of the plugin's: a subclass, or a ``str``
+    subclass in ``args``, could run the plugin's code again whenever the
+    caller formats the message. The plugin's exception is its ``__cause__``.
     """
     if not is_plugin_fault(exc):
         return exc
-    if isinstance(exc, NewsArticleError):
-        _name_origin(exc, origin)
-        return exc
-    error = PluginError(f"{origin} failed: {describe(exc)}")
+    kind = type(exc)
+    error: NewsArticleError
+    if isinstance(exc, _CALLERS_FAULT) and kind in _CALLERS_FAULT:
+        error = kind(_text(exc))
+    elif isinstance(exc, ParseError) and kind is ParseError:
+        error = _parse_error(exc, origin)
+    elif isinstance(exc, NewsArticleError) and kind in _OWN:
+        error = kind(_named(_text(exc), origin, kind.__name__))
+    else:
+        error = PluginError(f"{origin} failed: {describe(exc)}")
     error.__cause__ = exc
     return error
-
-
-# Python 3.11 and later: a group that holds a KeyboardInterrupt is an interrupt too.
-_EXCEPTION_GROUP: Any = getattr(builtins, "BaseExceptionGroup", None)
 
 
 def is_plugin_fault(exc: BaseException) -> bool:
@@ -151,29 +159,50 @@ def is_plugin_fault(exc: BaseException) -> bool:
 
 def describe(exc: BaseException) -> str:
     """``repr(exc)`` for a message, even when the exception's own ``__repr__`` fails."""
-    # repr() escapes controls and lone surrogates, so the message prints and encodes anywhere;
-    # it is still plugin code (a custom __repr__), so it must not fail the report of the failure.
     try:
         text = repr(exc)
     except (Exception, SystemExit, GeneratorExit):
         text = f"{type(exc).__name__} (whose repr() failed too)"
-    if type(text) is not str:  # a __repr__ that returned a str subclass
+    return _printable(text)
+
+
+# Python 3.11 and later: a group that holds a KeyboardInterrupt is an interrupt too.
+_EXCEPTION_GROUP: Any = getattr(builtins, "BaseExceptionGroup", None)
+_CALLERS_FAULT = (OptionError, UnknownLocaleError)
+_OWN = (NewsArticleError, DeserializationError, UnknownFormatError, UnknownTransformError, PluginError)
+
+
+def _printable(text: str) -> str:
+    if type(text) is not str:  # a str subclass from a __repr__ or __str__
         text = str.__str__(text)
-    # A custom __repr__ can return lone surrogates, which no report, terminal or JSON file could encode.
+    # Lone surrogates would fail every report, terminal and JSON file the message reaches.
     return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _name_origin(exc: NewsArticleError, origin: str) -> None:
+def _text(exc: NewsArticleError) -> str:
     try:
-        text = str(exc)
+        return _printable(str(exc))  # str() of a str subclass in args is plugin code too
     except (Exception, SystemExit, GeneratorExit):
-        text = ""
-    if origin in text:  # the same exception raised again, or a plugin that names itself
-        return
-    if isinstance(exc, ParseError):
-        exc.message = f"{origin}: {exc.message}"
-        exc.args = (str(exc),)
-    elif exc.args and isinstance(exc.args[0], str):
-        exc.args = (f"{origin}: {exc.args[0]}", *exc.args[1:])
-    else:
-        exc.args = (f"{origin} raised {type(exc).__name__}", *exc.args)
+        return ""
+
+
+def _named(text: str, origin: str, kind: str) -> str:
+    if origin in text:  # a plugin that names itself, or the host's own check
+        return text
+    return f"{origin}: {text}" if text else f"{origin} raised {kind}"
+
+
+def _parse_error(exc: ParseError, origin: str) -> ParseError:
+    def plain(value: object, default: Any, kind: type) -> Any:
+        return (
+            _printable(value) if kind is str and isinstance(value, str) else value if type(value) is kind else default
+        )
+
+    message = _named(plain(exc.message, "", str), origin, "ParseError")
+    return ParseError(
+        message,
+        source=plain(exc.source, None, str),
+        line=plain(exc.line, 1, int),
+        column=plain(exc.column, 1, int),
+        code=plain(exc.code, "syntax", str),
+    )

@@ -27,7 +27,6 @@ from newsarticle._exceptions import (
     PluginError,
     PluginWarning,
     describe,
-    is_plugin_fault,
     plugin_fault,
 )
 from newsarticle._render import Option, Provider, RegisteredRenderer, RegisteredTransform
@@ -101,14 +100,13 @@ def _entry_point_provider(entry_point: metadata.EntryPoint) -> Provider:
 
 def _skip(exc: BaseException, provider: Provider, stage: str) -> None:
     """Warn that a plugin failed to load or register and is skipped; an interrupt goes on up."""
-    if not is_plugin_fault(exc):
+    error = plugin_fault(exc, str(provider))
+    if error is exc:
         raise exc
-    if isinstance(exc, NewsArticleError) and str(exc).startswith(str(provider)):
-        message = f"{exc}; the plugin was skipped"  # the host's own check, which names the plugin
-    else:
-        detail = str(exc) if isinstance(exc, NewsArticleError) else describe(exc)
-        message = f"{provider} failed to {stage} and was skipped: {detail}"
-    warnings.warn(message, PluginWarning, stacklevel=3)
+    # The library's own errors (the host's checks among them) say what is wrong; anything else shows its type.
+    own = isinstance(error, NewsArticleError) and type(exc) is type(error)
+    detail = str(error).removeprefix(f"{provider} ") if own else describe(exc)
+    warnings.warn(f"{provider} failed to {stage} and was skipped: {detail}", PluginWarning, stacklevel=3)
 
 
 def _own_version() -> str | None:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import attrs
 
 from newsarticle._exceptions import (
-    NewsArticleError,
     OptionError,
     PluginError,
     UnknownFormatError,
@@ -326,8 +325,6 @@ def _check_option(renderer: RegisteredRenderer, option: Option, value: object) -
     # An Option subclass's check(), or an option type's metaclass, is plugin code.
     try:
         return option.check(value)
-    except NewsArticleError:
-        raise  # an OptionError names the caller's value, which is what is wrong
     except BaseException as exc:
         raise plugin_fault(exc, f"option {option.name!r} of renderer {renderer.name!r} from {renderer.provider}")  # noqa: B904 -- plugin_fault chains it
 
@@ -453,8 +450,6 @@ def _render(
     article = apply_transforms(article, transforms, context)
     try:
         return renderer.render(article, context), renderer
-    except (OptionError, UnknownLocaleError):
-        raise  # the caller's option or locale, met when the renderer first uses the context
     except BaseException as exc:
         where = article.source or "an article"
         raise plugin_fault(exc, f"renderer {format!r} from {renderer.provider} on {where}")  # noqa: B904
