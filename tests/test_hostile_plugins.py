@@ -282,10 +282,26 @@ def test_text_that_is_not_unicode_is_a_plugin_error_naming_the_plugin(
     registered: Callable[..., str], text: str
 ) -> None:
     registered(plugin_with(renderer_that(lambda: text)), "surrogate-plugin")
-    with pytest.raises(newsarticle.PluginError, match=r"'hostile' from plugin 'surrogate-plugin'.*surrogate"):
+    with pytest.raises(newsarticle.PluginError, match=r"'hostile' from plugin 'surrogate-plugin'.*surrogate.*made it"):
         newsarticle.render(ARTICLE, "hostile")
     with pytest.raises(newsarticle.PluginError, match=r"'hostile' from plugin 'surrogate-plugin'.*surrogate"):
         render_encoded(ARTICLE, "hostile")
+
+
+def test_a_lone_surrogate_copied_from_the_article_is_not_blamed_on_the_renderer(
+    registered: Callable[..., str],
+) -> None:
+    class Copier(Shout):
+        name = "copier"
+
+        def render(self, article: Article, context: RenderContext) -> str:
+            return f"{article.headline} ({article.source})"
+
+    registered(plugin_with(Copier()), "copier-plugin")
+    named = Article(headline="Titel", language="de", sections=ARTICLE.sections, source="scraped/caf\udce9.txt")
+    with pytest.raises(newsarticle.PluginError, match=r"'\\udce9' at index 18 is a lone surrogate \(the article"):
+        newsarticle.render(named, "copier")
+    assert newsarticle.render(ARTICLE, "copier") == f"{ARTICLE.headline} (None)"
 
 
 @pytest.mark.parametrize("format", ["html", "markdown", "json", "text", "source"])

@@ -412,9 +412,10 @@ def render(
     :raises UnknownLocaleError: a locale Babel does not know.
     :raises PluginError: the renderer or a transform raised; names the plugin.
     """
-    output = _plain_output(*_render(article, format, locale, transforms, options))
+    result, renderer, rendered = _render(article, format, locale, transforms, options)
+    output = _plain_output(result, renderer)
     if type(output) is str and not output.isascii():
-        _encoded(output, format)  # the one check that the text is Unicode; isascii() is free
+        _encoded(output, renderer, rendered)  # the one check that the text is Unicode; isascii() is free
     return output
 
 
@@ -432,14 +433,15 @@ def render_encoded(
     :func:`render` makes, so this encodes once where ``render(...).encode()``
     would encode twice. Raises what :func:`render` raises.
     """
-    output = _plain_output(*_render(article, format, locale, transforms, options))
-    return _encoded(output, format) if type(output) is str else output  # type: ignore[return-value]
+    result, renderer, rendered = _render(article, format, locale, transforms, options)
+    output = _plain_output(result, renderer)
+    return _encoded(output, renderer, rendered) if type(output) is str else output  # type: ignore[return-value]
 
 
 def _render(
     article: Article, format: str, locale: str | None, transforms: Iterable[str], options: Mapping[str, Any]
-) -> tuple[object, RegisteredRenderer]:
-    """What the renderer returned, unchecked, and the renderer."""
+) -> tuple[object, RegisteredRenderer, Article]:
+    """What the renderer returned, unchecked; the renderer; and the article it got (after the transforms)."""
     if isinstance(transforms, str):
         raise TypeError(f"transforms takes a sequence of names, such as [{transforms!r}], not a str")
     renderer = get_renderer(format)
@@ -449,7 +451,7 @@ def _render(
     context = RenderContext(chosen, resolve_options(renderer, options))
     article = apply_transforms(article, transforms, context)
     try:
-        return renderer.render(article, context), renderer
+        return renderer.render(article, context), renderer, article
     except BaseException as exc:
         where = article.source or "an article"
         raise plugin_fault(exc, f"renderer {format!r} from {renderer.provider} on {where}")  # noqa: B904
@@ -471,12 +473,21 @@ def _plain_output(result: object, renderer: RegisteredRenderer) -> str | bytes:
     raise PluginError(f"renderer {renderer.name!r} from {renderer.provider} returned {kind.__name__}, not str or bytes")
 
 
-def _encoded(text: str, format: str) -> bytes:
+def _encoded(text: str, renderer: RegisteredRenderer, article: Article) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:  # only a lone surrogate cannot be encoded
-        provider = get_renderer(format).provider
+        bad = text[exc.start : exc.end]
+        # A renderer that copies the article faithfully is not the one to blame; say so.
+        culprit = "the article holds it too" if _holds(article, bad) else "the renderer made it"
         raise PluginError(
-            f"renderer {format!r} from {provider} returned text that is not Unicode:"
-            f" {text[exc.start : exc.end]!r} at index {exc.start} (a lone surrogate)"
+            f"renderer {renderer.name!r} from {renderer.provider} returned text that is not Unicode:"
+            f" {bad!r} at index {exc.start} is a lone surrogate ({culprit})"
         ) from None
+
+
+def _holds(article: Article, text: str) -> bool:
+    fields = [article.headline, article.category, article.source, *article.trailer]
+    for section in article.sections:
+        fields += [section.heading, *section.paragraphs]
+    return any(field is not None and text in field for field in fields)
