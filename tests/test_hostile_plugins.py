@@ -659,3 +659,20 @@ def test_a_plugin_that_exits_at_import_is_skipped_and_the_command_runs(tmp_path:
     assert newsarticle.from_json(done.stdout).headline
     assert "plugin 'exiting' (distribution exiting-plugin 0.1) failed to load and was skipped" in done.stderr
     assert "SystemExit(12)" in done.stderr
+
+
+def test_a_distribution_with_malformed_entry_points_costs_only_itself(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    _distribution(site, "hostile_plugin", HOSTILE_MODULE)
+    dist_info = site / "malformed-0.1.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: malformed\nVersion: 0.1\n", encoding="utf-8")
+    (dist_info / "entry_points.txt").write_text("[newsarticle]\nno equals sign here\n", encoding="utf-8")
+
+    done = _run_cli(site, "formats", cwd=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    listed = {line.split()[0] for line in done.stdout.splitlines() if line and not line.startswith(" ")}
+    assert {"hostile", "html", "json", "markdown", "source", "text"} <= listed
+    assert "(distribution malformed 0.1) failed to load and was skipped" in done.stderr

@@ -78,7 +78,7 @@ def make_plugin_manager(*, load_entry_points: bool | None = None) -> tuple[plugg
     if load_entry_points is None:
         load_entry_points = not os.environ.get(DISABLE_AUTOLOAD_ENV)
     if load_entry_points:
-        for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        for entry_point in _entry_points():
             if pm.get_plugin(entry_point.name) is not None or pm.is_blocked(entry_point.name):
                 continue
             provider = Provider(entry_point.name)
@@ -91,6 +91,28 @@ def make_plugin_manager(*, load_entry_points: bool | None = None) -> tuple[plugg
                 continue
             providers[entry_point.name] = provider
     return pm, providers
+
+
+def _entry_points() -> list[metadata.EntryPoint]:
+    """The group's entry points, one distribution at a time.
+
+    ``metadata.entry_points()`` raises for all when one distribution's
+    ``entry_points.txt`` is malformed; here that distribution alone is skipped.
+    """
+    found: list[metadata.EntryPoint] = []
+    seen: set[str] = set()
+    for dist in metadata.distributions():
+        provider = Provider("(entry points)")
+        try:
+            provider = Provider("(entry points)", dist.name, dist.version)
+            key = re.sub(r"[-_.]+", "-", dist.name).lower()
+            if key in seen:  # as importlib.metadata does: the first on sys.path shadows the rest
+                continue
+            seen.add(key)
+            found.extend(dist.entry_points.select(group=ENTRY_POINT_GROUP))
+        except BaseException as exc:
+            _skip(exc, provider, "load")
+    return found
 
 
 def _entry_point_provider(entry_point: metadata.EntryPoint) -> Provider:
