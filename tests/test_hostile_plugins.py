@@ -164,6 +164,60 @@ def test_a_transform_that_exits_or_raises_is_a_plugin_error(
         newsarticle.render(ARTICLE, "source", transforms=["exiting"])
 
 
+def _forged(**fields: object) -> Article:
+    """An Article with fields its validators refuse, built around them as a careless plugin could."""
+    article = Article(headline="Titel", language="de", sections=ARTICLE.sections)
+    for name, value in fields.items():
+        object.__setattr__(article, name, value)
+    return article
+
+
+class _Subclassed(Article):
+    pass
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: _forged(headline="Zeile eins\nPolitik"),
+        lambda: _forged(headline="\u00a0"),
+        lambda: _forged(sections=(Section(paragraphs=("a",)), Section(paragraphs=("b",)))),
+        lambda: _forged(sections=("not a section",)),
+        lambda: _forged(sections=(_forged_section("Absatz\n\nnoch einer"),)),
+        lambda: _Subclassed(headline="Titel", language="de", sections=ARTICLE.sections),
+        lambda: "Titel",
+    ],
+    ids=[
+        "newline in headline",
+        "blank headline",
+        "second section without heading",
+        "not a section",
+        "forged section",
+        "subclass",
+        "a str",
+    ],
+)
+def test_a_transform_that_returns_what_validation_refuses_is_a_plugin_error(
+    registered: Callable[..., str], make: Callable[[], object]
+) -> None:
+    class Forging:
+        name = "forging"
+        description = "Builds around the validators."
+
+        def apply(self, article: Article, context: RenderContext) -> object:
+            return make()
+
+    registered(plugin_with(transform=Forging()), "forging-plugin")
+    with pytest.raises(newsarticle.PluginError, match=r"transform 'forging' from plugin 'forging-plugin' returned"):
+        newsarticle.render(ARTICLE, "source", transforms=["forging"])
+
+
+def _forged_section(paragraph: str) -> Section:
+    section = Section(paragraphs=("a",))
+    object.__setattr__(section, "paragraphs", (paragraph,))
+    return section
+
+
 def test_an_option_check_that_exits_is_a_plugin_error(registered: Callable[..., str]) -> None:
     class Exiting(Option):
         def check(self, value: object) -> Any:

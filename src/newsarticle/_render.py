@@ -21,9 +21,11 @@ from newsarticle._exceptions import (
     UnknownFormatError,
     UnknownLocaleError,
     UnknownTransformError,
+    describe,
+    is_plugin_fault,
     plugin_fault,
 )
-from newsarticle._models import Article
+from newsarticle._models import Article, Section
 
 if TYPE_CHECKING:
     from newsarticle._i18n import Formatter
@@ -384,13 +386,31 @@ def apply_transforms(article: Article, names: Iterable[str], context: RenderCont
             result = transform.apply(article, context)
         except BaseException as exc:
             raise plugin_fault(exc, f"transform {name!r} from {transform.provider}")  # noqa: B904
-        # type(), not isinstance(): an object can claim any class through a __class__ property.
-        if not issubclass(type(result), Article):
-            raise PluginError(
-                f"transform {name!r} from {transform.provider} returned {type(result).__name__}, not an Article"
-            )
-        article = result  # type: ignore[assignment]
+        article = _checked_article(result, f"transform {name!r} from {transform.provider}")
     return article
+
+
+def _checked_article(result: object, origin: str) -> Article:
+    """``result`` if it is an Article that validation accepts; else a PluginError.
+
+    Validation again, because a plugin can build an Article around the
+    validators (``object.__setattr__``) or subclass it, and every renderer
+    trusts what it gets.
+    """
+    # type(), not isinstance(): an object can claim any class through a __class__ property.
+    if type(result) is not Article:
+        raise PluginError(f"{origin} returned {type(result).__name__}, not an Article")
+    try:
+        attrs.validate(result)
+        for section in result.sections:
+            if type(section) is not Section:
+                raise TypeError(f"sections holds a {type(section).__name__}, not a Section")
+            attrs.validate(section)
+    except BaseException as exc:
+        if not is_plugin_fault(exc):
+            raise
+        raise PluginError(f"{origin} returned an Article that validation refuses: {describe(exc)}") from exc
+    return result
 
 
 def render(
