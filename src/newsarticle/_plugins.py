@@ -104,11 +104,13 @@ def _entry_points() -> list[metadata.EntryPoint]:
     for dist in metadata.distributions():
         provider = Provider("(entry points)")
         try:
-            provider = Provider("(entry points)", dist.name, dist.version)
-            key = re.sub(r"[-_.]+", "-", dist.name).lower()
-            if key in seen:  # as importlib.metadata does: the first on sys.path shadows the rest
-                continue
-            seen.add(key)
+            name = dist.name
+            if isinstance(name, str):  # metadata without a Name still has its entry points read
+                provider = Provider("(entry points)", name, dist.version)
+                key = re.sub(r"[-_.]+", "-", name).lower()
+                if key in seen:  # as importlib.metadata does: the first on sys.path shadows the rest
+                    continue
+                seen.add(key)
             found.extend(dist.entry_points.select(group=ENTRY_POINT_GROUP))
         except BaseException as exc:
             _skip(exc, provider, "load")
