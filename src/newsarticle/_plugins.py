@@ -268,11 +268,9 @@ def _check_options(options: object, refused: str) -> tuple[Option, ...]:
         _require(valid, f"{refused} option name", name, _OPTION_NAME_RULE)
         _require(name not in seen, f"{refused} option name", name, "each option named once")
         seen.add(name)
+        help_text = option.help
         _require(
-            type(option.help) is str and _is_one_line(option.help),
-            f"{refused} option help",
-            option.help,
-            _ONE_LINE_RULE,
+            type(help_text) is str and _is_one_line(help_text), f"{refused} option help", help_text, _ONE_LINE_RULE
         )
     return checked
 
