@@ -13,9 +13,17 @@ The hierarchy::
 
 ``ParseWarning`` is the warning category of lenient parse diagnostics;
 ``PluginWarning`` that of a plugin skipped because it failed to load.
+
+:func:`plugin_fault` (internal, like :func:`is_plugin_fault` and
+:func:`describe`, so not in ``__all__``) is how the host turns
+whatever plugin code raises into one of these, so that a plugin never ends the
+command or escapes as a traceback.
 """
 
 from __future__ import annotations
+
+import builtins
+from typing import Any
 
 __all__ = [
     "DeserializationError",
@@ -108,3 +116,93 @@ class PluginError(NewsArticleError):
 
 class PluginWarning(UserWarning):
     """A plugin was skipped because it failed to load or register; every other format still works."""
+
+
+def plugin_fault(exc: BaseException, origin: str) -> BaseException:
+    """What the host raises for ``exc``, raised by plugin code that ``origin`` names (``renderer 'x' from plugin ...``).
+
+    An interrupt (``KeyboardInterrupt``, or a group holding one) comes back
+    unchanged, so that Ctrl-C still stops the command. One of the library's
+    own errors comes back as a new error of the same type whose message starts
+    with ``origin``; an :class:`OptionError` or :class:`UnknownLocaleError`
+    (the caller's value, met when the plugin first used the context) keeps its
+    message as it is. Anything else, ``SystemExit`` and ``GeneratorExit``
+    included, becomes a :class:`PluginError`: ``except Exception`` would let a
+    plugin's ``sys.exit()`` end the whole command with the plugin's status.
+
+    The result never holds an object of the plugin's: a subclass, or a ``str``
+    subclass in ``args``, could run the plugin's code again whenever the
+    caller formats the message. The plugin's exception is its ``__cause__``.
+    """
+    if not is_plugin_fault(exc):
+        return exc
+    kind = type(exc)
+    error: NewsArticleError
+    if isinstance(exc, _CALLERS_FAULT) and kind in _CALLERS_FAULT:
+        error = kind(_text(exc))
+    elif isinstance(exc, ParseError) and kind is ParseError:
+        error = _parse_error(exc, origin)
+    elif isinstance(exc, NewsArticleError) and kind in _OWN:
+        error = kind(_named(_text(exc), origin, kind.__name__))
+    else:
+        error = PluginError(f"{origin} failed: {describe(exc)}")
+    error.__cause__ = exc
+    return error
+
+
+def is_plugin_fault(exc: BaseException) -> bool:
+    """Whether plugin code that raised ``exc`` is at fault (anything but an interrupt)."""
+    if _EXCEPTION_GROUP is not None and isinstance(exc, _EXCEPTION_GROUP):
+        return exc.subgroup(KeyboardInterrupt) is None
+    return isinstance(exc, (Exception, SystemExit, GeneratorExit))
+
+
+def describe(exc: BaseException) -> str:
+    """``repr(exc)`` for a message, even when the exception's own ``__repr__`` fails."""
+    try:
+        text = repr(exc)
+    except (Exception, SystemExit, GeneratorExit):
+        text = f"{type(exc).__name__} (whose repr() failed too)"
+    return _printable(text)
+
+
+# Python 3.11 and later: a group that holds a KeyboardInterrupt is an interrupt too.
+_EXCEPTION_GROUP: Any = getattr(builtins, "BaseExceptionGroup", None)
+_CALLERS_FAULT = (OptionError, UnknownLocaleError)
+_OWN = (NewsArticleError, DeserializationError, UnknownFormatError, UnknownTransformError, PluginError)
+
+
+def _printable(text: str) -> str:
+    if type(text) is not str:  # a str subclass from a __repr__ or __str__
+        text = str.__str__(text)
+    # Lone surrogates would fail every report, terminal and JSON file the message reaches.
+    return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _text(exc: NewsArticleError) -> str:
+    try:
+        return _printable(str(exc))  # str() of a str subclass in args is plugin code too
+    except (Exception, SystemExit, GeneratorExit):
+        return ""
+
+
+def _named(text: str, origin: str, kind: str) -> str:
+    if origin in text:  # a plugin that names itself, or the host's own check
+        return text
+    return f"{origin}: {text}" if text else f"{origin} raised {kind}"
+
+
+def _parse_error(exc: ParseError, origin: str) -> ParseError:
+    def plain(value: object, default: Any, kind: type) -> Any:
+        return (
+            _printable(value) if kind is str and isinstance(value, str) else value if type(value) is kind else default
+        )
+
+    message = _named(plain(exc.message, "", str), origin, "ParseError")
+    return ParseError(
+        message,
+        source=plain(exc.source, None, str),
+        line=plain(exc.line, 1, int),
+        column=plain(exc.column, 1, int),
+        code=plain(exc.code, "syntax", str),
+    )

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import threading
+import unicodedata
 import warnings
 from collections.abc import Callable
 from importlib import metadata
@@ -20,13 +22,20 @@ import attrs
 import pluggy
 
 from newsarticle import hookspecs
-from newsarticle._exceptions import PluginError, PluginWarning
-from newsarticle._render import Option
+from newsarticle._exceptions import (
+    NewsArticleError,
+    PluginError,
+    PluginWarning,
+    describe,
+    plugin_fault,
+)
+from newsarticle._render import Option, Provider, RegisteredRenderer, RegisteredTransform
 
 __all__ = [
     "DEFAULT_PLUGINS",
     "DISABLE_AUTOLOAD_ENV",
     "ENTRY_POINT_GROUP",
+    "Provider",
     "Registry",
     "get_registry",
     "make_plugin_manager",
@@ -48,20 +57,6 @@ DEFAULT_PLUGINS = (
 )
 
 
-@attrs.frozen
-class Provider:
-    """Which plugin registered something, and the distribution that ships it."""
-
-    plugin: str
-    distribution: str | None = None
-    version: str | None = None
-
-    def __str__(self) -> str:
-        if self.distribution is None:
-            return f"plugin {self.plugin!r}"
-        return f"plugin {self.plugin!r} (distribution {self.distribution} {self.version})"
-
-
 def make_plugin_manager(*, load_entry_points: bool | None = None) -> tuple[pluggy.PluginManager, dict[str, Provider]]:
     """A plugin manager with the specs, the built-ins and (unless disabled) entry-point plugins.
 
@@ -76,26 +71,66 @@ def make_plugin_manager(*, load_entry_points: bool | None = None) -> tuple[plugg
         provider = Provider(name, "newsarticle", _own_version())
         try:
             pm.register(importlib.import_module(name), name=name)
-        except Exception as exc:  # even a broken built-in leaves the other formats working
-            warnings.warn(f"{provider} failed to load and was skipped: {exc!r}", PluginWarning, stacklevel=2)
+        except BaseException as exc:  # even a broken built-in leaves the other formats working
+            _skip(exc, provider, "load")
             continue
         providers[name] = provider
     if load_entry_points is None:
         load_entry_points = not os.environ.get(DISABLE_AUTOLOAD_ENV)
     if load_entry_points:
-        for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        for entry_point in _entry_points():
             if pm.get_plugin(entry_point.name) is not None or pm.is_blocked(entry_point.name):
                 continue
-            dist = entry_point.dist
-            provider = Provider(entry_point.name, dist.name if dist else None, dist.version if dist else None)
+            provider = Provider(entry_point.name)
             try:
-                plugin = entry_point.load()
-                pm.register(plugin, name=entry_point.name)
-            except Exception as exc:  # a broken plugin must not take the others down
-                warnings.warn(f"{provider} failed to load and was skipped: {exc!r}", PluginWarning, stacklevel=2)
+                provider = _entry_point_provider(entry_point)
+                # Importing the module runs the plugin's code, and so does pluggy's look at its attributes.
+                pm.register(entry_point.load(), name=entry_point.name)
+            except BaseException as exc:  # a broken plugin must not take the others down
+                _skip(exc, provider, "load")
                 continue
             providers[entry_point.name] = provider
     return pm, providers
+
+
+def _entry_points() -> list[metadata.EntryPoint]:
+    """The group's entry points, one distribution at a time.
+
+    ``metadata.entry_points()`` raises for all when one distribution's
+    ``entry_points.txt`` is malformed; here that distribution alone is skipped.
+    """
+    found: list[metadata.EntryPoint] = []
+    seen: set[str] = set()
+    for dist in metadata.distributions():
+        provider = Provider("(entry points)")
+        try:
+            name = dist.name
+            if isinstance(name, str):  # metadata without a Name still has its entry points read
+                provider = Provider("(entry points)", name, dist.version)
+                key = re.sub(r"[-_.]+", "-", name).lower()
+                if key in seen:  # as importlib.metadata does: the first on sys.path shadows the rest
+                    continue
+                seen.add(key)
+            found.extend(dist.entry_points.select(group=ENTRY_POINT_GROUP))
+        except BaseException as exc:
+            _skip(exc, provider, "load")
+    return found
+
+
+def _entry_point_provider(entry_point: metadata.EntryPoint) -> Provider:
+    dist = entry_point.dist
+    return Provider(entry_point.name, dist.name if dist else None, dist.version if dist else None)
+
+
+def _skip(exc: BaseException, provider: Provider, stage: str) -> None:
+    """Warn that a plugin failed to load or register and is skipped; an interrupt goes on up."""
+    error = plugin_fault(exc, str(provider))
+    if error is exc:
+        raise exc
+    # The library's own errors (the host's checks among them) say what is wrong; anything else shows its type.
+    own = isinstance(error, NewsArticleError) and type(exc) is type(error)
+    detail = str(error).removeprefix(f"{provider} ") if own else describe(exc)
+    warnings.warn(f"{provider} failed to {stage} and was skipped: {detail}", PluginWarning, stacklevel=3)
 
 
 def _own_version() -> str | None:
@@ -111,8 +146,8 @@ class Registry:
 
     plugin_manager: pluggy.PluginManager
     providers: dict[str, Provider]
-    renderers: dict[str, tuple[Any, Provider]] = attrs.field(factory=dict)
-    transforms: dict[str, tuple[Any, Provider]] = attrs.field(factory=dict)
+    renderers: dict[str, tuple[RegisteredRenderer, Provider]] = attrs.field(factory=dict)
+    transforms: dict[str, tuple[RegisteredTransform, Provider]] = attrs.field(factory=dict)
 
     @classmethod
     def build(cls, pm: pluggy.PluginManager, providers: dict[str, Provider]) -> Registry:
@@ -123,16 +158,18 @@ class Registry:
                 continue
             try:
                 registry.add_plugin(name, plugin)
-            except Exception as exc:  # one plugin's mistake leaves every other format working
-                provider = registry.provider(name)
-                warnings.warn(f"{provider} failed to register and was skipped: {exc}", PluginWarning, stacklevel=2)
+            except BaseException as exc:  # one plugin's mistake leaves every other format working
+                _skip(exc, registry.provider(name), "register")
         return registry
 
     def provider(self, name: str) -> Provider:
         return self.providers.get(name) or Provider(name)
 
     def add_plugin(self, name: str, plugin: object) -> None:
-        """Collect what one plugin registers; on any error, register none of it."""
+        """Collect what one plugin registers; on any error, register none of it.
+
+        Errors propagate, as whatever the plugin's code raised; callers contain them.
+        """
         provider = self.provider(name)
         renderers: dict[str, tuple[Any, Provider]] = {}
         transforms: dict[str, tuple[Any, Provider]] = {}
@@ -153,42 +190,138 @@ def _registrar(
     provider: Provider,
     found: dict[str, tuple[Any, Provider]],
     known: dict[str, tuple[Any, Provider]],
-    check: Callable[[object, Provider], str],
+    check: Callable[[object, Provider], RegisteredRenderer | RegisteredTransform],
 ) -> Callable[..., None]:
     def register(thing: object, *, replace: bool = False) -> None:
-        name = check(thing, provider)
+        registered = check(thing, provider)
+        name = registered.name
         existing = found.get(name) or known.get(name)
         if existing is not None and not replace:
             raise PluginError(
                 f"{provider} registers {name!r}, which {existing[1]} registered already;"
                 " pass replace=True to replace it deliberately"
             )
-        found[name] = (thing, provider)
+        found[name] = (registered, provider)
 
     return register
 
 
-def _check_renderer(renderer: object, provider: Provider) -> str:
-    for attribute, kind in (("name", str), ("media_type", str), ("suffix", str), ("description", str)):
-        if not isinstance(getattr(renderer, attribute, None), kind):
-            raise PluginError(f"{provider} registered a renderer without a str {attribute!r}: {renderer!r}")
-    if not callable(getattr(renderer, "render", None)):
-        raise PluginError(f"{provider} registered a renderer without a render(article, context) method")
-    name: str = renderer.name  # type: ignore[attr-defined]
-    suffix: str = renderer.suffix  # type: ignore[attr-defined]
-    if not name or not suffix.startswith("."):
-        raise PluginError(f"{provider} registered renderer {name!r} with suffix {suffix!r}; a suffix starts with '.'")
-    options = getattr(renderer, "options", ())
-    if isinstance(options, (str, bytes)) or not all(isinstance(option, Option) for option in options):
-        raise PluginError(f"{provider} registered renderer {name!r} whose options are not all newsarticle.Option")
-    return name
+# What the command line, file names and HTTP headers can take without misreading: ASCII, no
+# path separator, no control, no leading '-' that argparse would read as an option.
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}", re.ASCII)
+# Dot-separated parts that each start with a letter or digit: no '/', no '..', no '.' alone, no trailing dot.
+_SUFFIX = re.compile(r"(?:\.[A-Za-z0-9][A-Za-z0-9_+-]*)+", re.ASCII)
+_SUFFIX_MAX = 32
+_TOKEN = r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"  # RFC 6838 restricted-name
+_MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}(?:; ?{_TOKEN}={_TOKEN})*", re.ASCII)
+_OPTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}", re.ASCII)
+# render()'s own keyword parameters: an option of one of these names could never be passed.
+_RESERVED_OPTIONS = frozenset({"article", "format", "locale", "transforms"})
+# Controls, format characters (bidi overrides among them), lone surrogates and line separators
+# would break a one-line listing or spoof a terminal.
+_NOT_IN_TEXT = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_TEXT_MAX = 500
+_NAME_RULE = "letters, digits and ._+- (64 at most), starting with a letter or digit"
+_MEDIA_TYPE_RULE = "type/subtype, as text/html, with optional ;name=value parameters"
+_SUFFIX_RULE = f"'.' and a name of letters, digits and _+- ({_SUFFIX_MAX} characters at most), as .html or .ninjs.json"
+_OPTION_NAME_RULE = "a Python identifier (64 characters at most), none of article, format, locale, transforms"
+_ONE_LINE_RULE = f"one line of text without control or format characters ({_TEXT_MAX} characters at most)"
 
 
-def _check_transform(transform: object, provider: Provider) -> str:
-    name = getattr(transform, "name", None)
-    if not isinstance(name, str) or not name or not callable(getattr(transform, "apply", None)):
-        raise PluginError(f"{provider} registered a transform without a name and an apply(article, context) method")
-    return name
+def _check_renderer(renderer: object, provider: Provider) -> RegisteredRenderer:
+    # Each attribute is read once: a property is plugin code, and what was checked is what is used.
+    name = _attribute(renderer, "name", provider, "renderer")
+    refused = f"{provider} registered renderer {name!r} with the"
+    _require(_NAME.fullmatch(name), f"{refused} name", name, _NAME_RULE)
+    media_type = _attribute(renderer, "media_type", provider, f"renderer {name!r}")
+    _require(_MEDIA_TYPE.fullmatch(media_type), f"{refused} media type", media_type, _MEDIA_TYPE_RULE)
+    suffix = _attribute(renderer, "suffix", provider, f"renderer {name!r}")
+    _require(len(suffix) <= _SUFFIX_MAX and _SUFFIX.fullmatch(suffix), f"{refused} suffix", suffix, _SUFFIX_RULE)
+    description = _attribute(renderer, "description", provider, f"renderer {name!r}")
+    _require(_is_one_line(description), f"{refused} description", description, _ONE_LINE_RULE)
+    render = getattr(renderer, "render", None)
+    if not callable(render):
+        raise PluginError(f"{provider} registered renderer {name!r} without a render(article, context) method")
+    options = _check_options(getattr(renderer, "options", ()), refused)
+    return RegisteredRenderer(
+        name=name,
+        media_type=media_type,
+        suffix=suffix,
+        description=description,
+        options=options,
+        defaults={option.name: option.default for option in options},
+        render=render,
+        provider=provider,
+    )
+
+
+def _check_options(options: object, refused: str) -> tuple[Option, ...]:
+    if isinstance(options, (str, bytes)) or not _iterable(options):
+        raise PluginError(f"{refused} options {_shown(options)}; expected a sequence of newsarticle.Option")
+    checked: tuple[Option, ...] = tuple(options)  # type: ignore[arg-type]
+    seen: set[str] = set()
+    for option in checked:
+        # type(), not isinstance(): an object can claim any class through a __class__ property.
+        _require(issubclass(type(option), Option), f"{refused} option", option, "newsarticle.Option objects")
+        name = option.name
+        valid = type(name) is str and _OPTION_NAME.fullmatch(name) and name not in _RESERVED_OPTIONS
+        _require(valid, f"{refused} option name", name, _OPTION_NAME_RULE)
+        _require(name not in seen, f"{refused} option name", name, "each option named once")
+        seen.add(name)
+        help_text = option.help
+        _require(
+            type(help_text) is str and _is_one_line(help_text), f"{refused} option help", help_text, _ONE_LINE_RULE
+        )
+    return checked
+
+
+def _check_transform(transform: object, provider: Provider) -> RegisteredTransform:
+    name = _attribute(transform, "name", provider, "transform")
+    refused = f"{provider} registered transform {name!r} with the"
+    _require(_NAME.fullmatch(name), f"{refused} name", name, _NAME_RULE)
+    description = getattr(transform, "description", "")
+    _require(
+        type(description) is str and _is_one_line(description), f"{refused} description", description, _ONE_LINE_RULE
+    )
+    apply = getattr(transform, "apply", None)
+    if not callable(apply):
+        raise PluginError(f"{provider} registered transform {name!r} without an apply(article, context) method")
+    return RegisteredTransform(name=name, description=description, apply=apply, provider=provider)
+
+
+def _attribute(thing: object, attribute: str, provider: Provider, what: str) -> str:
+    value = getattr(thing, attribute, None)
+    if type(value) is not str:  # a str subclass could change its mind in __eq__ or __str__
+        if not isinstance(value, str):
+            raise PluginError(f"{provider} registered a {what} without a str {attribute!r}")
+        value = str.__str__(value)
+    return value
+
+
+def _require(valid: object, refused: str, value: object, expected: str) -> None:
+    if not valid:
+        raise PluginError(f"{refused} {_shown(value)}; expected {expected}")
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, escaped to ASCII, for a message about a value a plugin gave."""
+    if isinstance(value, str):
+        return ascii(str.__str__(value))
+    return f"of type {type(value).__name__}"
+
+
+def _is_one_line(text: str) -> bool:
+    return len(text) <= _TEXT_MAX and (
+        (text.isascii() and text.isprintable()) or not any(unicodedata.category(c) in _NOT_IN_TEXT for c in text)
+    )
+
+
+def _iterable(value: object) -> bool:
+    try:
+        iter(value)  # type: ignore[call-overload]
+    except TypeError:
+        return False
+    return True
 
 
 _lock = threading.Lock()
@@ -218,7 +351,7 @@ def register_plugin(plugin: object, name: str | None = None) -> str:
     """
     registry = get_registry()
     if name is None:
-        name = getattr(plugin, "__name__", None) or type(plugin).__qualname__
+        name = _default_name(plugin)
     with _lock:
         try:
             plugin_name = registry.plugin_manager.register(plugin, name=name)
@@ -226,16 +359,26 @@ def register_plugin(plugin: object, name: str | None = None) -> str:
             raise PluginError(f"plugin {name!r} does not fit newsarticle's hooks: {exc}") from None
         except ValueError:
             raise PluginError(f"a plugin named {name!r} is registered already; give this one another name=") from None
+        except BaseException as exc:  # pluggy reads the plugin's attributes, which can run its code
+            raise plugin_fault(exc, f"plugin {name!r}")  # noqa: B904 -- plugin_fault chains it
         if plugin_name is None:
             raise PluginError(f"plugin {name!r} is blocked")
-        registry.providers[plugin_name] = Provider(plugin_name)
+        provider = registry.providers[plugin_name] = Provider(plugin_name)
         try:
             registry.add_plugin(plugin_name, plugin)
-        except Exception:
+        except BaseException as exc:
             registry.plugin_manager.unregister(plugin, name=plugin_name)
             del registry.providers[plugin_name]
-            raise
+            raise plugin_fault(exc, str(provider))  # noqa: B904
     return plugin_name
+
+
+def _default_name(plugin: object) -> str:
+    try:
+        name = getattr(plugin, "__name__", None)
+    except BaseException as exc:
+        raise plugin_fault(exc, f"plugin {type(plugin).__qualname__!r}")  # noqa: B904
+    return name if type(name) is str and name else type(plugin).__qualname__
 
 
 def unregister_plugin(name: str) -> None:

@@ -21,8 +21,11 @@ from newsarticle._exceptions import (
     UnknownFormatError,
     UnknownLocaleError,
     UnknownTransformError,
+    describe,
+    is_plugin_fault,
+    plugin_fault,
 )
-from newsarticle._models import Article
+from newsarticle._models import Article, Section
 
 if TYPE_CHECKING:
     from newsarticle._i18n import Formatter
@@ -31,8 +34,11 @@ __all__ = [
     "DATE_OPTIONS",
     "FormatInfo",
     "Option",
+    "Provider",
     "RegisterRenderer",
     "RegisterTransform",
+    "RegisteredRenderer",
+    "RegisteredTransform",
     "RenderContext",
     "Renderer",
     "Transform",
@@ -147,6 +153,49 @@ class RegisterTransform(Protocol):
     def __call__(self, transform: Transform, *, replace: bool = False) -> None: ...
 
 
+@attrs.frozen
+class Provider:
+    """Which plugin registered something, and the distribution that ships it."""
+
+    plugin: str
+    distribution: str | None = None
+    version: str | None = None
+
+    def __str__(self) -> str:
+        if self.distribution is None:
+            return f"plugin {self.plugin!r}"
+        return f"plugin {self.plugin!r} (distribution {self.distribution} {self.version})"
+
+
+@attrs.frozen(kw_only=True)
+class RegisteredRenderer:
+    """A renderer as the host checked it at registration.
+
+    Its attributes are read once, there, so that a property computed by the
+    plugin cannot hand the command line another suffix later; ``render`` is
+    the plugin's own bound method, so the hot path pays no extra call.
+    """
+
+    name: str
+    media_type: str
+    suffix: str
+    description: str
+    options: tuple[Option, ...]
+    defaults: Mapping[str, Any]
+    render: Callable[[Article, RenderContext], object]
+    provider: Provider
+
+
+@attrs.frozen(kw_only=True)
+class RegisteredTransform:
+    """A transform as the host checked it at registration (see :class:`RegisteredRenderer`)."""
+
+    name: str
+    description: str
+    apply: Callable[[Article, RenderContext], object]
+    provider: Provider
+
+
 class RenderContext:
     """What a renderer gets besides the article.
 
@@ -223,7 +272,7 @@ def formats() -> list[FormatInfo]:
                 suffix=renderer.suffix,
                 media_type=renderer.media_type,
                 description=renderer.description,
-                options=tuple(getattr(renderer, "options", ())),
+                options=renderer.options,
                 plugin=provider.plugin,
                 distribution=provider.distribution,
                 version=provider.version,
@@ -239,45 +288,52 @@ def available_transforms() -> dict[str, str]:
     return {name: t.description for name, (t, _) in sorted(get_registry().transforms.items())}
 
 
-def get_renderer(format: str) -> Renderer:
-    """The renderer for ``format``; raises UnknownFormatError listing those that exist."""
+@functools.cache
+def _registry_getter() -> Callable[[], Any]:
+    # A function-level import costs about a microsecond, as much as the whole render() overhead
+    # besides; get_renderer() is on the hot path, so it imports once.
     from newsarticle._plugins import get_registry
 
-    entry = get_registry().renderers.get(format)
+    return get_registry
+
+
+def get_renderer(format: str) -> RegisteredRenderer:
+    """The renderer for ``format``; raises UnknownFormatError listing those that exist."""
+    renderers = _registry_getter()().renderers
+    entry = renderers.get(format)
     if entry is None:
-        available = ", ".join(sorted(get_registry().renderers)) or "none"
+        available = ", ".join(sorted(renderers)) or "none"
         raise UnknownFormatError(f"unknown format {format!r}; available formats: {available}")
-    renderer: Renderer = entry[0]
+    renderer: RegisteredRenderer = entry[0]
     return renderer
 
 
-def resolve_options(renderer: Renderer, given: Mapping[str, Any]) -> dict[str, Any]:
+def resolve_options(renderer: RegisteredRenderer, given: Mapping[str, Any]) -> dict[str, Any]:
     """Every declared option with the given value (checked) or its default; unknown names are errors."""
     if not given:
-        return dict(_defaults(renderer))
-    declared = {option.name: option for option in getattr(renderer, "options", ())}
+        return dict(renderer.defaults)
+    declared = {option.name: option for option in renderer.options}
     unknown = sorted(set(given) - set(declared))
     if unknown:
         names = ", ".join(sorted(declared)) or "none"
         raise OptionError(f"format {renderer.name!r} has no option {unknown[0]!r}; its options: {names}")
-    return {name: option.check(given[name]) if name in given else option.default for name, option in declared.items()}
+    return {
+        name: _check_option(renderer, option, given[name]) if name in given else option.default
+        for name, option in declared.items()
+    }
 
 
-_DEFAULTS: dict[int, tuple[Renderer, dict[str, Any]]] = {}
+def _check_option(renderer: RegisteredRenderer, option: Option, value: object) -> Any:
+    # An Option subclass's check(), or an option type's metaclass, is plugin code.
+    try:
+        return option.check(value)
+    except BaseException as exc:
+        raise plugin_fault(exc, f"option {option.name!r} of renderer {renderer.name!r} from {renderer.provider}")  # noqa: B904 -- plugin_fault chains it
 
 
-def _defaults(renderer: Renderer) -> dict[str, Any]:
-    # Renderers are long-lived registry objects; the identity check guards against a reused id().
-    cached = _DEFAULTS.get(id(renderer))
-    if cached is None or cached[0] is not renderer:
-        cached = (renderer, {option.name: option.default for option in getattr(renderer, "options", ())})
-        _DEFAULTS[id(renderer)] = cached
-    return cached[1]
-
-
-def coerce_option(renderer: Renderer, name: str, text: str) -> Any:
+def coerce_option(renderer: RegisteredRenderer, name: str, text: str) -> Any:
     """Turn a command-line ``key=value`` string into the option's type."""
-    declared = {option.name: option for option in getattr(renderer, "options", ())}
+    declared = {option.name: option for option in renderer.options}
     option = declared.get(name)
     if option is None:
         names = ", ".join(sorted(declared)) or "none"
@@ -293,7 +349,7 @@ def coerce_option(renderer: Renderer, name: str, text: str) -> Any:
             value = option.type(text)
         except ValueError:
             raise OptionError(f"option {name!r} takes a {option.type.__name__}, not {text!r}") from None
-    return option.check(value)
+    return _check_option(renderer, option, value)
 
 
 def resolve_locale(locale: str | None, article: Article) -> str:
@@ -319,22 +375,42 @@ def apply_transforms(article: Article, names: Iterable[str], context: RenderCont
     """Apply the named transforms in order."""
     if not names:
         return article
-    from newsarticle._plugins import get_registry
-
-    registry = get_registry().transforms
+    registry = _registry_getter()().transforms
     for name in names:
         entry = registry.get(name)
         if entry is None:
             available = ", ".join(sorted(registry)) or "none"
             raise UnknownTransformError(f"unknown transform {name!r}; available transforms: {available}")
-        transform, provider = entry
+        transform: RegisteredTransform = entry[0]
         try:
-            article = transform.apply(article, context)
-        except Exception as exc:
-            raise PluginError(f"transform {name!r} from {provider} failed: {exc!r}") from exc
-        if not isinstance(article, Article):
-            raise PluginError(f"transform {name!r} from {provider} returned {type(article).__name__}, not an Article")
+            result = transform.apply(article, context)
+        except BaseException as exc:
+            raise plugin_fault(exc, f"transform {name!r} from {transform.provider}")  # noqa: B904
+        article = _checked_article(result, f"transform {name!r} from {transform.provider}")
     return article
+
+
+def _checked_article(result: object, origin: str) -> Article:
+    """``result`` if it is an Article that validation accepts; else a PluginError.
+
+    Validation again, because a plugin can build an Article around the
+    validators (``object.__setattr__``) or subclass it, and every renderer
+    trusts what it gets.
+    """
+    # type(), not isinstance(): an object can claim any class through a __class__ property.
+    if type(result) is not Article:
+        raise PluginError(f"{origin} returned {type(result).__name__}, not an Article")
+    try:
+        attrs.validate(result)
+        for section in result.sections:
+            if type(section) is not Section:
+                raise TypeError(f"sections holds a {type(section).__name__}, not a Section")
+            attrs.validate(section)
+    except BaseException as exc:
+        if not is_plugin_fault(exc):
+            raise
+        raise PluginError(f"{origin} returned an Article that validation refuses: {describe(exc)}") from exc
+    return result
 
 
 def render(
@@ -356,8 +432,36 @@ def render(
     :raises UnknownLocaleError: a locale Babel does not know.
     :raises PluginError: the renderer or a transform raised; names the plugin.
     """
-    from newsarticle._plugins import get_registry
+    result, renderer, rendered = _render(article, format, locale, transforms, options)
+    output = _plain_output(result, renderer)
+    if type(output) is str and not output.isascii():
+        _encoded(output, renderer, rendered)  # the one check that the text is Unicode; isascii() is free
+    return output
 
+
+def render_encoded(
+    article: Article,
+    format: str,
+    *,
+    locale: str | None = None,
+    transforms: Iterable[str] = (),
+    **options: Any,
+) -> bytes:
+    """:func:`render`, as the bytes a file holds: text encoded as UTF-8.
+
+    For callers that write the output: encoding is also the check that
+    :func:`render` makes, so this encodes once where ``render(...).encode()``
+    would encode twice. Raises what :func:`render` raises.
+    """
+    result, renderer, rendered = _render(article, format, locale, transforms, options)
+    output = _plain_output(result, renderer)
+    return _encoded(output, renderer, rendered) if type(output) is str else output  # type: ignore[return-value]
+
+
+def _render(
+    article: Article, format: str, locale: str | None, transforms: Iterable[str], options: Mapping[str, Any]
+) -> tuple[object, RegisteredRenderer, Article]:
+    """What the renderer returned, unchecked; the renderer; and the article it got (after the transforms)."""
     if isinstance(transforms, str):
         raise TypeError(f"transforms takes a sequence of names, such as [{transforms!r}], not a str")
     renderer = get_renderer(format)
@@ -367,15 +471,43 @@ def render(
     context = RenderContext(chosen, resolve_options(renderer, options))
     article = apply_transforms(article, transforms, context)
     try:
-        result = renderer.render(article, context)
-    except (OptionError, UnknownLocaleError):
-        raise
-    except Exception as exc:
-        provider = get_registry().renderers[format][1]
+        return renderer.render(article, context), renderer, article
+    except BaseException as exc:
+        where = article.source or "an article"
+        raise plugin_fault(exc, f"renderer {format!r} from {renderer.provider} on {where}")  # noqa: B904
+
+
+def _plain_output(result: object, renderer: RegisteredRenderer) -> str | bytes:
+    """``result`` as a plain ``str`` or plain ``bytes``; anything else is a PluginError.
+
+    Subclasses become their base type, so that no method of the plugin's runs
+    when the caller encodes or writes the result.
+    """
+    kind = type(result)  # type(), not isinstance(): an object can claim any class through __class__
+    if kind is str or kind is bytes:
+        return result  # type: ignore[return-value]
+    if issubclass(kind, str):
+        return str.__str__(result)
+    if issubclass(kind, bytes):
+        return bytes(memoryview(result))  # type: ignore[arg-type]
+    raise PluginError(f"renderer {renderer.name!r} from {renderer.provider} returned {kind.__name__}, not str or bytes")
+
+
+def _encoded(text: str, renderer: RegisteredRenderer, article: Article) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # only a lone surrogate cannot be encoded
+        bad = text[exc.start : exc.end]
+        # A renderer that copies the article faithfully is not the one to blame; say so.
+        culprit = "the article holds it too" if _holds(article, bad) else "the renderer made it"
         raise PluginError(
-            f"renderer {format!r} from {provider} failed on {article.source or 'an article'}: {exc!r}"
-        ) from exc
-    if not isinstance(result, (str, bytes)):
-        provider = get_registry().renderers[format][1]
-        raise PluginError(f"renderer {format!r} from {provider} returned {type(result).__name__}, not str or bytes")
-    return result
+            f"renderer {renderer.name!r} from {renderer.provider} returned text that is not Unicode:"
+            f" {bad!r} at index {exc.start} is a lone surrogate ({culprit})"
+        ) from None
+
+
+def _holds(article: Article, text: str) -> bool:
+    fields = [article.headline, article.category, article.source, *article.trailer]
+    for section in article.sections:
+        fields += [section.heading, *section.paragraphs]
+    return any(field is not None and text in field for field in fields)

@@ -44,6 +44,13 @@ def register_renderers(register: RegisterRenderer) -> None:
     which deliberately replaces it (built-ins are registered first, so a
     plugin can replace ``html``).
 
+    ``register`` reads the renderer's attributes once and checks them (a
+    format name, a ``suffix`` such as ``.html`` or ``.ninjs.json`` that cannot
+    name a folder, a ``type/subtype`` media type, a one-line description); a
+    bad one raises :class:`newsarticle.PluginError`. Whatever this hook
+    raises, ``sys.exit()`` included, skips the whole plugin with a
+    :class:`newsarticle.PluginWarning`; nothing it registered is kept.
+
     :param register: Call it with a renderer, and ``replace=True`` to replace
         an existing format of the same name.
     :returns: Nothing; the return value is ignored.
