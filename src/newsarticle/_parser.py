@@ -35,7 +35,7 @@ from newsarticle._format import (
 from newsarticle._language import detect_language
 from newsarticle._language import section_texts as _texts
 from newsarticle._models import _BCP47, Article, Section, trusted
-from newsarticle._text import collapse_spaces, find_forbidden
+from newsarticle._text import collapse_spaces, find_forbidden, text_problem
 
 __all__ = ["parse", "parse_file"]
 
@@ -336,20 +336,7 @@ class _Reader:
         if not blocks:
             return ()
 
-        # Each block's wish: "P" paragraph, "E" marked heading, "S" shaped like one.
-        # Neither kind of heading can be the last block: a Section needs a paragraph.
-        last = len(blocks) - 1
-        kinds: list[str] = []
-        for index, text in enumerate(blocks):
-            if text[0] == ESCAPE and len(text) > 1:
-                blocks[index] = _unescape(text)
-                kinds.append("P")
-            elif singles[index] and index < last and text.startswith(HEADING_MARK) and len(text) > len(HEADING_MARK):
-                kinds.append("E")
-            elif singles[index] and 0 < index < last and looks_like_heading(text):
-                kinds.append("S")
-            else:
-                kinds.append("P")
+        kinds, marked = _classify(blocks, singles)
 
         # In a run of consecutive candidates one becomes the heading: the first
         # marked one, else the first. The others stay paragraphs, as written.
@@ -357,6 +344,7 @@ class _Reader:
         heading: str | None = None
         paragraphs: list[str] = []
         index = 0
+        last = len(blocks) - 1
         while index <= last:
             if kinds[index] == "P":
                 paragraphs.append(blocks[index])
@@ -372,7 +360,7 @@ class _Reader:
                     continue
                 if paragraphs:
                     sections.append(trusted(Section, heading=heading, paragraphs=tuple(paragraphs)))
-                heading = blocks[i][len(HEADING_MARK) :] if kinds[i] == "E" else blocks[i]
+                heading = marked.get(i, blocks[i])
                 paragraphs = []
             index = end
         sections.append(trusted(Section, heading=heading, paragraphs=tuple(paragraphs)))
@@ -387,6 +375,39 @@ class _Reader:
                 line,
             )
         return language
+
+
+def _classify(blocks: list[str], singles: list[bool]) -> tuple[list[str], dict[int, str]]:
+    """Each block's wish: "P" paragraph, "E" marked heading, "S" shaped like one.
+
+    Escaped blocks are replaced by their text in ``blocks``; the returned dict maps
+    each "E" to its heading text, without the mark. Neither kind of heading can be
+    the last block: a Section needs a paragraph.
+    """
+    last = len(blocks) - 1
+    kinds: list[str] = []
+    marked: dict[int, str] = {}
+    for index, text in enumerate(blocks):
+        if text[0] == ESCAPE:
+            # Escaped, the block is a paragraph whatever follows; when only
+            # whitespace follows, the block as written is that paragraph.
+            escaped = _after_mark(text, ESCAPE)
+            if escaped is not None:
+                blocks[index] = escaped
+            kinds.append("P")
+        elif text.startswith(HEADING_MARK):
+            # A mark without heading text is no subheading, and no shape either.
+            title = _after_mark(text, HEADING_MARK)
+            if title is not None and singles[index] and index < last:
+                marked[index] = title
+                kinds.append("E")
+            else:
+                kinds.append("P")
+        elif singles[index] and 0 < index < last and looks_like_heading(text):
+            kinds.append("S")
+        else:
+            kinds.append("P")
+    return kinds, marked
 
 
 _NO_DATE = dt.date.min
@@ -411,15 +432,24 @@ def _nonblank(lines: list[str]) -> Iterable[int]:
     return (index for index, line in enumerate(lines) if line)
 
 
-def _unescape(text: str) -> str:
+def _after_mark(text: str, mark: str) -> str | None:
+    """The text after a leading escape or heading mark, or None when the mark does not apply.
+
+    The mark applies only when what follows is a string the model accepts: the
+    model's own check decides, so a mark followed by nothing but Unicode
+    whitespace (a no-break space, U+2028) leaves the block as written instead of
+    yielding a field the validators refuse.
+    """
+    if not text.startswith(mark):
+        return None
     # The writer never puts a space after the escape; a hand-written one is layout.
-    return text[1:].lstrip(" ")
+    rest = text[len(mark) :].lstrip(" ")
+    return rest if text_problem(rest) is None else None
 
 
 def _header_text(line: str) -> str:
-    if line.startswith(ESCAPE) and len(line) > 1:
-        return _unescape(line)
-    return line
+    escaped = _after_mark(line, ESCAPE)
+    return line if escaped is None else escaped
 
 
 def _category(line: str) -> str | None:
