@@ -37,7 +37,13 @@ from newsarticle._language import section_texts as _texts
 from newsarticle._models import _BCP47, Article, Section, trusted
 from newsarticle._text import collapse_spaces, find_forbidden, text_problem
 
-__all__ = ["parse", "parse_file"]
+__all__ = ["MAX_INPUT_SIZE", "parse", "parse_file"]
+
+#: The default ``max_size`` of :func:`parse` and :func:`parse_file`: 16 MiB. The
+#: longest articles are tens of kilobytes and a whole book is one or two megabytes;
+#: an input this large is a concatenation, a wrong file or an attack, and parsing it
+#: would cost several times its size in memory (docs/performance.md).
+MAX_INPUT_SIZE = 16 * 1024 * 1024
 
 _BOMS_UTF32 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _BOMS_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -55,6 +61,7 @@ def parse(
     language: str | None = None,
     trailer_lines: Iterable[str] = DEFAULT_TRAILER_LINES,
     on_diagnostic: DiagnosticHandler | None = None,
+    max_size: int | None = MAX_INPUT_SIZE,
 ) -> Article:
     """Parse one article in the text format.
 
@@ -70,9 +77,17 @@ def parse(
         ``Article.trailer``; extend :data:`DEFAULT_TRAILER_LINES` to add your own.
     :param on_diagnostic: Called with each Diagnostic of a lenient parse. When
         None, each is issued as a :class:`ParseWarning` instead.
+    :param max_size: The largest input accepted, in bytes (characters for a
+        ``str``), checked before anything else; None for no limit.
     :raises ParseError: The input has nothing to recover (empty, binary, an
-        impossible date), or ``strict`` is set and something needed recovery.
+        impossible date), is larger than ``max_size`` (code ``too-large``), or
+        ``strict`` is set and something needed recovery.
     """
+    _check_max_size(max_size)
+    if isinstance(data, str):
+        _check_size(len(data), max_size, source, "characters")
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        _check_size(memoryview(data).nbytes, max_size, source, "bytes")
     if isinstance(trailer_lines, str):
         raise TypeError(f"trailer_lines takes a collection of lines, such as {{{trailer_lines!r}}}, not a str")
     if language is not None:
@@ -102,25 +117,58 @@ def parse_file(
     language: str | None = None,
     trailer_lines: Iterable[str] = DEFAULT_TRAILER_LINES,
     on_diagnostic: DiagnosticHandler | None = None,
+    max_size: int | None = MAX_INPUT_SIZE,
 ) -> Article:
     """Read and parse one file; ``Article.source`` is the path as given unless ``source`` is.
 
-    The other keyword arguments are those of :func:`parse`.
+    The other keyword arguments are those of :func:`parse`. A file larger than
+    ``max_size`` is refused by its size on disk, before a byte of it is read.
 
     :raises OSError: the file cannot be read.
     :raises ParseError: as :func:`parse`.
     """
+    _check_max_size(max_size)
     if source is None:
         # A file name that is not valid UTF-8 arrives with lone surrogates, which no
         # output (JSON, HTML) can carry; spell its odd bytes as \x escapes instead.
         source = os.fsencode(path).decode("utf-8", "backslashreplace")
+    with Path(path).open("rb") as file:
+        if max_size is None:
+            data = file.read()
+        else:
+            _check_size(os.fstat(file.fileno()).st_size, max_size, source, "bytes")
+            # Reading one byte past the limit catches a file that grew since, or
+            # one whose size the system does not report (/proc, a pipe).
+            data = file.read(max_size + 1)
+            if len(data) > max_size:
+                raise _too_large(f"more than {max_size:,}", max_size, source, "bytes")
     return parse(
-        Path(path).read_bytes(),
+        data,
         source=source,
         strict=strict,
         language=language,
         trailer_lines=trailer_lines,
         on_diagnostic=on_diagnostic,
+        max_size=max_size,
+    )
+
+
+def _check_max_size(max_size: int | None) -> None:
+    if max_size is not None and (not isinstance(max_size, int) or isinstance(max_size, bool) or max_size < 0):
+        raise ValueError(f"max_size must be a number of bytes (0 or more) or None for no limit, not {max_size!r}")
+
+
+def _check_size(size: int, max_size: int | None, source: str | None, unit: str) -> None:
+    if max_size is not None and size > max_size:
+        raise _too_large(f"{size:,}", max_size, source, unit)
+
+
+def _too_large(found: str, max_size: int, source: str | None, unit: str) -> ParseError:
+    return ParseError(
+        f"expected at most {max_size:,} {unit} (max_size), found {found}; "
+        "pass a larger max_size, or max_size=None for no limit",
+        source=source,
+        code="too-large",
     )
 
 
@@ -220,9 +268,14 @@ class _Reader:
                 if language is None:
                     language = stated.group(1)
         end, trailer = self._trailer(lines, body_start, keys)
-        sections = self._sections(lines, body_start, end)
+        empty_body_line = min(body_start, len(lines)) + 1
+        blocks, singles = _blocks(lines, body_start, end)
+        # Every block holds its own text now: dropping the lines here keeps one
+        # copy of a large input's pointers in memory instead of two.
+        lines.clear()
+        sections = _sections(blocks, singles)
         if not sections:
-            self.report("empty-body", "no body paragraphs after the header", min(body_start, len(lines)) + 1)
+            self.report("empty-body", "no body paragraphs after the header", empty_body_line)
         if language is None:
             language = self._detect_language(headline, sections, body_start + 1)
         # Every string above is valid by construction (normalised lines, no
@@ -240,11 +293,14 @@ class _Reader:
 
     def _lines(self, text: str) -> list[str]:
         """Split into lines stripped of spaces and tabs, inner runs collapsed; refuse unprintable text."""
-        raw = text.split("\n")
-        if "\t" in text or _DOUBLE_SPACE.search(text):
-            lines = [collapse_spaces(line) for line in raw]
+        lines = text.split("\n")
+        collapse = "\t" in text or _DOUBLE_SPACE.search(text) is not None
+        if len(lines) >= _IN_PLACE_LINES:
+            _normalise_in_place(lines, collapse_spaces if collapse else _strip_spaces)
+        elif collapse:
+            lines = [collapse_spaces(line) for line in lines]
         else:
-            lines = [line.strip(" ") for line in raw]
+            lines = [line.strip(" ") for line in lines]
         if not all(map(str.isprintable, lines)):  # one C pass; the slow search only where needed
             for number, line in enumerate(lines, 1):
                 if line.isspace():  # only no-break spaces, U+2028 and the like: a blank line
@@ -252,7 +308,7 @@ class _Reader:
                     continue
                 index = None if _printable(line) else find_forbidden(line)
                 if index is not None:
-                    column = raw[number - 1].find(line[index]) + 1
+                    column = text.split("\n", number)[number - 1].find(line[index]) + 1
                     what = (
                         "a NUL character (binary data?)"
                         if line[index] == "\x00"
@@ -319,53 +375,6 @@ class _Reader:
         found.reverse()
         return index, tuple(found)
 
-    def _sections(self, lines: list[str], start: int, end: int) -> tuple[Section, ...]:
-        blocks: list[str] = []
-        singles: list[bool] = []
-        block: list[str] = []
-        for line in lines[start:end]:
-            if line:
-                block.append(line)
-            elif block:
-                blocks.append(" ".join(block))
-                singles.append(len(block) == 1)
-                block = []
-        if block:
-            blocks.append(" ".join(block))
-            singles.append(len(block) == 1)
-        if not blocks:
-            return ()
-
-        kinds, marked = _classify(blocks, singles)
-
-        # In a run of consecutive candidates one becomes the heading: the first
-        # marked one, else the first. The others stay paragraphs, as written.
-        sections: list[Section] = []
-        heading: str | None = None
-        paragraphs: list[str] = []
-        index = 0
-        last = len(blocks) - 1
-        while index <= last:
-            if kinds[index] == "P":
-                paragraphs.append(blocks[index])
-                index += 1
-                continue
-            end = index
-            while kinds[end] != "P":  # the last block is always "P"
-                end += 1
-            chosen = next((i for i in range(index, end) if kinds[i] == "E"), index)
-            for i in range(index, end):
-                if i != chosen:
-                    paragraphs.append(blocks[i])
-                    continue
-                if paragraphs:
-                    sections.append(trusted(Section, heading=heading, paragraphs=tuple(paragraphs)))
-                heading = marked.get(i, blocks[i])
-                paragraphs = []
-            index = end
-        sections.append(trusted(Section, heading=heading, paragraphs=tuple(paragraphs)))
-        return tuple(sections)
-
     def _detect_language(self, headline: str, sections: tuple[Section, ...], line: int) -> str:
         language, confident, scores = detect_language(_texts(headline, sections))
         if not confident:
@@ -377,15 +386,36 @@ class _Reader:
         return language
 
 
-def _classify(blocks: list[str], singles: list[bool]) -> tuple[list[str], dict[int, str]]:
-    """Each block's wish: "P" paragraph, "E" marked heading, "S" shaped like one.
+def _blocks(lines: list[str], start: int, end: int) -> tuple[list[str], bytearray]:
+    """The body's blocks, their lines joined with one space, and which of them are one line."""
+    blocks: list[str] = []
+    singles = bytearray()  # a byte a block, where a list of bools costs eight
+    block: list[str] = []
+    for line in itertools.islice(lines, start, end):
+        if line:
+            block.append(line)
+        elif block:
+            blocks.append(" ".join(block))
+            singles.append(len(block) == 1)
+            block = []
+    if block:
+        blocks.append(" ".join(block))
+        singles.append(len(block) == 1)
+    return blocks, singles
 
-    Escaped blocks are replaced by their text in ``blocks``; the returned dict maps
-    each "E" to its heading text, without the mark. Neither kind of heading can be
-    the last block: a Section needs a paragraph.
+
+# Each block's wish: a paragraph, a marked heading, or a block shaped like a heading.
+_PARAGRAPH, _MARKED, _SHAPED = 0, 1, 2
+
+
+def _classify(blocks: list[str], singles: bytearray) -> tuple[bytearray, dict[int, str]]:
+    """Each block's wish, and the heading text of each marked one, without its mark.
+
+    An escaped block is replaced by its text in ``blocks``. Neither kind of
+    heading can be the last block: a Section needs a paragraph.
     """
     last = len(blocks) - 1
-    kinds: list[str] = []
+    kinds = bytearray(len(blocks))  # all _PARAGRAPH
     marked: dict[int, str] = {}
     for index, text in enumerate(blocks):
         if text[0] == ESCAPE:
@@ -394,20 +424,48 @@ def _classify(blocks: list[str], singles: list[bool]) -> tuple[list[str], dict[i
             escaped = _after_mark(text, ESCAPE)
             if escaped is not None:
                 blocks[index] = escaped
-            kinds.append("P")
         elif text.startswith(HEADING_MARK):
             # A mark without heading text is no subheading, and no shape either.
             title = _after_mark(text, HEADING_MARK)
             if title is not None and singles[index] and index < last:
                 marked[index] = title
-                kinds.append("E")
-            else:
-                kinds.append("P")
+                kinds[index] = _MARKED
         elif singles[index] and 0 < index < last and looks_like_heading(text):
-            kinds.append("S")
-        else:
-            kinds.append("P")
+            kinds[index] = _SHAPED
     return kinds, marked
+
+
+def _sections(blocks: list[str], singles: bytearray) -> tuple[Section, ...]:
+    if not blocks:
+        return ()
+    kinds, marked = _classify(blocks, singles)
+    # In a run of consecutive candidates one becomes the heading: the first
+    # marked one, else the first. The others stay paragraphs, as written.
+    sections: list[Section] = []
+    heading: str | None = None
+    paragraphs: list[str] = []
+    index = 0
+    last = len(blocks) - 1
+    while index <= last:
+        if kinds[index] == _PARAGRAPH:
+            paragraphs.append(blocks[index])
+            index += 1
+            continue
+        end = index
+        while kinds[end] != _PARAGRAPH:  # the last block always is one
+            end += 1
+        chosen = next((i for i in range(index, end) if kinds[i] == _MARKED), index)
+        for i in range(index, end):
+            if i != chosen:
+                paragraphs.append(blocks[i])
+                continue
+            if paragraphs:
+                sections.append(trusted(Section, heading=heading, paragraphs=tuple(paragraphs)))
+            heading = marked.get(i, blocks[i])
+            paragraphs = []
+        index = end
+    sections.append(trusted(Section, heading=heading, paragraphs=tuple(paragraphs)))
+    return tuple(sections)
 
 
 _NO_DATE = dt.date.min
@@ -420,6 +478,20 @@ def _longest(keys: frozenset[str]) -> int:
 
 # sre finds a literal by its prefix table, faster than `"  " in text` on non-ASCII text.
 _DOUBLE_SPACE = re.compile("  ")
+
+
+# From this many lines on, lines are normalised in place: a second list of a million
+# pointers would double the memory that the lines take. Below it a comprehension is faster.
+_IN_PLACE_LINES = 1 << 16
+
+
+def _normalise_in_place(lines: list[str], normalise: Callable[[str], str]) -> None:
+    for index, line in enumerate(lines):
+        lines[index] = normalise(line)
+
+
+def _strip_spaces(line: str) -> str:
+    return line.strip(" ")
 
 
 def _printable(line: str) -> bool:
