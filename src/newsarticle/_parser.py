@@ -7,6 +7,7 @@ the input.
 
 from __future__ import annotations
 
+import array
 import codecs
 import datetime as dt
 import functools
@@ -83,11 +84,9 @@ def parse(
         impossible date), is larger than ``max_size`` (code ``too-large``), or
         ``strict`` is set and something needed recovery.
     """
-    _check_max_size(max_size)
-    if isinstance(data, str):
-        _check_size(len(data), max_size, source, "characters")
-    elif isinstance(data, (bytes, bytearray, memoryview)):
-        _check_size(memoryview(data).nbytes, max_size, source, "bytes")
+    # The common case in a few nanoseconds; anything else, including every error, the long way.
+    if max_size is not None and not (type(max_size) is int and type(data) in _SIZED and len(data) <= max_size):
+        _check_input_size(data, max_size, source)
     if isinstance(trailer_lines, str):
         raise TypeError(f"trailer_lines takes a collection of lines, such as {{{trailer_lines!r}}}, not a str")
     if language is not None:
@@ -156,6 +155,18 @@ def parse_file(
 def _check_max_size(max_size: int | None) -> None:
     if max_size is not None and (not isinstance(max_size, int) or isinstance(max_size, bool) or max_size < 0):
         raise ValueError(f"max_size must be a number of bytes (0 or more) or None for no limit, not {max_size!r}")
+
+
+_SIZED = (str, bytes)
+
+
+def _check_input_size(data: object, max_size: int, source: str | None) -> None:
+    _check_max_size(max_size)
+    if isinstance(data, str):
+        _check_size(len(data), max_size, source, "characters")
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        _check_size(memoryview(data).nbytes, max_size, source, "bytes")
+    # Anything else is refused with a TypeError when it is decoded.
 
 
 def _check_size(size: int, max_size: int | None, source: str | None, unit: str) -> None:
@@ -269,11 +280,11 @@ class _Reader:
                     language = stated.group(1)
         end, trailer = self._trailer(lines, body_start, keys)
         empty_body_line = min(body_start, len(lines)) + 1
-        blocks, singles = _blocks(lines, body_start, end)
+        blocks, wrapped = _blocks(lines, body_start, end)
         # Every block holds its own text now: dropping the lines here keeps one
         # copy of a large input's pointers in memory instead of two.
         lines.clear()
-        sections = _sections(blocks, singles)
+        sections = _sections(blocks, wrapped)
         if not sections:
             self.report("empty-body", "no body paragraphs after the header", empty_body_line)
         if language is None:
@@ -386,36 +397,38 @@ class _Reader:
         return language
 
 
-def _blocks(lines: list[str], start: int, end: int) -> tuple[list[str], bytearray]:
-    """The body's blocks, their lines joined with one space, and which of them are one line."""
+def _blocks(lines: list[str], start: int, end: int) -> tuple[list[str], set[int]]:
+    """The body's blocks, their lines joined with one space, and the indexes of those of several lines."""
     blocks: list[str] = []
-    singles = bytearray()  # a byte a block, where a list of bools costs eight
+    wrapped: set[int] = set()  # few blocks are hard-wrapped: cheaper than a flag for each block
     block: list[str] = []
     for line in itertools.islice(lines, start, end):
         if line:
             block.append(line)
         elif block:
+            if len(block) > 1:
+                wrapped.add(len(blocks))
             blocks.append(" ".join(block))
-            singles.append(len(block) == 1)
             block = []
     if block:
+        if len(block) > 1:
+            wrapped.add(len(blocks))
         blocks.append(" ".join(block))
-        singles.append(len(block) == 1)
-    return blocks, singles
+    return blocks, wrapped
 
 
-# Each block's wish: a paragraph, a marked heading, or a block shaped like a heading.
-_PARAGRAPH, _MARKED, _SHAPED = 0, 1, 2
+def _classify(blocks: list[str], wrapped: set[int]) -> tuple[array.array[int], dict[int, str]]:
+    """The heading candidates, in order, and the heading text of each marked one, without its mark.
 
-
-def _classify(blocks: list[str], singles: bytearray) -> tuple[bytearray, dict[int, str]]:
-    """Each block's wish, and the heading text of each marked one, without its mark.
-
-    An escaped block is replaced by its text in ``blocks``. Neither kind of
-    heading can be the last block: a Section needs a paragraph.
+    A block is a marked candidate (``## ``) or one shaped like a heading; every
+    other block is a paragraph. An escaped block is replaced by its text in
+    ``blocks``. Neither kind of candidate can be the last block: a Section needs
+    a paragraph.
     """
     last = len(blocks) - 1
-    kinds = bytearray(len(blocks))  # all _PARAGRAPH
+    # Machine integers: a million candidates (a million short lines) in a list
+    # would also keep a million int objects, 36 bytes each.
+    candidates = array.array("q")
     marked: dict[int, str] = {}
     for index, text in enumerate(blocks):
         if text[0] == ESCAPE:
@@ -424,47 +437,45 @@ def _classify(blocks: list[str], singles: bytearray) -> tuple[bytearray, dict[in
             escaped = _after_mark(text, ESCAPE)
             if escaped is not None:
                 blocks[index] = escaped
+        elif index in wrapped:
+            continue  # a wrapped block is always a paragraph
         elif text.startswith(HEADING_MARK):
             # A mark without heading text is no subheading, and no shape either.
             title = _after_mark(text, HEADING_MARK)
-            if title is not None and singles[index] and index < last:
+            if title is not None and index < last:
                 marked[index] = title
-                kinds[index] = _MARKED
-        elif singles[index] and 0 < index < last and looks_like_heading(text):
-            kinds[index] = _SHAPED
-    return kinds, marked
+                candidates.append(index)
+        elif 0 < index < last and looks_like_heading(text):
+            candidates.append(index)
+    return candidates, marked
 
 
-def _sections(blocks: list[str], singles: bytearray) -> tuple[Section, ...]:
+def _sections(blocks: list[str], wrapped: set[int]) -> tuple[Section, ...]:
+    """The body's sections; ``blocks`` is used up (its items move into the Sections)."""
     if not blocks:
         return ()
-    kinds, marked = _classify(blocks, singles)
+    candidates, marked = _classify(blocks, wrapped)
     # In a run of consecutive candidates one becomes the heading: the first
-    # marked one, else the first. The others stay paragraphs, as written.
+    # marked one, else the first. The others stay paragraphs, as written, so
+    # each section's paragraphs are the blocks between two chosen headings.
     sections: list[Section] = []
     heading: str | None = None
-    paragraphs: list[str] = []
-    index = 0
-    last = len(blocks) - 1
-    while index <= last:
-        if kinds[index] == _PARAGRAPH:
-            paragraphs.append(blocks[index])
-            index += 1
-            continue
-        end = index
-        while kinds[end] != _PARAGRAPH:  # the last block always is one
-            end += 1
-        chosen = next((i for i in range(index, end) if kinds[i] == _MARKED), index)
-        for i in range(index, end):
-            if i != chosen:
-                paragraphs.append(blocks[i])
-                continue
-            if paragraphs:
-                sections.append(trusted(Section, heading=heading, paragraphs=tuple(paragraphs)))
-            heading = marked.get(i, blocks[i])
-            paragraphs = []
-        index = end
-    sections.append(trusted(Section, heading=heading, paragraphs=tuple(paragraphs)))
+    start = 0
+    pos, count = 0, len(candidates)
+    while pos < count:
+        first = pos
+        while pos + 1 < count and candidates[pos + 1] == candidates[pos] + 1:
+            pos += 1
+        chosen = next((candidates[j] for j in range(first, pos + 1) if candidates[j] in marked), candidates[first])
+        pos += 1
+        if chosen > start:  # only a first block that is a heading has no paragraph before it
+            sections.append(trusted(Section, heading=heading, paragraphs=tuple(blocks[start:chosen])))
+        heading = marked.get(chosen, blocks[chosen])
+        start = chosen + 1
+    # The blocks are not needed after this: dropping the ones already used, in
+    # place, spares a slice that would be a third copy of a large body's pointers.
+    del blocks[:start]
+    sections.append(trusted(Section, heading=heading, paragraphs=tuple(blocks)))
     return tuple(sections)
 
 
