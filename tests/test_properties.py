@@ -94,6 +94,9 @@ def _assert_article_or_parse_error(data: str | bytes) -> None:
         # rebuilding them with validation must accept every one.
         rebuilt = attrs.evolve(article, sections=[attrs.evolve(s) for s in article.sections])
         assert rebuilt == article
+        # And what it returns obeys the laws that hold for every valid Article.
+        assert _parse_quietly(unparse(article))[0] == article
+        assert from_json(to_json(article)) == article
     if error is not None:
         assert error.line >= 1
         assert error.column >= 1
