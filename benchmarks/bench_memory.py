@@ -39,6 +39,7 @@ SHAPES: dict[str, Callable[[int], str | bytes]] = {
     "tiny paragraphs": lambda size: _repeat("a\n\n", size),
     "one-line paragraphs": lambda size: _repeat("Ein kurzer Satz.\n\n", size),
     "hard-wrapped lines": lambda size: _repeat("Ein kurzer Satz\n", size),
+    "short sections": lambda size: _repeat("Kurzer Titel\n\nEin Absatz.\n\n", size),
     "one huge line": lambda size: _repeat("wort ", size),
     "blank lines": lambda size: _repeat("\n", size - 8) + b"Ende.\n",
     "cp1252 fallback": lambda size: _repeat("Gr\xfc\xdfe ", size).decode().encode("cp1252"),

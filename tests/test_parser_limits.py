@@ -8,6 +8,8 @@ runs of spaces, and text that is not UTF-8. Each asserts a doubling ratio
 
 from __future__ import annotations
 
+import gc
+import tracemalloc
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -183,3 +185,30 @@ def test_a_line_of_100_megabytes_would_parse_in_linear_time() -> None:
     # The 100 MB line, scaled down to 25 and 50 MB to keep the test in seconds.
     ratio = linear_ratio(lambda n: (HEADER + "wort " * n + "\n").encode(), 5_000_000, repeat=2)
     assert ratio < LINEAR
+
+
+# -- memory --------------------------------------------------------------------
+
+
+def _peak_per_byte(data: bytes) -> float:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        _quiet_parse(data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / len(data)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "unit",
+    ["a\n\n", "\n", "Ein kurzer Satz.\n\n"],
+    ids=["tiny paragraphs", "blank lines", "one-line paragraphs"],
+)
+def test_peak_memory_stays_near_one_pointer_per_line(unit: str) -> None:
+    # A line costs one 8-byte pointer in the list of lines, and a block one more in
+    # its Section; two copies at once of either used to cost about 20 bytes per byte.
+    data = (HEADER + unit * (2_000_000 // len(unit))).encode()
+    assert _peak_per_byte(data) < 11
