@@ -5,19 +5,33 @@ any valid Article, ``one_line_text()`` any string a one-line field may hold.
 The text leans on what breaks parsers and renderers: markup characters,
 quotes of every kind, no-break spaces, U+2028, backslashes, the format's own
 marks (``## ``, ``lang: ``, a lone backslash), trailer words, date-like
-strings and very long lines.
+strings and very long lines, and every character Unicode counts as
+whitespace, alone and next to the format's marks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
+import unicodedata
 
 from hypothesis import strategies as st
 
 from newsarticle import DEFAULT_TRAILER_LINES, Article, Section
 
-__all__ = ["HOSTILE", "articles", "languages", "one_line_text", "paragraph_text", "published", "sections"]
+__all__ = [
+    "HOSTILE",
+    "SEPARATORS",
+    "WHITESPACE",
+    "articles",
+    "blank_text",
+    "languages",
+    "one_line_text",
+    "paragraph_text",
+    "published",
+    "sections",
+]
 
 #: Pieces of text that mean something to the text format or to an output format.
 HOSTILE = (
@@ -31,6 +45,17 @@ HOSTILE = (
     "more stories", "See more", "SEE MORE", "Mehr zum Thema", "Advertisement", "Anzeige", "Read more",
     "ß", "ẞ", "İ", "ﬁ", "e\u0301", "👍🏽", "🇩🇪", "\U0001d518", "Ω", "א", "日本",
 )  # fmt: skip
+
+#: Every character that ``str.isspace`` (the model's test for "only whitespace") accepts,
+#: and every space, line and paragraph separator; from the Unicode database, so it cannot drift.
+WHITESPACE = "".join(
+    char
+    for char in map(chr, range(sys.maxunicode + 1))
+    if char.isspace() or unicodedata.category(char) in ("Zs", "Zl", "Zp")
+)
+#: The whitespace the format keeps inside a line, so a model string may hold it: not the
+#: space (stripped and collapsed) nor a control character (refused, or a line break).
+SEPARATORS = "".join(char for char in WHITESPACE if char != " " and unicodedata.category(char) != "Cc")
 
 _WORDS = (
     "der", "die", "das", "und", "nicht", "mit", "ist", "für", "auf", "ein", "eine", "sich", "auch", "im",
@@ -62,6 +87,11 @@ def _has_text(text: str) -> bool:
     return bool(text) and not text.isspace()
 
 
+def blank_text(alphabet: str = WHITESPACE) -> st.SearchStrategy[str]:
+    """A short run of whitespace only: a blank line to the format, never a model string."""
+    return st.text(st.sampled_from(alphabet), min_size=1, max_size=4)
+
+
 def _long_line() -> st.SearchStrategy[str]:
     return st.builds(lambda word, count: " ".join([word] * count), st.sampled_from(_WORDS), st.integers(30, 2500))
 
@@ -76,7 +106,13 @@ def one_line_text(*, max_pieces: int = 8) -> st.SearchStrategy[str]:
     )
     short = st.lists(piece, min_size=1, max_size=max_pieces).map("".join).map(_clean).filter(_has_text)
     marked = st.builds(lambda start, rest: _clean(start + rest), st.sampled_from(_STARTS), short).filter(_has_text)
-    return st.one_of(short, short, marked, st.sampled_from(_SENTENCES), _long_line())
+    # A mark followed by whitespace alone, and text wrapped in whitespace the format keeps.
+    separators = blank_text(SEPARATORS)
+    bare_mark = st.builds(lambda start, rest: _clean(start + rest), st.sampled_from(_STARTS), separators)
+    wrapped = st.builds(lambda before, text, after: _clean(before + text + after), separators, short, separators)
+    return st.one_of(
+        short, short, marked, bare_mark.filter(_has_text), wrapped, st.sampled_from(_SENTENCES), _long_line()
+    )
 
 
 def paragraph_text() -> st.SearchStrategy[str]:

@@ -8,6 +8,7 @@ import attrs
 import pytest
 
 from newsarticle import WORDS_PER_MINUTE, Article, Section
+from strategies import SEPARATORS
 
 
 def article(**changes: object) -> Article:
@@ -197,3 +198,18 @@ def test_equal_articles_are_equal_and_hash_alike() -> None:
 def test_whitespace_alone_is_no_headline(blank: str) -> None:
     with pytest.raises(ValueError, match="more than whitespace"):
         Article(headline=blank, language="de")
+
+
+@pytest.mark.parametrize("space", SEPARATORS)
+def test_every_unicode_separator_alone_is_refused_and_next_to_text_kept(space: str) -> None:
+    # The parser reads a line of these as blank and a mark before them as text as
+    # written; both rest on the model refusing exactly this, in every field.
+    for field in ("headline", "category"):
+        with pytest.raises(ValueError, match="more than whitespace"):
+            article(**{field: space * 2})
+    with pytest.raises(ValueError, match="more than whitespace"):
+        Section(heading=space, paragraphs=("Text.",))
+    with pytest.raises(ValueError, match="more than whitespace"):
+        article(trailer=(space,))
+    kept = Section(heading=f"{space}Titel", paragraphs=(f"Text{space}",))
+    assert kept.heading == f"{space}Titel"

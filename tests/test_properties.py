@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import newsarticle
 from newsarticle import Article, Diagnostic, ParseError, from_dict, from_json, parse, to_dict, to_json, unparse
-from strategies import HOSTILE, articles, one_line_text
+from strategies import HOSTILE, WHITESPACE, articles, blank_text, one_line_text
 
 LAWS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -50,8 +50,17 @@ _LINE = st.one_of(
     st.just("   \t "),
     st.sampled_from(("\\", "\\\\", "\\ x", "## ", "## Zwischentitel", "lang: en", "lang: xx-", "See more", "Anzeige")),
     st.sampled_from(("2025-02-27", "27. Februar 2025", "2025-02-27T10:00:00+01:00", "Kurzer Titel", "Ende.")),
+    # Unicode whitespace alone (a blank line), after each of the format's marks and
+    # next to text, so that it lands in every position: header, block, trailer, lang.
+    blank_text(),
+    st.builds(
+        lambda mark, blank, after: mark + blank + after,
+        st.sampled_from(("\\", "\\ ", "\\\\", "## ", "##", "lang: ", "lang:", " ", "\t")),
+        blank_text(),
+        st.sampled_from(("", "", "en", "x", " x", "\\")),
+    ),
 )
-_PIECES = st.lists(st.sampled_from(("a", " ", "\n", "\r", "\t", "\\", *HOSTILE)), max_size=40).map("".join)
+_PIECES = st.lists(st.sampled_from(("a", " ", "\n", "\r", "\t", "\\", *HOSTILE, *WHITESPACE)), max_size=40).map("".join)
 _TEXTS = st.lists(_LINE, max_size=14).map("\n".join) | _PIECES
 
 
@@ -85,6 +94,9 @@ def _assert_article_or_parse_error(data: str | bytes) -> None:
         # rebuilding them with validation must accept every one.
         rebuilt = attrs.evolve(article, sections=[attrs.evolve(s) for s in article.sections])
         assert rebuilt == article
+        # And what it returns obeys the laws that hold for every valid Article.
+        assert _parse_quietly(unparse(article))[0] == article
+        assert from_json(to_json(article)) == article
     if error is not None:
         assert error.line >= 1
         assert error.column >= 1

@@ -28,7 +28,7 @@ from newsarticle._exceptions import (
 )
 from newsarticle._format import DEFAULT_TRAILER_LINES
 from newsarticle._models import WORDS_PER_MINUTE, Article, Section
-from newsarticle._parser import parse, parse_file
+from newsarticle._parser import MAX_INPUT_SIZE, parse, parse_file
 from newsarticle._source import unparse
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DATE_OPTIONS",
     "DEFAULT_TRAILER_LINES",
+    "MAX_INPUT_SIZE",
     "SCHEMA_VERSION",
     "WORDS_PER_MINUTE",
     "Article",

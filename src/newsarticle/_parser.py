@@ -7,6 +7,7 @@ the input.
 
 from __future__ import annotations
 
+import array
 import codecs
 import datetime as dt
 import functools
@@ -35,9 +36,15 @@ from newsarticle._format import (
 from newsarticle._language import detect_language
 from newsarticle._language import section_texts as _texts
 from newsarticle._models import _BCP47, Article, Section, trusted
-from newsarticle._text import collapse_spaces, find_forbidden
+from newsarticle._text import collapse_spaces, find_forbidden, text_problem
 
-__all__ = ["parse", "parse_file"]
+__all__ = ["MAX_INPUT_SIZE", "parse", "parse_file"]
+
+#: The default ``max_size`` of :func:`parse` and :func:`parse_file`: 16 MiB. The
+#: longest articles are tens of kilobytes and a whole book is one or two megabytes;
+#: an input this large is a concatenation, a wrong file or an attack, and parsing it
+#: would cost several times its size in memory (docs/performance.md).
+MAX_INPUT_SIZE = 16 * 1024 * 1024
 
 _BOMS_UTF32 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _BOMS_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -55,6 +62,7 @@ def parse(
     language: str | None = None,
     trailer_lines: Iterable[str] = DEFAULT_TRAILER_LINES,
     on_diagnostic: DiagnosticHandler | None = None,
+    max_size: int | None = MAX_INPUT_SIZE,
 ) -> Article:
     """Parse one article in the text format.
 
@@ -70,9 +78,15 @@ def parse(
         ``Article.trailer``; extend :data:`DEFAULT_TRAILER_LINES` to add your own.
     :param on_diagnostic: Called with each Diagnostic of a lenient parse. When
         None, each is issued as a :class:`ParseWarning` instead.
+    :param max_size: The largest input accepted, in bytes (characters for a
+        ``str``), checked before anything else; None for no limit.
     :raises ParseError: The input has nothing to recover (empty, binary, an
-        impossible date), or ``strict`` is set and something needed recovery.
+        impossible date), is larger than ``max_size`` (code ``too-large``), or
+        ``strict`` is set and something needed recovery.
     """
+    # The common case in a few nanoseconds; anything else, including every error, the long way.
+    if max_size is not None and not (type(max_size) is int and type(data) in _SIZED and len(data) <= max_size):
+        _check_input_size(data, max_size, source)
     if isinstance(trailer_lines, str):
         raise TypeError(f"trailer_lines takes a collection of lines, such as {{{trailer_lines!r}}}, not a str")
     if language is not None:
@@ -102,25 +116,70 @@ def parse_file(
     language: str | None = None,
     trailer_lines: Iterable[str] = DEFAULT_TRAILER_LINES,
     on_diagnostic: DiagnosticHandler | None = None,
+    max_size: int | None = MAX_INPUT_SIZE,
 ) -> Article:
     """Read and parse one file; ``Article.source`` is the path as given unless ``source`` is.
 
-    The other keyword arguments are those of :func:`parse`.
+    The other keyword arguments are those of :func:`parse`. A file larger than
+    ``max_size`` is refused by its size on disk, before a byte of it is read.
 
     :raises OSError: the file cannot be read.
     :raises ParseError: as :func:`parse`.
     """
+    _check_max_size(max_size)
     if source is None:
         # A file name that is not valid UTF-8 arrives with lone surrogates, which no
         # output (JSON, HTML) can carry; spell its odd bytes as \x escapes instead.
         source = os.fsencode(path).decode("utf-8", "backslashreplace")
+    with Path(path).open("rb") as file:
+        if max_size is None:
+            data = file.read()
+        else:
+            _check_size(os.fstat(file.fileno()).st_size, max_size, source, "bytes")
+            # Reading one byte past the limit catches a file that grew since, or
+            # one whose size the system does not report (/proc, a pipe).
+            data = file.read(max_size + 1)
+            if len(data) > max_size:
+                raise _too_large(f"more than {max_size:,}", max_size, source, "bytes")
     return parse(
-        Path(path).read_bytes(),
+        data,
         source=source,
         strict=strict,
         language=language,
         trailer_lines=trailer_lines,
         on_diagnostic=on_diagnostic,
+        max_size=max_size,
+    )
+
+
+def _check_max_size(max_size: int | None) -> None:
+    if max_size is not None and (not isinstance(max_size, int) or isinstance(max_size, bool) or max_size < 0):
+        raise ValueError(f"max_size must be a number of bytes (0 or more) or None for no limit, not {max_size!r}")
+
+
+_SIZED = (str, bytes)
+
+
+def _check_input_size(data: object, max_size: int, source: str | None) -> None:
+    _check_max_size(max_size)
+    if isinstance(data, str):
+        _check_size(len(data), max_size, source, "characters")
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        _check_size(memoryview(data).nbytes, max_size, source, "bytes")
+    # Anything else is refused with a TypeError when it is decoded.
+
+
+def _check_size(size: int, max_size: int | None, source: str | None, unit: str) -> None:
+    if max_size is not None and size > max_size:
+        raise _too_large(f"{size:,}", max_size, source, unit)
+
+
+def _too_large(found: str, max_size: int, source: str | None, unit: str) -> ParseError:
+    return ParseError(
+        f"expected at most {max_size:,} {unit} (max_size), found {found}; "
+        "pass a larger max_size, or max_size=None for no limit",
+        source=source,
+        code="too-large",
     )
 
 
@@ -220,9 +279,14 @@ class _Reader:
                 if language is None:
                     language = stated.group(1)
         end, trailer = self._trailer(lines, body_start, keys)
-        sections = self._sections(lines, body_start, end)
+        empty_body_line = min(body_start, len(lines)) + 1
+        blocks, wrapped = _blocks(lines, body_start, end)
+        # Every block holds its own text now: dropping the lines here keeps one
+        # copy of a large input's pointers in memory instead of two.
+        lines.clear()
+        sections = _sections(blocks, wrapped)
         if not sections:
-            self.report("empty-body", "no body paragraphs after the header", min(body_start, len(lines)) + 1)
+            self.report("empty-body", "no body paragraphs after the header", empty_body_line)
         if language is None:
             language = self._detect_language(headline, sections, body_start + 1)
         # Every string above is valid by construction (normalised lines, no
@@ -240,11 +304,14 @@ class _Reader:
 
     def _lines(self, text: str) -> list[str]:
         """Split into lines stripped of spaces and tabs, inner runs collapsed; refuse unprintable text."""
-        raw = text.split("\n")
-        if "\t" in text or _DOUBLE_SPACE.search(text):
-            lines = [collapse_spaces(line) for line in raw]
+        lines = text.split("\n")
+        collapse = "\t" in text or _DOUBLE_SPACE.search(text) is not None
+        if len(lines) >= _IN_PLACE_LINES:
+            _normalise_in_place(lines, collapse_spaces if collapse else _strip_spaces)
+        elif collapse:
+            lines = [collapse_spaces(line) for line in lines]
         else:
-            lines = [line.strip(" ") for line in raw]
+            lines = [line.strip(" ") for line in lines]
         if not all(map(str.isprintable, lines)):  # one C pass; the slow search only where needed
             for number, line in enumerate(lines, 1):
                 if line.isspace():  # only no-break spaces, U+2028 and the like: a blank line
@@ -252,7 +319,7 @@ class _Reader:
                     continue
                 index = None if _printable(line) else find_forbidden(line)
                 if index is not None:
-                    column = raw[number - 1].find(line[index]) + 1
+                    column = text.split("\n", number)[number - 1].find(line[index]) + 1
                     what = (
                         "a NUL character (binary data?)"
                         if line[index] == "\x00"
@@ -319,65 +386,6 @@ class _Reader:
         found.reverse()
         return index, tuple(found)
 
-    def _sections(self, lines: list[str], start: int, end: int) -> tuple[Section, ...]:
-        blocks: list[str] = []
-        singles: list[bool] = []
-        block: list[str] = []
-        for line in lines[start:end]:
-            if line:
-                block.append(line)
-            elif block:
-                blocks.append(" ".join(block))
-                singles.append(len(block) == 1)
-                block = []
-        if block:
-            blocks.append(" ".join(block))
-            singles.append(len(block) == 1)
-        if not blocks:
-            return ()
-
-        # Each block's wish: "P" paragraph, "E" marked heading, "S" shaped like one.
-        # Neither kind of heading can be the last block: a Section needs a paragraph.
-        last = len(blocks) - 1
-        kinds: list[str] = []
-        for index, text in enumerate(blocks):
-            if text[0] == ESCAPE and len(text) > 1:
-                blocks[index] = _unescape(text)
-                kinds.append("P")
-            elif singles[index] and index < last and text.startswith(HEADING_MARK) and len(text) > len(HEADING_MARK):
-                kinds.append("E")
-            elif singles[index] and 0 < index < last and looks_like_heading(text):
-                kinds.append("S")
-            else:
-                kinds.append("P")
-
-        # In a run of consecutive candidates one becomes the heading: the first
-        # marked one, else the first. The others stay paragraphs, as written.
-        sections: list[Section] = []
-        heading: str | None = None
-        paragraphs: list[str] = []
-        index = 0
-        while index <= last:
-            if kinds[index] == "P":
-                paragraphs.append(blocks[index])
-                index += 1
-                continue
-            end = index
-            while kinds[end] != "P":  # the last block is always "P"
-                end += 1
-            chosen = next((i for i in range(index, end) if kinds[i] == "E"), index)
-            for i in range(index, end):
-                if i != chosen:
-                    paragraphs.append(blocks[i])
-                    continue
-                if paragraphs:
-                    sections.append(trusted(Section, heading=heading, paragraphs=tuple(paragraphs)))
-                heading = blocks[i][len(HEADING_MARK) :] if kinds[i] == "E" else blocks[i]
-                paragraphs = []
-            index = end
-        sections.append(trusted(Section, heading=heading, paragraphs=tuple(paragraphs)))
-        return tuple(sections)
-
     def _detect_language(self, headline: str, sections: tuple[Section, ...], line: int) -> str:
         language, confident, scores = detect_language(_texts(headline, sections))
         if not confident:
@@ -387,6 +395,88 @@ class _Reader:
                 line,
             )
         return language
+
+
+def _blocks(lines: list[str], start: int, end: int) -> tuple[list[str], set[int]]:
+    """The body's blocks, their lines joined with one space, and the indexes of those of several lines."""
+    blocks: list[str] = []
+    wrapped: set[int] = set()  # few blocks are hard-wrapped: cheaper than a flag for each block
+    block: list[str] = []
+    for line in itertools.islice(lines, start, end):
+        if line:
+            block.append(line)
+        elif block:
+            if len(block) > 1:
+                wrapped.add(len(blocks))
+            blocks.append(" ".join(block))
+            block = []
+    if block:
+        if len(block) > 1:
+            wrapped.add(len(blocks))
+        blocks.append(" ".join(block))
+    return blocks, wrapped
+
+
+def _classify(blocks: list[str], wrapped: set[int]) -> tuple[array.array[int], dict[int, str]]:
+    """The heading candidates, in order, and the heading text of each marked one, without its mark.
+
+    A block is a marked candidate (``## ``) or one shaped like a heading; every
+    other block is a paragraph. An escaped block is replaced by its text in
+    ``blocks``. Neither kind of candidate can be the last block: a Section needs
+    a paragraph.
+    """
+    last = len(blocks) - 1
+    # Machine integers: a million candidates (a million short lines) in a list
+    # would also keep a million int objects, 36 bytes each.
+    candidates = array.array("q")
+    marked: dict[int, str] = {}
+    for index, text in enumerate(blocks):
+        if text[0] == ESCAPE:
+            # Escaped, the block is a paragraph whatever follows; when only
+            # whitespace follows, the block as written is that paragraph.
+            escaped = _after_mark(text, ESCAPE)
+            if escaped is not None:
+                blocks[index] = escaped
+        elif index in wrapped:
+            continue  # a wrapped block is always a paragraph
+        elif text.startswith(HEADING_MARK):
+            # A mark without heading text is no subheading, and no shape either.
+            title = _after_mark(text, HEADING_MARK)
+            if title is not None and index < last:
+                marked[index] = title
+                candidates.append(index)
+        elif 0 < index < last and looks_like_heading(text):
+            candidates.append(index)
+    return candidates, marked
+
+
+def _sections(blocks: list[str], wrapped: set[int]) -> tuple[Section, ...]:
+    """The body's sections; ``blocks`` is used up (its items move into the Sections)."""
+    if not blocks:
+        return ()
+    candidates, marked = _classify(blocks, wrapped)
+    # In a run of consecutive candidates one becomes the heading: the first
+    # marked one, else the first. The others stay paragraphs, as written, so
+    # each section's paragraphs are the blocks between two chosen headings.
+    sections: list[Section] = []
+    heading: str | None = None
+    start = 0
+    pos, count = 0, len(candidates)
+    while pos < count:
+        first = pos
+        while pos + 1 < count and candidates[pos + 1] == candidates[pos] + 1:
+            pos += 1
+        chosen = next((candidates[j] for j in range(first, pos + 1) if candidates[j] in marked), candidates[first])
+        pos += 1
+        if chosen > start:  # only a first block that is a heading has no paragraph before it
+            sections.append(trusted(Section, heading=heading, paragraphs=tuple(blocks[start:chosen])))
+        heading = marked.get(chosen, blocks[chosen])
+        start = chosen + 1
+    # The blocks are not needed after this: dropping the ones already used, in
+    # place, spares a slice that would be a third copy of a large body's pointers.
+    del blocks[:start]
+    sections.append(trusted(Section, heading=heading, paragraphs=tuple(blocks)))
+    return tuple(sections)
 
 
 _NO_DATE = dt.date.min
@@ -401,6 +491,20 @@ def _longest(keys: frozenset[str]) -> int:
 _DOUBLE_SPACE = re.compile("  ")
 
 
+# From this many lines on, lines are normalised in place: a second list of a million
+# pointers would double the memory that the lines take. Below it a comprehension is faster.
+_IN_PLACE_LINES = 1 << 16
+
+
+def _normalise_in_place(lines: list[str], normalise: Callable[[str], str]) -> None:
+    for index, line in enumerate(lines):
+        lines[index] = normalise(line)
+
+
+def _strip_spaces(line: str) -> str:
+    return line.strip(" ")
+
+
 def _printable(line: str) -> bool:
     # No-break spaces are common in German news ("5\u00a0%", "z.\u202fB.") and allowed,
     # but unprintable to Python; removing them is cheaper than a character-class search.
@@ -411,15 +515,24 @@ def _nonblank(lines: list[str]) -> Iterable[int]:
     return (index for index, line in enumerate(lines) if line)
 
 
-def _unescape(text: str) -> str:
+def _after_mark(text: str, mark: str) -> str | None:
+    """The text after a leading escape or heading mark, or None when the mark does not apply.
+
+    The mark applies only when what follows is a string the model accepts: the
+    model's own check decides, so a mark followed by nothing but Unicode
+    whitespace (a no-break space, U+2028) leaves the block as written instead of
+    yielding a field the validators refuse.
+    """
+    if not text.startswith(mark):
+        return None
     # The writer never puts a space after the escape; a hand-written one is layout.
-    return text[1:].lstrip(" ")
+    rest = text[len(mark) :].lstrip(" ")
+    return rest if text_problem(rest) is None else None
 
 
 def _header_text(line: str) -> str:
-    if line.startswith(ESCAPE) and len(line) > 1:
-        return _unescape(line)
-    return line
+    escaped = _after_mark(line, ESCAPE)
+    return line if escaped is None else escaped
 
 
 def _category(line: str) -> str | None:
