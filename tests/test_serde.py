@@ -283,3 +283,14 @@ def test_json_of_a_file_name_with_odd_bytes_is_utf8_and_reads_back(source: str) 
     assert from_json(text) == article
     assert from_json(text.encode("utf-8")) == article
     assert "Haushalt“ – 5\u00a0%" in text  # every other character stays itself
+
+
+@pytest.mark.parametrize("key", ["pa\udcffragraphs", "\ud800", "x\udc80\udcff"])
+def test_an_unknown_key_with_lone_surrogates_is_named_in_a_printable_message(key: str) -> None:
+    text = '{"headline": "T", "language": "de", "sections": [{"paragraphs": ["a"], KEY: 1}]}'
+    text = text.replace("KEY", json.dumps(key))  # as \udcff escapes, which json.loads reads back as surrogates
+    with pytest.raises(DeserializationError) as caught:
+        from_json(text)
+    message = str(caught.value)
+    assert message.encode("utf-8").decode("utf-8") == message
+    assert "extra fields found (" + key.encode("utf-8", "backslashreplace").decode("ascii") + ")" in message

@@ -160,9 +160,9 @@ def from_dict(data: Mapping[str, Any]) -> Article:
         return _converter().structure(fields, Article)
     except cattrs.BaseValidationError as exc:
         messages = cattrs.transform_error(exc, path="$", format_exception=_format_exception)
-        raise DeserializationError("invalid article: " + "; ".join(messages)) from exc
+        raise DeserializationError(_printable("invalid article: " + "; ".join(messages))) from exc
     except (TypeError, ValueError) as exc:
-        raise DeserializationError(f"invalid article: {exc}") from exc
+        raise DeserializationError(_printable(f"invalid article: {exc}")) from exc
 
 
 def to_json(article: Article, *, indent: int | None = None) -> str:
@@ -179,7 +179,7 @@ def dumps(data: object, *, indent: int | None = None, separators: tuple[str, str
     """``json.dumps`` for text that must be written as UTF-8: characters as themselves, lone surrogates escaped."""
     text = json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
     # Inside JSON text a surrogate can only stand in a string, where its escape means the same.
-    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return _escape_surrogates(text)
 
 
 def from_json(text: str | bytes) -> Article:
@@ -195,6 +195,16 @@ def from_json(text: str | bytes) -> Article:
         # No article nests deeper than three levels; the decoder gives up near a thousand.
         raise DeserializationError("not valid JSON for an article: arrays or objects nested too deeply") from None
     return from_dict(data)
+
+
+def _printable(message: str) -> str:
+    # cattrs names unknown keys as they are; a key read from JSON may hold a lone
+    # surrogate (a "\\udcff" escape), which no UTF-8 log or report could take.
+    return _escape_surrogates(message)
+
+
+def _escape_surrogates(text: str) -> str:
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _format_exception(exc: BaseException, type_: type | None) -> str:
