@@ -51,8 +51,8 @@ def signature(exc: BaseException) -> str:
     where = frames[-1] if frames else None
     place = f"{Path(where.filename).name}:{where.lineno}" if where else "?"
     # A Violation's first line names the broken law and how, without the input's text.
-    kind = str(exc).split("\n", 1)[0][:120] if isinstance(exc, AssertionError) else ""
-    return f"{type(exc).__name__} at {place}: {re.sub(r'[0-9]+', 'N', kind)}".rstrip(": ")
+    kind = str(exc).split("\n", 1)[0] if isinstance(exc, AssertionError) else ""
+    return f"{type(exc).__name__} at {place}: {re.sub(r'[0-9]+', 'N', kind)[:120]}".rstrip(": ")
 
 
 def failure(check: Callable[[bytes], None], data: bytes) -> BaseException | None:

@@ -61,19 +61,19 @@ def minimise(check: Callable[[bytes], None], data: bytes, budget: float) -> byte
     if key is None:
         return data
     deadline = time.monotonic() + budget
-    for split, join in ((lambda d: d.split(b"\n"), b"\n".join), (lambda d: [bytes([b]) for b in d], b"".join)):
+    for split in (lambda d: d.splitlines(keepends=True), lambda d: [bytes([b]) for b in d]):
         pieces = split(data)
         chunk = max(1, len(pieces) // 2)
         while chunk >= 1 and time.monotonic() < deadline:
             index = 0
             while index < len(pieces) and time.monotonic() < deadline:
                 candidate = pieces[:index] + pieces[index + chunk :]
-                if candidate != pieces and failure_key(check, join(candidate)) == key:
+                if candidate != pieces and failure_key(check, b"".join(candidate)) == key:
                     pieces = candidate
                 else:
                     index += chunk
             chunk //= 2
-        data = join(pieces)
+        data = b"".join(pieces)
     return data
 
 
