@@ -173,6 +173,7 @@ def check_serde_round_trip(article: Article) -> None:
     _require(again == article, f"from_json(to_json(a)) != a: {_differ(article, again)}")
     # The shipped schema describes the json renderer's output, which adds the derived fields.
     document = newsarticle.render(article, "json")
+    _require(isinstance(document, str) and _encodes(document), "the json renderer wrote text that is not UTF-8")
     errors = [e.message for e in _schema_validator().iter_errors(json.loads(document))]
     _require(not errors, f"the json renderer's output breaks the schema\n{errors[:3]}")
 
