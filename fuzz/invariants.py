@@ -369,12 +369,55 @@ def lines(data: bytes) -> None:
             check_render_one(article, info.name, None, (), {})
 
 
+def _text(choices: Choices) -> str:
+    # Mostly the format's marks and odd whitespace, glued to a word so that many pass validation.
+    start = "".join(choices.pick(_TEXT_PIECES) for _ in range(choices.byte() % 4))
+    return start + choices.pick(_WORDS)
+
+
+_WORDS = ("Wort", "a", "x y", "Anzeige", "more stories", "See more", "2025-02-27", "lang: en", "<", "&amp;", "\\")
+_TEXT_PIECES = (*HOSTILE_PIECES, *_WORDS, "# ", "- ", "1. ", "\t")
+_LANGUAGES = ("de", "en", "de-AT", "fr", "und", "zh-Hant-TW")
+
+
+def article_fields(choices: Choices) -> dict[str, object]:
+    """The fields of an Article, each drawn as text that the writer must escape or may not."""
+    sections = []
+    for index in range(choices.byte() % 4):
+        paragraphs = [_text(choices) for _ in range(1 + choices.byte() % 3)]
+        heading = _text(choices) if index or choices.flag() else None
+        sections.append({"heading": heading, "paragraphs": paragraphs})
+    return {
+        "headline": _text(choices),
+        "language": choices.pick(_LANGUAGES),
+        "category": _text(choices) if choices.flag() else None,
+        "published": choices.pick((None, "2025-02-27", "2025-02-27T10:00:00+01:00", "0001-01-01")),
+        "sections": sections,
+        "trailer": [_text(choices) for _ in range(choices.byte() % 3)],
+        "source": choices.pick(SOURCES),
+    }
+
+
+def articles(data: bytes) -> None:
+    """Any valid Article the bytes describe: ``unparse``, the laws, every format with its defaults."""
+    fields = article_fields(Choices(data))
+    try:
+        article = from_dict(fields)
+    except DeserializationError:
+        return  # the model refused the drawn text: nothing to write
+    check_valid(article)
+    check_laws(article)
+    for info in builtin_formats():
+        check_render_one(article, info.name, None, (), {})
+
+
 HARNESSES: dict[str, Callable[[bytes], None]] = {
     "parse_bytes": parse_bytes,
     "parse_str": parse_str,
     "render": render,
     "serde": serde,
     "lines": lines,
+    "articles": articles,
 }
 
 

@@ -50,7 +50,7 @@ HAND_WRITTEN = [
 
 
 def test_every_harness_has_a_replay_function() -> None:
-    assert set(invariants.HARNESSES) == {"parse_bytes", "parse_str", "render", "serde", "lines"}
+    assert set(invariants.HARNESSES) == {"parse_bytes", "parse_str", "render", "serde", "lines", "articles"}
     assert all(path.parent.name in invariants.HARNESSES for path in SAVED), "a folder that names no harness"
 
 
