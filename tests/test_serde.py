@@ -247,3 +247,50 @@ def test_schema_version_and_derived_fields_must_have_their_types(key: str, value
     data[key] = value
     with pytest.raises(DeserializationError, match=key):
         from_dict(data)
+
+
+# -- found by fuzzing (fuzz/serde.py) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+@pytest.mark.parametrize(("opening", "closing"), [("[", "]"), ('{"headline":', "}")])
+def test_deeply_nested_json_is_refused_as_not_an_article(depth: int, opening: str, closing: str) -> None:
+    text = '{"sections":' + opening * depth + "null" + closing * depth + "}"
+    with pytest.raises(DeserializationError, match=r"nested too deeply|sections"):
+        from_json(text)
+
+
+@pytest.mark.parametrize(
+    ("data", "path"),
+    [
+        ({1: "x", **to_dict(ARTICLE)}, ""),
+        ({None: "x", **to_dict(ARTICLE)}, ""),
+        ({**to_dict(ARTICLE), "sections": [{None: 1, "paragraphs": ["a"]}]}, r" @ \$\.sections\[0\]"),
+        ({**to_dict(ARTICLE), "sections": [{("a",): 1}]}, r" @ \$\.sections\[0\]"),
+    ],
+)
+def test_keys_that_are_not_strings_are_refused_and_named(data: dict[Any, Any], path: str) -> None:
+    with pytest.raises(DeserializationError, match=f"string keys, got the key [^@]*{path}$"):
+        from_dict(data)
+
+
+@pytest.mark.parametrize("source", ["d\udcfcr.txt", "\ud800", "a\udfff\ud800b.txt", "ok\U0001f600\udc80"])
+def test_json_of_a_file_name_with_odd_bytes_is_utf8_and_reads_back(source: str) -> None:
+    article = attrs.evolve(ARTICLE, source=source)
+    text = to_json(article)
+    assert text.encode("utf-8").decode("utf-8") == text
+    assert "\\ud" in text
+    assert from_json(text) == article
+    assert from_json(text.encode("utf-8")) == article
+    assert "Haushalt“ – 5\u00a0%" in text  # every other character stays itself
+
+
+@pytest.mark.parametrize("key", ["pa\udcffragraphs", "\ud800", "x\udc80\udcff"])
+def test_an_unknown_key_with_lone_surrogates_is_named_in_a_printable_message(key: str) -> None:
+    text = '{"headline": "T", "language": "de", "sections": [{"paragraphs": ["a"], KEY: 1}]}'
+    text = text.replace("KEY", json.dumps(key))  # as \udcff escapes, which json.loads reads back as surrogates
+    with pytest.raises(DeserializationError) as caught:
+        from_json(text)
+    message = str(caught.value)
+    assert message.encode("utf-8").decode("utf-8") == message
+    assert "extra fields found (" + key.encode("utf-8", "backslashreplace").decode("ascii") + ")" in message

@@ -30,6 +30,7 @@ __all__ = [
     "DERIVED_FIELDS",
     "SCHEMA_VERSION",
     "configure_converter",
+    "dumps",
     "from_dict",
     "from_json",
     "to_dict",
@@ -46,6 +47,7 @@ _DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)"
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _structure_str(value: object, _type: object) -> str:
@@ -68,6 +70,10 @@ def _objects_only(hook: Callable[[Any, Any], _T]) -> Callable[[Any, Any], _T]:
     def structure(value: object, type_: object) -> _T:
         if not isinstance(value, Mapping):
             raise TypeError(f"expected an object, got {type(value).__name__}")
+        # cattrs joins unknown keys into its message and fails on one that is not a string.
+        odd = [key for key in value if not isinstance(key, str)]
+        if odd:
+            raise TypeError(f"expected an object with string keys, got the key {odd[0]!r}")
         return hook(value, type_)
 
     return structure
@@ -154,14 +160,26 @@ def from_dict(data: Mapping[str, Any]) -> Article:
         return _converter().structure(fields, Article)
     except cattrs.BaseValidationError as exc:
         messages = cattrs.transform_error(exc, path="$", format_exception=_format_exception)
-        raise DeserializationError("invalid article: " + "; ".join(messages)) from exc
+        raise DeserializationError(_printable("invalid article: " + "; ".join(messages))) from exc
     except (TypeError, ValueError) as exc:
-        raise DeserializationError(f"invalid article: {exc}") from exc
+        raise DeserializationError(_printable(f"invalid article: {exc}")) from exc
 
 
 def to_json(article: Article, *, indent: int | None = None) -> str:
-    """:func:`to_dict` as JSON text: UTF-8 characters as themselves, no ``\\u`` escapes."""
-    return json.dumps(to_dict(article), ensure_ascii=False, indent=indent)
+    """:func:`to_dict` as JSON text: UTF-8 characters as themselves, no ``\\u`` escapes.
+
+    The one exception is a lone surrogate, which only ``source`` can hold (a file
+    name that is not valid UTF-8): it is written as a ``\\udcxx`` escape, so the
+    text can be encoded as UTF-8 and :func:`from_json` reads the same name back.
+    """
+    return dumps(to_dict(article), indent=indent)
+
+
+def dumps(data: object, *, indent: int | None = None, separators: tuple[str, str] | None = None) -> str:
+    """``json.dumps`` for text that must be written as UTF-8: characters as themselves, lone surrogates escaped."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+    # Inside JSON text a surrogate can only stand in a string, where its escape means the same.
+    return _escape_surrogates(text)
 
 
 def from_json(text: str | bytes) -> Article:
@@ -173,7 +191,20 @@ def from_json(text: str | bytes) -> Article:
         data = json.loads(text)
     except ValueError as exc:  # json.JSONDecodeError and UnicodeDecodeError
         raise DeserializationError(f"not valid JSON: {exc}") from exc
+    except RecursionError:
+        # No article nests deeper than three levels; the decoder gives up near a thousand.
+        raise DeserializationError("not valid JSON for an article: arrays or objects nested too deeply") from None
     return from_dict(data)
+
+
+def _printable(message: str) -> str:
+    # cattrs names unknown keys as they are; a key read from JSON may hold a lone
+    # surrogate (a "\\udcff" escape), which no UTF-8 log or report could take.
+    return _escape_surrogates(message)
+
+
+def _escape_surrogates(text: str) -> str:
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _format_exception(exc: BaseException, type_: type | None) -> str:
