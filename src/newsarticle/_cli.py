@@ -7,15 +7,16 @@ command that needs them. ``--version`` reads the plugins' distributions from
 entry-point metadata without importing any plugin.
 
 Exit status: 0 when every file converted (or was skipped), 1 when some
-failed, 2 for a usage error, 130 after Ctrl-C.
+failed, 2 for a usage error, 130 after Ctrl-C, 143 after SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -26,12 +27,13 @@ if TYPE_CHECKING:
     from newsarticle._batch import Inputs, Job, Outcome, Runner
     from newsarticle._progress import Progress
 
-__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TERMINATED", "EXIT_USAGE", "main"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process that Ctrl-C ended
+EXIT_TERMINATED = 143  # 128 + SIGTERM: a service manager can tell "stopped" from "interrupted"
 
 #: The command line's own aggregate format: one JSON object per article, one file.
 JSONL = "jsonl"
@@ -42,12 +44,14 @@ DISABLE_AUTOLOAD_ENV = "NEWSARTICLE_DISABLE_PLUGIN_AUTOLOAD"
 ENTRY_POINT_GROUP = "newsarticle"
 
 
-def _runner(job: Job, scheduler: str | None, jobs: int, interrupted: Callable[[], bool]) -> Runner:
+def _runner(job: Job, scheduler: str | None, jobs: int, interrupt: _Interrupt, timeout: float | None) -> Runner:
     """Local worker processes, or with ``--scheduler`` a Dask cluster's workers (connected here, before any file)."""
-    from newsarticle._batch import Runner
+    from newsarticle._batch import DEFAULT_TIMEOUT, Runner
 
+    if timeout is None:
+        timeout = DEFAULT_TIMEOUT
     if scheduler is None:
-        return Runner(job, jobs=jobs, interrupted=interrupted)
+        return Runner(job, jobs=jobs, interrupted=interrupt, timeout=timeout, interruptible=interrupt.raising)
     try:
         from newsarticle._dask import DaskWorkers
     except ImportError:
@@ -56,7 +60,7 @@ def _runner(job: Job, scheduler: str | None, jobs: int, interrupted: Callable[[]
         workers = DaskWorkers(job, scheduler)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    return Runner(job, jobs=jobs, interrupted=interrupted, workers=lambda _job: workers)
+    return Runner(job, jobs=jobs, interrupted=interrupt, workers=lambda _job: workers, timeout=timeout)
 
 
 class UsageError(Exception):
@@ -78,9 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"newsarticle: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("\nnewsarticle: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(exc, _Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (newsarticle ... | head); Python would complain again at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -109,6 +113,16 @@ def _jobs(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number of worker processes, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected at least 1 worker process, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):  # not NaN, not negative
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, 0 or more (0: no limit), got {text!r}")
     return value
 
 
@@ -149,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="run on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786) instead of local worker"
         " processes; its workers need newsarticle installed and the folders on a shared filesystem",
+    )
+    group.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="the time limit for one file; a file over it fails with code 'timeout' and the run goes on"
+        " (default: 60; 0 for none)",
     )
     group.add_argument("--fail-fast", action="store_true", help="stop at the first file that fails")
     group.add_argument("--errors", metavar="FILE", help="write every failure to FILE as JSON Lines")
@@ -592,37 +614,68 @@ def _check(args: argparse.Namespace) -> int:
 # -- running and reporting ---------------------------------------------------------------
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM where Ctrl-C would raise KeyboardInterrupt: handled alike, but the exit status is 143."""
+
+
 class _Interrupt:
-    """Ctrl-C sets a flag that the batch loop polls, so it stops between files, never in the middle of one.
+    """Ctrl-C (SIGINT) and SIGTERM set a flag that the batch loop polls, so workers stop between files.
 
     With ``hard`` (a single input, possibly a blocking read of standard
-    input) it raises KeyboardInterrupt at once instead; write_atomic holds
-    the signal back while its temporary file exists.
+    input), and inside :meth:`raising` (the file in progress in this process),
+    the signal raises KeyboardInterrupt (:class:`_Terminated` for SIGTERM) at
+    once instead, so a hanging renderer can be stopped; write_atomic holds the
+    signals back while its temporary file exists, so nothing is half-written.
     """
 
     def __init__(self, *, hard: bool) -> None:
         self.hard = hard
-        self.seen = False
-        self._previous: Any = None
+        self.signal: int | None = None
+        self._previous: dict[int, Any] = {}
 
     def __enter__(self) -> _Interrupt:
         import signal
 
-        self._previous = signal.signal(signal.SIGINT, self._handle)
+        for number in (signal.SIGINT, signal.SIGTERM):
+            self._previous[number] = signal.signal(number, self._handle)
         return self
 
     def __exit__(self, *_exc: object) -> None:
         import signal
 
-        signal.signal(signal.SIGINT, self._previous)
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
 
-    def _handle(self, _signum: int, _frame: FrameType | None) -> None:
-        self.seen = True
+    def _handle(self, signum: int, _frame: FrameType | None) -> None:
+        if self.signal is None:
+            self.signal = signum
         if self.hard:
-            raise KeyboardInterrupt
+            self._raise()
+
+    def _raise(self) -> None:
+        import signal
+
+        raise _Terminated if self.signal == signal.SIGTERM else KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def raising(self) -> Iterator[None]:
+        """A block in which the signal raises at once (and on entry, if it came already)."""
+        hard, self.hard = self.hard, True
+        try:
+            if self.signal is not None:
+                self._raise()
+            yield
+        finally:
+            self.hard = hard
 
     def __call__(self) -> bool:
-        return self.seen
+        return self.signal is not None
+
+    def status(self) -> int:
+        """The exit status for the signal that came."""
+        import signal
+
+        return EXIT_TERMINATED if self.signal == signal.SIGTERM else EXIT_INTERRUPTED
 
 
 class _Session:
@@ -672,7 +725,7 @@ class _Session:
         errors_file: AtomicFile | None = None
         with _Interrupt(hard=not batch) as interrupt:
             # The runner first: a scheduler that cannot be reached is a usage error before any file exists.
-            runner = _runner(job, args.scheduler if batch else None, jobs, interrupt)
+            runner = _runner(job, args.scheduler if batch else None, jobs, interrupt, args.timeout)
             outcomes = runner.run(items)
             try:
                 # Each file is owned by the finally below from the moment it exists (signals wait until then).
@@ -706,7 +759,7 @@ class _Session:
                             sink.discard()
         self._finish(time.monotonic() - start, stopped=stopped, interrupted=runner.interrupted, batch=batch)
         if runner.interrupted:
-            return EXIT_INTERRUPTED
+            return interrupt.status()
         return EXIT_FAILED if self.counts["failed"] else EXIT_OK
 
     def _report(self, outcome: Outcome, sink: AtomicFile | None, errors_file: AtomicFile | None) -> None:

@@ -52,7 +52,7 @@ class _DaskChunk:
         try:
             return self.future.result()
         except Exception as exc:  # a lost worker costs its chunk's files, not the batch
-            return [lost(task, exc) for task in self.tasks]
+            return [lost(task, f"the worker failed: {exc!r}") for task in self.tasks]
 
 
 class DaskWorkers:
