@@ -55,7 +55,9 @@ __all__ = [
     "lost",
     "plan_mirror",
     "process",
+    "run_file",
     "settle",
+    "time_limit",
 ]
 
 CONVERTED = "converted"
@@ -531,6 +533,9 @@ class Workers(Protocol):
     def close(self, *, finished: bool) -> None:
         """Release the workers; unless ``finished``, after the chunks in flight have settled."""
 
+    def failure(self) -> str | None:
+        """Why no further file can be processed (a lost Dask scheduler), or None."""
+
 
 class Runner:
     """Processes planned items in input order: in-process (``jobs == 1``), or on :class:`Workers`.
@@ -543,7 +548,10 @@ class Runner:
     second (with workers). When it returns True, or the consumer stops early
     (``--fail-fast``), the workers are told to stop after their current file,
     what they finished is still yielded (after an interrupt), and the workers
-    are released; :attr:`interrupted` tells the caller.
+    are released; :attr:`interrupted` tells the caller. When the workers
+    report a :meth:`~Workers.failure` (a lost Dask scheduler), the chunks in
+    flight give their (failed) outcomes and the run ends; :attr:`failure`
+    tells the caller why.
     In-process, each file runs inside ``interruptible()``, a context in which
     the interrupt raises KeyboardInterrupt at once (so a hanging renderer can
     be stopped); the file in progress is then left for a rerun.
@@ -569,6 +577,7 @@ class Runner:
         self._interruptible = interruptible
         self._workers = workers
         self.interrupted = False
+        self.failure: str | None = None
 
     def run(self, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
         if self._workers is not None:
@@ -600,6 +609,14 @@ class Runner:
         finished = False
         try:
             while True:
+                self.failure = workers.failure()
+                if self.failure is not None:
+                    # Every chunk in flight is lost with it (their outcomes say so); the rest is left for a rerun.
+                    workers.stop()
+                    for settled in settle(pending):
+                        yield from settled.outcomes()
+                    pending.clear()
+                    return
                 if self._interrupted():
                     self.interrupted = True
                     workers.stop()
@@ -728,6 +745,9 @@ class LocalWorkers:
             self._queue.append(chunk)
             self._dispatch()
         return chunk
+
+    def failure(self) -> None:
+        """None: a lost local worker is replaced, and the run goes on."""
 
     def stop(self) -> None:
         self._stop.value = 1

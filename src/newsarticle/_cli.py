@@ -57,7 +57,7 @@ def _runner(job: Job, scheduler: str | None, jobs: int, interrupt: _Interrupt, t
     except ImportError:
         raise UsageError("--scheduler needs Dask: pip install 'newsarticle[dask]'") from None
     try:
-        workers = DaskWorkers(job, scheduler)
+        workers = DaskWorkers(job, scheduler, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     return Runner(job, jobs=jobs, interrupted=interrupt, workers=lambda _job: workers, timeout=timeout)
@@ -741,7 +741,7 @@ class _Session:
                     if outcome.status == "failed" and args.fail_fast:
                         stopped = True
                         break
-                complete = not (stopped or runner.interrupted)
+                complete = not (stopped or runner.interrupted or runner.failure)
             except KeyboardInterrupt:  # a single input: Ctrl-C raises at once (see _Interrupt)
                 runner.interrupted = True
             finally:
@@ -758,8 +758,14 @@ class _Session:
                         else:
                             sink.discard()
         self._finish(time.monotonic() - start, stopped=stopped, interrupted=runner.interrupted, batch=batch)
+        return self._status(runner, interrupt)
+
+    def _status(self, runner: Runner, interrupt: _Interrupt) -> int:
         if runner.interrupted:
             return interrupt.status()
+        if runner.failure is not None:
+            print(f"newsarticle: error: {runner.failure}; files not started are left for a rerun", file=sys.stderr)
+            return EXIT_FAILED
         return EXIT_FAILED if self.counts["failed"] else EXIT_OK
 
     def _report(self, outcome: Outcome, sink: AtomicFile | None, errors_file: AtomicFile | None) -> None:
