@@ -479,6 +479,7 @@ def _worker_loop(connection: Connection, job: Job, *, stop: Any, started: Any, t
     # SIGTERM keeps its default so that a worker ends at once; while write_atomic
     # holds a temporary file it is held back, so the file is whole first.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, which a fork inherits
     _die_with_parent(parent)
     while True:
         try:
@@ -821,11 +822,15 @@ class LocalWorkers:
             if worker.killed_for_time:
                 reason = (
                     f"took longer than the time limit of {self.timeout:g} s (--timeout) and did not stop"
-                    " (stuck outside Python code), so its worker was killed; nothing was written for it"
+                    " (stuck outside Python code), so its worker was killed"
                 )
                 chunk.done.append(lost(task, reason, TIMEOUT))
             else:
-                chunk.done.append(lost(task, f"{_death(worker.process.exitcode)}; nothing was written for it"))
+                # Killed at any moment: most likely mid-file, but possibly just after the file was written whole.
+                reason = f"{_death(worker.process.exitcode)}; run the same command again to finish it"
+                chunk.done.append(lost(task, reason))
+            if task.output is not None:  # killed while writing it, the worker left its temporary file
+                remove_stale_beside(task.output)
         if stopping or len(chunk.done) >= len(chunk.tasks):
             # Interrupted: the rest of the chunk is left for a rerun, like the files not started.
             chunk.finished = True
@@ -875,6 +880,22 @@ class LocalWorkers:
                 worker.process.kill()
                 worker.process.join(EXIT_GRACE)
             worker.connection.close()
+
+
+def remove_stale_beside(path: str) -> None:
+    """Remove the temporary files that killed writers left in ``path``'s folder, if this version can tell them.
+
+    ``newsarticle._atomic.remove_stale`` (temporary names that carry the
+    writer's pid) comes with the stale-temporary cleaning of issue 8; until
+    it is there, nothing is removed.
+    """
+    from newsarticle import _atomic
+
+    remove_stale: Callable[[str], int] | None = getattr(_atomic, "remove_stale", None)
+    directory = os.path.dirname(os.path.abspath(path))
+    if remove_stale is not None and os.path.isdir(directory):
+        with contextlib.suppress(OSError):
+            remove_stale(directory)
 
 
 def _death(exitcode: int | None) -> str:

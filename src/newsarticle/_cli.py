@@ -729,6 +729,7 @@ class _Session:
             outcomes = runner.run(items)
             try:
                 # Each file is owned by the finally below from the moment it exists (signals wait until then).
+                _remove_stale(jsonl_output, args.errors)
                 with signals_deferred():
                     if jsonl_output is not None:
                         sink = AtomicFile(jsonl_output)
@@ -840,6 +841,15 @@ class _Session:
         elif stopped:
             text = f"stopped at the first failure (--fail-fast): {text}"
         print(f"newsarticle: {text}", file=sys.stderr)
+
+
+def _remove_stale(*paths: str | None) -> None:
+    """Remove what a run killed with SIGKILL left beside these outputs, before this run adds its own."""
+    from newsarticle._batch import remove_stale_beside
+
+    for path in paths:
+        if path is not None:
+            remove_stale_beside(path)
 
 
 def _open_report(path: str) -> AtomicFile:
