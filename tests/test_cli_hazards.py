@@ -11,12 +11,14 @@ command has a timeout, so a regression fails instead of hanging the suite.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import AnyStr
 
 import pytest
 
@@ -78,6 +80,20 @@ def run(command: list[str], timeout: float = 120) -> subprocess.CompletedProcess
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
 
 
+def start(command: list[str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def finish(process: subprocess.Popen[AnyStr], timeout: float) -> tuple[AnyStr, AnyStr]:
+    """Wait for the command; one that does not end in time is killed with its workers, and the test fails."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # started in a session of its own
+        process.communicate()
+        pytest.fail(f"the command did not end within {timeout} s")
+
+
 def records(report: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
 
@@ -127,7 +143,9 @@ def test_a_time_limit_is_a_number_of_seconds(tmp_path: Path) -> None:
 
 def start_and_wait_for_hang(command: list[str], out: Path, done: int) -> subprocess.Popen[str]:
     """Start ``command``; return once it has written ``done`` outputs and is in the hanging file."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     deadline = time.monotonic() + 60
     while sum(1 for _ in out.rglob("*")) < done:
         assert process.poll() is None, process.communicate()
@@ -148,7 +166,7 @@ def test_a_signal_stops_a_hanging_file_and_writes_the_summary_and_the_report(
     command = [*driver, "convert", str(inputs), "-t", "source", "-o", str(out), "-j", jobs]
     process = start_and_wait_for_hang([*command, "--timeout", "0", "--errors", str(report)], out, 5)
     process.send_signal(signum)
-    _stdout, stderr = process.communicate(timeout=60)
+    _stdout, stderr = finish(process, 60)
     assert process.returncode == status, stderr
     assert "newsarticle: interrupted: " in stderr
     assert "Traceback" not in stderr
@@ -163,11 +181,13 @@ def test_a_signal_during_a_corpus_file_leaves_no_file(driver: list[str], tmp_pat
     inputs = corpus(tmp_path / "in", "HAZARD-LOOP", at=5)
     target = tmp_path / "corpus.jsonl"
     command = [*driver, "convert", str(inputs), "-t", "jsonl", "-o", str(target), "-j", "1", "--timeout", "0"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     time.sleep(3)  # well into the hanging file (the others take milliseconds)
     assert process.poll() is None
     process.send_signal(signum)
-    _stdout, stderr = process.communicate(timeout=60)
+    _stdout, stderr = finish(process, 60)
     assert process.returncode == 128 + signum, stderr
     assert "interrupted" in stderr
     assert not target.exists()
@@ -178,10 +198,12 @@ def test_a_signal_during_a_corpus_file_leaves_no_file(driver: list[str], tmp_pat
 def test_sigterm_stops_check_with_its_summary(driver: list[str], tmp_path: Path, jobs: str) -> None:
     inputs = corpus(tmp_path / "in", "HAZARD-LOOP", at=5)
     command = [*driver, "check", str(inputs), "-j", jobs, "--timeout", "0", "--format", "json"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     time.sleep(3)
     assert process.poll() is None
     process.send_signal(signal.SIGTERM)
-    stdout, stderr = process.communicate(timeout=60)
+    stdout, stderr = finish(process, 60)
     assert process.returncode == 143, stderr
     assert json.loads(stdout)["summary"]["interrupted"] is True

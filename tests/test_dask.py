@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import AnyStr
 
 import pytest
 from distributed import LocalCluster
@@ -29,6 +30,16 @@ def scheduler() -> Iterator[str]:
 
 def run(*arguments: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([COMMAND, *arguments], capture_output=True, timeout=300, check=False)
+
+
+def finish(process: subprocess.Popen[AnyStr], timeout: float) -> tuple[AnyStr, AnyStr]:
+    """Wait for the command; one that does not end in time is killed with its workers, and the test fails."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # started in a session of its own
+        process.communicate()
+        pytest.fail(f"the command did not end within {timeout} s")
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -222,12 +233,16 @@ def test_a_lost_scheduler_ends_the_run_with_the_files_in_flight_failed(
     command = [COMMAND, "convert", str(inputs), "-t", format_name, "-o", str(out), "--scheduler", cluster.address]
     environment = {**os.environ, "NEWSARTICLE_SCHEDULER_TIMEOUT": "2"}
     process = subprocess.Popen(
-        [*command, "--errors", str(report)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment
+        [*command, "--errors", str(report)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+        start_new_session=True,
     )
     time.sleep(6)  # connected and converting
     assert process.poll() is None
     cluster.scheduler.send_signal(signal.SIGKILL)
-    _stdout, stderr = process.communicate(timeout=60)
+    _stdout, stderr = finish(process, 60)
 
     assert process.returncode == 1, stderr
     assert b"Traceback" not in stderr

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import AnyStr
 
 import pytest
 
@@ -59,6 +60,16 @@ def command(inputs: Path, out: Path, *extra: str) -> list[str]:
     ]
 
 
+def finish(process: subprocess.Popen[AnyStr], timeout: float) -> tuple[AnyStr, AnyStr]:
+    """Wait for the command; one that does not end in time is killed with its workers, and the test fails."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # started in a session of its own
+        process.communicate()
+        pytest.fail(f"the command did not end within {timeout} s")
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
@@ -92,7 +103,7 @@ def alive(pid: int) -> bool:
 
 def start_and_wait(arguments: list[str], out: Path, written: int = 300) -> subprocess.Popen[bytes]:
     """Start the command; return once it has written ``written`` outputs (well into the run)."""
-    process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 120
     while sum(1 for _ in out.rglob("*.html")) < written:
         assert process.poll() is None, process.communicate()
@@ -118,7 +129,7 @@ def test_a_worker_killed_mid_run(corpus: tuple[Path, dict[str, bytes]], tmp_path
     workers = children(process.pid)
     assert len(workers) == 2, workers
     os.kill(workers[0], signal.SIGKILL)
-    _stdout, stderr = process.communicate(timeout=120)
+    _stdout, stderr = finish(process, 120)
 
     assert process.returncode == 1, stderr
     records = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
@@ -142,7 +153,7 @@ def test_the_command_killed_mid_run(corpus: tuple[Path, dict[str, bytes]], tmp_p
     workers = children(process.pid)
     assert workers
     process.kill()
-    process.communicate(timeout=60)
+    finish(process, 60)
     deadline = time.monotonic() + 20
     while any(alive(pid) for pid in workers):
         assert time.monotonic() < deadline, "the workers outlived the command"
@@ -155,7 +166,7 @@ def test_sigterm_mid_run(corpus: tuple[Path, dict[str, bytes]], tmp_path: Path) 
     out, report = tmp_path / "out", tmp_path / "errors.jsonl"
     process = start_and_wait(command(inputs, out, "--errors", str(report)), out)
     process.send_signal(signal.SIGTERM)
-    _stdout, stderr = process.communicate(timeout=120)
+    _stdout, stderr = finish(process, 120)
     assert process.returncode == 143, stderr
     assert b"newsarticle: interrupted: " in stderr
     assert report.exists()  # written whole, and empty: nothing failed
