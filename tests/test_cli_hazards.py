@@ -176,11 +176,14 @@ def test_a_signal_stops_a_hanging_file_and_writes_the_summary_and_the_report(
     assert not (out / hazard.name).exists()
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_a_signal_during_a_corpus_file_leaves_no_file(driver: list[str], tmp_path: Path, signum: int) -> None:
+def test_a_signal_during_a_corpus_file_leaves_no_file(
+    driver: list[str], tmp_path: Path, signum: int, jobs: str
+) -> None:
     inputs = corpus(tmp_path / "in", "HAZARD-LOOP", at=5)
     target = tmp_path / "corpus.jsonl"
-    command = [*driver, "convert", str(inputs), "-t", "jsonl", "-o", str(target), "-j", "1", "--timeout", "0"]
+    command = [*driver, "convert", str(inputs), "-t", "jsonl", "-o", str(target), "-j", jobs, "--timeout", "0"]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )

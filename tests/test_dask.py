@@ -271,3 +271,23 @@ def test_a_lost_worker_fails_only_its_chunk(cluster: Cluster, inputs: Path, tmp_
     for source in inputs.rglob("*.txt"):
         if source.parent.name != "bad" and not any(str(source) in line for line in lost):
             assert source.relative_to(inputs) in written
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_a_run_on_the_cluster(cluster: Cluster, tmp_path: Path, signum: int, status: int) -> None:
+    inputs = many(tmp_path / "in", 2000)
+    out, report = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    command = [COMMAND, "convert", str(inputs), "-t", "jsonl", "-o", str(out), "--scheduler", cluster.address]
+    process = subprocess.Popen(
+        [*command, "--errors", str(report)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    time.sleep(6)
+    assert process.poll() is None
+    process.send_signal(signum)
+    _stdout, stderr = finish(process, 60)
+    assert process.returncode == status, stderr
+    assert b"newsarticle: interrupted: " in stderr
+    assert b"Traceback" not in stderr
+    assert report.exists()
+    assert not out.exists()
+    assert not list(tmp_path.rglob(".*.tmp"))
