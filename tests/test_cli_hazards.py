@@ -46,6 +46,19 @@ def parse(data, *args, **kwargs):
     return _parse(data, *args, **kwargs)
 
 newsarticle.parse = parse
+
+if os.environ.get("HAZARD_SLOW_WRITE"):  # a slow disk: signals arrive while a file is being written
+    from newsarticle import _atomic, _batch
+
+    _write = _batch.write_atomic
+
+    def write_atomic(path, data):
+        with _atomic.signals_deferred():
+            time.sleep(0.2)
+            _write(path, data)
+
+    _batch.write_atomic = write_atomic
+
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -210,3 +223,29 @@ def test_sigterm_stops_check_with_its_summary(driver: list[str], tmp_path: Path,
     stdout, stderr = finish(process, 60)
     assert process.returncode == 143, stderr
     assert json.loads(stdout)["summary"]["interrupted"] is True
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_file_written_as_the_signal_comes_is_counted(driver: list[str], tmp_path: Path, signum: int) -> None:
+    inputs = corpus(tmp_path / "in", None)
+    out = tmp_path / "out"
+    command = [*driver, "convert", str(inputs), "-t", "source", "-o", str(out), "-j", "1"]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "HAZARD_SLOW_WRITE": "1"},
+    )
+    deadline = time.monotonic() + 60
+    while sum(1 for _ in out.rglob("*.txt")) < 3:
+        assert process.poll() is None
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.1)  # in the middle of the next write
+    process.send_signal(signum)
+    _stdout, stderr = finish(process, 60)
+    assert process.returncode == 128 + signum, stderr
+    written = len(list(out.rglob("*.txt")))
+    assert f"interrupted: {written} converted, 0 failed" in stderr  # the file written as the signal came is counted

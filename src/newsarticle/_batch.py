@@ -342,7 +342,7 @@ def process(task: Task, job: Job) -> Outcome:
     payload = rendered.encode("utf-8") if isinstance(rendered, str) else bytes(rendered)
     if task.output is None:
         return Outcome(task.source, CONVERTED, warnings=tuple(warnings), data=payload)
-    _pause_time_limit()
+    _work_done()
     try:
         write_atomic(task.output, payload)
     except OSError as exc:
@@ -428,24 +428,39 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _pause_time_limit() -> None:
-    """Cancel a running time limit: a file that is being written is finished, not given up half-way."""
+# What process() calls when a file is rendered and about to be written (run_file's before_write);
+# per thread, because a Dask worker runs chunks in several threads.
+_file_state = threading.local()
+
+
+def _work_done() -> None:
+    """The file is rendered: from here on it is written and reported, never given up half-way.
+
+    Cancels the time limit, and calls the ``before_write`` that :func:`run_file`
+    was given (in-process, it makes Ctrl-C wait until the file is reported).
+    """
     setitimer = getattr(signal, "setitimer", None)
     if setitimer is not None and threading.current_thread() is threading.main_thread():
         setitimer(signal.ITIMER_REAL, 0)
+    before_write: Callable[[], None] | None = getattr(_file_state, "before_write", None)
+    if before_write is not None:
+        before_write()
 
 
-def run_file(task: Task, job: Job, timeout: float) -> Outcome:
+def run_file(task: Task, job: Job, timeout: float, before_write: Callable[[], None] | None = None) -> Outcome:
     """:func:`process` under the per-file time limit; a file over it fails with code ``timeout``.
 
     Standard input has no limit: a pipe may be slow to fill.
     """
+    _file_state.before_write = before_write
     try:
         with time_limit(timeout if task.source != "-" else 0.0):
             return process(task, job)
     except _TimeLimit:
         reason = f"took longer than the time limit of {timeout:g} s (--timeout); nothing was written for it"
         return lost(task, reason, TIMEOUT)
+    finally:
+        _file_state.before_write = None
 
 
 # -- workers ---------------------------------------------------------------------
@@ -538,6 +553,10 @@ class Workers(Protocol):
         """Why no further file can be processed (a lost Dask scheduler), or None."""
 
 
+#: The context a file runs in, in-process: it may give a function to call once the file is rendered.
+Interruptible = contextlib.AbstractContextManager[Callable[[], None] | None]
+
+
 class Runner:
     """Processes planned items in input order: in-process (``jobs == 1``), or on :class:`Workers`.
 
@@ -555,7 +574,9 @@ class Runner:
     tells the caller why.
     In-process, each file runs inside ``interruptible()``, a context in which
     the interrupt raises KeyboardInterrupt at once (so a hanging renderer can
-    be stopped); the file in progress is then left for a rerun.
+    be stopped); the file in progress is then left for a rerun. The context
+    gives a function that ends this early: once a file is rendered, its write
+    and its outcome are not interrupted, so every file written is counted.
     ``timeout`` is the per-file time limit (:func:`run_file`; 0 for none).
     """
 
@@ -568,7 +589,7 @@ class Runner:
         chunk: int = 64,
         workers: Callable[[Job], Workers] | None = None,
         timeout: float = DEFAULT_TIMEOUT,
-        interruptible: Callable[[], contextlib.AbstractContextManager[object]] = contextlib.nullcontext,
+        interruptible: Callable[[], Interruptible] = contextlib.nullcontext,
     ) -> None:
         self.job = job
         self.jobs = jobs
@@ -597,8 +618,8 @@ class Runner:
                 yield item
                 continue
             try:
-                with self._interruptible():
-                    outcome = run_file(item, self.job, self.timeout)
+                with self._interruptible() as calm:
+                    outcome = run_file(item, self.job, self.timeout, calm)
             except KeyboardInterrupt:  # writes hold the signal back, so nothing is half-written
                 self.interrupted = True
                 return
@@ -814,7 +835,11 @@ class LocalWorkers:
         if worker.process.is_alive():  # its pipe broke, yet it lives: make sure
             worker.process.kill()
             worker.process.join(EXIT_GRACE)
+        _drain(worker.connection, chunk)
         worker.connection.close()
+        if chunk.finished:  # it had sent its end before it died: nothing was lost, _dispatch replaces it
+            worker.chunk = None
+            return
         index = self._workers.index(worker)
         stopping = bool(self._stop.value) or self._interrupted()
         if not stopping and len(chunk.done) < len(chunk.tasks):
@@ -880,6 +905,17 @@ class LocalWorkers:
                 worker.process.kill()
                 worker.process.join(EXIT_GRACE)
             worker.connection.close()
+
+
+def _drain(connection: Connection, chunk: _LocalChunk) -> None:
+    """Take the whole messages a dead worker sent before it died: they may have come after the last look."""
+    with contextlib.suppress(EOFError, OSError):
+        while connection.poll():
+            message: Outcome | None = connection.recv()
+            if message is None:
+                chunk.finished = True
+                return
+            chunk.done.append(message)
 
 
 def remove_stale_beside(path: str) -> None:

@@ -658,13 +658,21 @@ class _Interrupt:
         raise _Terminated if self.signal == signal.SIGTERM else KeyboardInterrupt
 
     @contextlib.contextmanager
-    def raising(self) -> Iterator[None]:
-        """A block in which the signal raises at once (and on entry, if it came already)."""
+    def raising(self) -> Iterator[Callable[[], None]]:
+        """A block in which the signal raises at once (and on entry, if it came already).
+
+        It gives a function that ends the raising before the block does: once
+        a file's output is being written, it is also to be reported.
+        """
         hard, self.hard = self.hard, True
+
+        def calm() -> None:
+            self.hard = False
+
         try:
             if self.signal is not None:
                 self._raise()
-            yield
+            yield calm
         finally:
             self.hard = hard
 
