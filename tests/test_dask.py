@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import AnyStr
 
 import pytest
 from distributed import LocalCluster
@@ -25,6 +30,16 @@ def scheduler() -> Iterator[str]:
 
 def run(*arguments: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([COMMAND, *arguments], capture_output=True, timeout=300, check=False)
+
+
+def finish(process: subprocess.Popen[AnyStr], timeout: float) -> tuple[AnyStr, AnyStr]:
+    """Wait for the command; one that does not end in time is killed with its workers, and the test fails."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # started in a session of its own
+        process.communicate()
+        pytest.fail(f"the command did not end within {timeout} s")
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -74,10 +89,42 @@ def test_jsonl_lines_come_back_from_the_workers_in_input_order(scheduler: str, i
 
 
 def test_an_unreachable_scheduler_is_a_usage_error(inputs: Path, tmp_path: Path) -> None:
-    result = run("convert", str(inputs), "-t", "html", "-o", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9")
+    command = [
+        COMMAND,
+        "convert",
+        str(inputs),
+        "-t",
+        "html",
+        "-o",
+        str(tmp_path / "out"),
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+    ]
+    start = time.monotonic()
+    environment = {**os.environ, "NEWSARTICLE_SCHEDULER_TIMEOUT": "1"}
+    result = subprocess.run(command, capture_output=True, timeout=60, check=False, env=environment)
     assert result.returncode == 2
     assert b"cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
     assert not (tmp_path / "out").exists()
+    assert time.monotonic() - start < 8  # not the default 10 s wait
+
+
+def test_a_scheduler_timeout_that_is_no_number_is_a_usage_error(inputs: Path, tmp_path: Path) -> None:
+    command = [
+        COMMAND,
+        "convert",
+        str(inputs),
+        "-t",
+        "html",
+        "-o",
+        str(tmp_path / "out"),
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+    ]
+    environment = {**os.environ, "NEWSARTICLE_SCHEDULER_TIMEOUT": "soon"}
+    result = subprocess.run(command, capture_output=True, timeout=60, check=False, env=environment)
+    assert result.returncode == 2
+    assert b"NEWSARTICLE_SCHEDULER_TIMEOUT='soon' is not a number of seconds" in result.stderr
 
 
 def test_an_address_dask_cannot_speak_is_refused_at_once(inputs: Path, tmp_path: Path) -> None:
@@ -85,3 +132,162 @@ def test_an_address_dask_cannot_speak_is_refused_at_once(inputs: Path, tmp_path:
     assert result.returncode == 2
     assert b"nope://x" in result.stderr
     assert b"Traceback" not in result.stderr
+
+
+# -- a cluster of separate processes, to lose its parts ------------------------------------------------
+
+# Loaded by each worker (dask worker --preload): every file takes a little while, so that a run lasts long
+# enough to lose the scheduler in the middle; a file with HAZARD-KILL kills the worker process reading it.
+PRELOAD = """
+import os, signal, time
+import newsarticle
+
+# Dask imports a preload twice (it reloads it): wrap the original parse, never the wrapper.
+_parse = newsarticle.__dict__.setdefault("_unwrapped_parse", newsarticle.parse)
+
+def parse(data, *args, **kwargs):
+    if b"HAZARD-KILL" in data:
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(0.02)
+    return _parse(data, *args, **kwargs)
+
+newsarticle.parse = parse
+"""
+
+
+class Cluster:
+    """A scheduler and two single-threaded workers, each its own process, found through a scheduler file."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir()
+        dask = str(Path(sys.executable).with_name("dask"))
+        preload = folder / "slow_preload.py"
+        preload.write_text(PRELOAD, encoding="utf-8")
+        info = folder / "scheduler.json"
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        self.scheduler = subprocess.Popen(
+            [dask, "scheduler", "--scheduler-file", str(info), "--port", "0", "--no-dashboard"], **quiet
+        )
+        deadline = time.monotonic() + 60
+        while not info.exists() or not info.read_text(encoding="utf-8").strip():
+            assert time.monotonic() < deadline, "the scheduler did not start"
+            time.sleep(0.1)
+        self.address = json.loads(info.read_text(encoding="utf-8"))["address"]
+        self.workers = [
+            subprocess.Popen(
+                [
+                    dask,
+                    "worker",
+                    "--scheduler-file",
+                    str(info),
+                    "--nthreads",
+                    "1",
+                    "--no-dashboard",
+                    "--preload",
+                    str(preload),
+                ],
+                **quiet,
+            )
+            for _ in range(2)
+        ]
+        from distributed import Client
+
+        with Client(self.address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=60)
+
+    def close(self) -> None:
+        for process in [*self.workers, self.scheduler]:
+            if process.poll() is None:
+                process.terminate()
+        for process in [*self.workers, self.scheduler]:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=30)
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    started = Cluster(tmp_path / "cluster")
+    yield started
+    started.close()
+
+
+def many(folder: Path, count: int) -> Path:
+    sources = sorted(DATA.glob("*.txt"))
+    for number in range(count):
+        target = folder / f"{number % 8}" / f"{number:05d}.txt"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(sources[number % len(sources)], target)
+    return folder
+
+
+@pytest.mark.parametrize("format_name", ["jsonl", "source"])
+def test_a_lost_scheduler_ends_the_run_with_the_files_in_flight_failed(
+    cluster: Cluster, tmp_path: Path, format_name: str
+) -> None:
+    inputs = many(tmp_path / "in", 2000)  # 20 ms a file on two workers: about 20 s
+    out = tmp_path / ("out.jsonl" if format_name == "jsonl" else "out")
+    report = tmp_path / "errors.jsonl"
+    command = [COMMAND, "convert", str(inputs), "-t", format_name, "-o", str(out), "--scheduler", cluster.address]
+    environment = {**os.environ, "NEWSARTICLE_SCHEDULER_TIMEOUT": "2"}
+    process = subprocess.Popen(
+        [*command, "--errors", str(report)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+        start_new_session=True,
+    )
+    time.sleep(6)  # connected and converting
+    assert process.poll() is None
+    cluster.scheduler.send_signal(signal.SIGKILL)
+    _stdout, stderr = finish(process, 60)
+
+    assert process.returncode == 1, stderr
+    assert b"Traceback" not in stderr
+    assert f"error: the connection to the Dask scheduler at {cluster.address} was lost".encode() in stderr
+    assert b"files not started are left for a rerun" in stderr
+    failures = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert failures, "the files in flight are recorded"
+    assert {failure["code"] for failure in failures} == {"scheduler"}
+    assert not list(tmp_path.rglob(".*.tmp")), "temporary files left"
+    if format_name == "jsonl":
+        assert not out.exists()  # a corpus file is all or nothing
+    else:
+        assert 0 < len(list(out.rglob("*.txt"))) < 2000
+
+
+def test_a_lost_worker_fails_only_its_chunk(cluster: Cluster, inputs: Path, tmp_path: Path) -> None:
+    (inputs / "bad" / "killer.txt").write_text("Lokales\nHAZARD-KILL\n2025-02-27\n\nText.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("convert", str(inputs), "-t", "html", "-o", str(out), "--scheduler", cluster.address)
+    assert result.returncode == 1
+    lost = [line for line in result.stderr.decode().splitlines() if ": worker: the worker failed" in line]
+    assert any("killer.txt" in line for line in lost)
+    assert len(lost) <= 32  # its chunk (chunks grow 4, 8, 16, 32 on this corpus), not the batch
+    # Every other good file is converted (files of the lost chunk done before the killer may be too).
+    written = {path.relative_to(out).with_suffix(".txt") for path in out.rglob("*.html")}
+    for source in inputs.rglob("*.txt"):
+        if source.parent.name != "bad" and not any(str(source) in line for line in lost):
+            assert source.relative_to(inputs) in written
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_a_run_on_the_cluster(cluster: Cluster, tmp_path: Path, signum: int, status: int) -> None:
+    inputs = many(tmp_path / "in", 2000)
+    out, report = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    command = [COMMAND, "convert", str(inputs), "-t", "jsonl", "-o", str(out), "--scheduler", cluster.address]
+    process = subprocess.Popen(
+        [*command, "--errors", str(report)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    time.sleep(6)
+    assert process.poll() is None
+    process.send_signal(signum)
+    _stdout, stderr = finish(process, 60)
+    assert process.returncode == status, stderr
+    assert b"newsarticle: interrupted: " in stderr
+    assert b"Traceback" not in stderr
+    assert report.exists()
+    assert not out.exists()
+    assert not list(tmp_path.rglob(".*.tmp"))

@@ -16,6 +16,7 @@ identical for ``--jobs 1`` and ``--jobs 8``.
 from __future__ import annotations
 
 import collections
+import contextlib
 import fnmatch
 import gc
 import os
@@ -23,6 +24,8 @@ import re
 import signal
 import stat
 import sys
+import threading
+import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeGuard, cast
 
@@ -30,7 +33,7 @@ from newsarticle._atomic import is_temporary, remove_stale, write_atomic
 from newsarticle._paths import InputRefused, Resolver, display, file_kind, inside, read_input, real, within
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
+    from multiprocessing.connection import Connection
 
     from newsarticle import Article, Diagnostic
 
@@ -55,7 +58,9 @@ __all__ = [
     "lost",
     "plan_mirror",
     "process",
+    "run_file",
     "settle",
+    "time_limit",
 ]
 
 CONVERTED = "converted"
@@ -508,6 +513,7 @@ def process(task: Task, job: Job) -> Outcome:
     payload = rendered.encode("utf-8") if isinstance(rendered, str) else bytes(rendered)
     if task.output is None:
         return Outcome(task.source, CONVERTED, warnings=tuple(warnings), data=payload)
+    _work_done()
     try:
         write_atomic(task.output, payload)
     except OSError as exc:
@@ -545,33 +551,144 @@ def jsonl_line(article: Article, locale: str | None = None, transforms: Iterable
     return text.rstrip("\n").translate(_LINE_BREAKS) + "\n"
 
 
+# -- time limit ---------------------------------------------------------------------
+
+#: The per-file time limit (``--timeout``) when none is given, in seconds; 0 means none.
+DEFAULT_TIMEOUT = 60.0
+#: How long past the time limit a worker may stay on one file before the parent kills it:
+#: the limit raises inside Python code, but a hang in C code never returns to the interpreter.
+KILL_GRACE = 5.0
+TIMEOUT = "timeout"
+
+
+class _TimeLimit(BaseException):
+    """Raised by SIGALRM inside a file's read, parse or render.
+
+    A BaseException, like KeyboardInterrupt, so that the ``except Exception``
+    of a renderer or of :func:`process` cannot swallow it. It never leaves
+    :func:`run_file`, so it is no library error.
+    """
+
+
+def _alarm(_signum: int, _frame: object) -> None:
+    raise _TimeLimit
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`_TimeLimit` in the block after ``seconds`` (0: never).
+
+    Only where SIGALRM exists (not on Windows) and in the main thread (not in a
+    Dask worker's task thread): elsewhere the block runs without a limit.
+    """
+    setitimer = getattr(signal, "setitimer", None)
+    if seconds <= 0 or setitimer is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# What process() calls when a file is rendered and about to be written (run_file's before_write);
+# per thread, because a Dask worker runs chunks in several threads.
+_file_state = threading.local()
+
+
+def _work_done() -> None:
+    """The file is rendered: from here on it is written and reported, never given up half-way.
+
+    Cancels the time limit, and calls the ``before_write`` that :func:`run_file`
+    was given (in-process, it makes Ctrl-C wait until the file is reported).
+    """
+    setitimer = getattr(signal, "setitimer", None)
+    if setitimer is not None and threading.current_thread() is threading.main_thread():
+        setitimer(signal.ITIMER_REAL, 0)
+    before_write: Callable[[], None] | None = getattr(_file_state, "before_write", None)
+    if before_write is not None:
+        before_write()
+
+
+def run_file(task: Task, job: Job, timeout: float, before_write: Callable[[], None] | None = None) -> Outcome:
+    """:func:`process` under the per-file time limit; a file over it fails with code ``timeout``.
+
+    Standard input has no limit: a pipe may be slow to fill.
+    """
+    _file_state.before_write = before_write
+    try:
+        with time_limit(timeout if task.source != "-" else 0.0):
+            return process(task, job)
+    except _TimeLimit:
+        reason = f"took longer than the time limit of {timeout:g} s (--timeout); nothing was written for it"
+        return lost(task, reason, TIMEOUT)
+    finally:
+        _file_state.before_write = None
+
+
 # -- workers ---------------------------------------------------------------------
 
 #: How long an interrupted run waits for the workers to finish the file each is on.
 STOP_GRACE = 10.0
+#: How long a worker that was told to go may take to exit before it is killed.
+EXIT_GRACE = 2.0
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
-_worker_job: Job | None = None
-_worker_stop: Any = None  # a shared byte: set by the parent to make workers stop between files
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end when the command's process dies, even by SIGKILL.
+
+    On Linux the kernel sends SIGTERM when the parent dies (held back while a
+    file is being written, so the file is whole first); elsewhere the worker
+    checks its parent between files (:func:`_worker_loop`).
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):  # a libc without prctl: the check below remains
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
-def _init_worker(job: Job, stop: Any) -> None:
-    global _worker_job, _worker_stop  # one job per worker process
-    _worker_job, _worker_stop = job, stop
+def _worker_loop(connection: Connection, job: Job, *, stop: Any, started: Any, timeout: float, parent: int) -> None:
+    """A worker process: receive a chunk of tasks, send one outcome per file, then None; until None comes."""
     # Ctrl-C reaches the whole process group; only the parent decides what it means.
-    # SIGTERM (Pool.terminate) keeps its default, so that a worker dies at once; while
-    # write_atomic holds a temporary file it is held back, so the file is whole first.
+    # SIGTERM keeps its default so that a worker ends at once; while write_atomic
+    # holds a temporary file it is held back, so the file is whole first.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, which a fork inherits
+    _die_with_parent(parent)
+    while True:
+        try:
+            tasks: list[Task] | None = connection.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if tasks is None:
+            return
+        for task in tasks:
+            if stop.value or os.getppid() != parent:
+                break  # interrupted: report what is done, leave the rest to a rerun
+            # The parent reads this clock to kill a worker stuck past the limit in C code.
+            started.value = time.monotonic()
+            outcome = run_file(task, job, timeout)
+            started.value = 0.0  # sending is not working on the file: a slow reader must not look like a hang
+            if not _send(connection, outcome):
+                return
+        if not _send(connection, None):
+            return
 
 
-def _run_chunk(tasks: list[Task]) -> list[Outcome]:
-    job = _worker_job
-    assert job is not None, "worker not initialised"
-    outcomes = []
-    for task in tasks:
-        if _worker_stop is not None and _worker_stop.value:
-            break  # interrupted: report what is done, leave the rest to a rerun
-        outcomes.append(process(task, job))
-    return outcomes
+def _send(connection: Connection, message: Outcome | None) -> bool:
+    """Send to the parent; False when it is gone."""
+    try:
+        connection.send(message)
+    except OSError:
+        return False
+    return True
 
 
 class Chunk(Protocol):
@@ -598,6 +715,13 @@ class Workers(Protocol):
     def close(self, *, finished: bool) -> None:
         """Release the workers; unless ``finished``, after the chunks in flight have settled."""
 
+    def failure(self) -> str | None:
+        """Why no further file can be processed (a lost Dask scheduler), or None."""
+
+
+#: The context a file runs in, in-process: it may give a function to call once the file is rendered.
+Interruptible = contextlib.AbstractContextManager[Callable[[], None] | None]
+
 
 class Runner:
     """Processes planned items in input order: in-process (``jobs == 1``), or on :class:`Workers`.
@@ -610,7 +734,16 @@ class Runner:
     second (with workers). When it returns True, or the consumer stops early
     (``--fail-fast``), the workers are told to stop after their current file,
     what they finished is still yielded (after an interrupt), and the workers
-    are released; :attr:`interrupted` tells the caller.
+    are released; :attr:`interrupted` tells the caller. When the workers
+    report a :meth:`~Workers.failure` (a lost Dask scheduler), the chunks in
+    flight give their (failed) outcomes and the run ends; :attr:`failure`
+    tells the caller why.
+    In-process, each file runs inside ``interruptible()``, a context in which
+    the interrupt raises KeyboardInterrupt at once (so a hanging renderer can
+    be stopped); the file in progress is then left for a rerun. The context
+    gives a function that ends this early: once a file is rendered, its write
+    and its outcome are not interrupted, so every file written is counted.
+    ``timeout`` is the per-file time limit (:func:`run_file`; 0 for none).
     """
 
     def __init__(
@@ -621,27 +754,42 @@ class Runner:
         interrupted: Callable[[], bool],
         chunk: int = 64,
         workers: Callable[[Job], Workers] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        interruptible: Callable[[], Interruptible] = contextlib.nullcontext,
     ) -> None:
         self.job = job
         self.jobs = jobs
         self.chunk = chunk
+        self.timeout = timeout
         self._interrupted = interrupted
+        self._interruptible = interruptible
         self._workers = workers
         self.interrupted = False
+        self.failure: str | None = None
 
     def run(self, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
         if self._workers is not None:
             return self._run_on(self._workers(self.job), items)
         if self.jobs <= 1:
             return self._run_here(items)
-        return self._run_on(LocalWorkers(self.job, self.jobs), items)
+        workers = LocalWorkers(self.job, self.jobs, timeout=self.timeout, interrupted=self._interrupted)
+        return self._run_on(workers, items)
 
     def _run_here(self, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
         for item in items:
             if self._interrupted():
                 self.interrupted = True
                 return
-            yield item if isinstance(item, Outcome) else process(item, self.job)
+            if isinstance(item, Outcome):
+                yield item
+                continue
+            try:
+                with self._interruptible() as calm:
+                    outcome = run_file(item, self.job, self.timeout, calm)
+            except KeyboardInterrupt:  # writes hold the signal back, so nothing is half-written
+                self.interrupted = True
+                return
+            yield outcome
 
     def _run_on(self, workers: Workers, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
         pending: collections.deque[Chunk | list[Outcome]] = collections.deque()
@@ -649,6 +797,14 @@ class Runner:
         finished = False
         try:
             while True:
+                self.failure = workers.failure()
+                if self.failure is not None:
+                    # Every chunk in flight is lost with it (their outcomes say so); the rest is left for a rerun.
+                    workers.stop()
+                    for settled in settle(pending):
+                        yield from settled.outcomes()
+                    pending.clear()
+                    return
                 if self._interrupted():
                     self.interrupted = True
                     workers.stop()
@@ -656,6 +812,7 @@ class Runner:
                     # entries (skips, refusals) lie beyond the interruption and are left out.
                     for settled in settle(pending):
                         yield from settled.outcomes()
+                    pending.clear()  # settled or given up on: the grace is not waited out twice
                     return
                 while len(pending) < workers.window:
                     entry = next(entries, None)
@@ -683,68 +840,286 @@ class Runner:
 
 
 class _LocalChunk:
-    def __init__(self, result: AsyncResult[list[Outcome]], tasks: list[Task]) -> None:
-        self.result = result
+    """A chunk's outcomes as they arrive, one per file; ``finished`` once its worker sent its end (or was lost)."""
+
+    def __init__(self, workers: LocalWorkers, tasks: list[Task]) -> None:
+        self.workers = workers
         self.tasks = tasks
+        self.done: list[Outcome] = []
+        self.finished = False
 
     def ready(self) -> bool:
-        return self.result.ready()
+        if not self.finished:
+            self.workers.pump(0.0)
+        return self.finished
 
     def wait(self, timeout: float) -> None:
-        self.result.wait(timeout)
+        deadline = time.monotonic() + timeout
+        while not self.finished:
+            self.workers.pump(max(0.0, deadline - time.monotonic()))
+            if time.monotonic() >= deadline:
+                return
 
     def outcomes(self) -> list[Outcome]:
-        try:
-            return self.result.get()
-        except Exception as exc:  # a chunk that could not be sent or run costs its files, not the batch
-            return [lost(task, exc) for task in self.tasks]
+        return self.done
+
+
+class _Worker:
+    """One worker process, the parent's end of its pipe, and the chunk it is on."""
+
+    def __init__(self, process: Any, connection: Connection, started: Any) -> None:
+        self.process = process
+        self.connection = connection
+        self.started = started  # when the worker began its current file (time.monotonic), 0.0 between files
+        self.chunk: _LocalChunk | None = None
+        self.killed_for_time = False
 
 
 class LocalWorkers:
-    """Worker processes on this machine (a multiprocessing pool), stopped between files by a shared flag."""
+    """Worker processes on this machine, each with a pipe of its own, stopped between files by a shared flag.
 
-    def __init__(self, job: Job, jobs: int) -> None:
+    The parent knows which chunk each worker is on and gets one outcome per
+    file, so a worker that dies (the out-of-memory killer, ``kill -9``) costs
+    only the file it was on: that file fails with code ``worker``, a new
+    worker takes its place and the rest of its chunk. A worker stuck on one
+    file past the time limit plus :data:`KILL_GRACE` (a hang in C code that
+    SIGALRM cannot break) is killed the same way, and its file fails with code
+    ``timeout``. Every wait in the parent is bounded.
+    """
+
+    def __init__(
+        self, job: Job, jobs: int, *, timeout: float = 0.0, interrupted: Callable[[], bool] = lambda: False
+    ) -> None:
         import multiprocessing
 
-        context = multiprocessing.get_context()
+        # Fork where there is fork: the worker must be the command's child to die with it,
+        # and a forked worker inherits "ignore SIGINT" and the imported modules at once.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        self._context: Any = multiprocessing.get_context(method)
         self.window = 4 * jobs
-        self._stop = context.RawValue("b", 0)
-        # Forked workers inherit "ignore SIGINT" from their very first instruction, and a
+        self.job = job
+        self.timeout = timeout
+        self._interrupted = interrupted
+        self._stop = self._context.RawValue("b", 0)
+        self._queue: collections.deque[_LocalChunk] = collections.deque()
+        self._workers = [self._start() for _ in range(jobs)]
+
+    def _start(self) -> _Worker:
+        parent_end, child_end = self._context.Pipe()
+        started = self._context.RawValue("d", 0.0)
+        process = self._context.Process(
+            target=_worker_loop,
+            args=(child_end, self.job),
+            kwargs={"stop": self._stop, "started": started, "timeout": self.timeout, "parent": os.getpid()},
+            daemon=True,
+        )
+        # Forked workers ignore SIGINT from their very first instruction, and share a
         # frozen heap: the collector never walks (and so never copies) the parent's objects.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         gc.freeze()
         try:
-            self._pool = context.Pool(jobs, initializer=_init_worker, initargs=(job, self._stop))
+            process.start()
         finally:
             gc.unfreeze()
             signal.signal(signal.SIGINT, previous)
+        child_end.close()  # so that the parent reads end-of-file when the worker dies
+        return _Worker(process, parent_end, started)
 
     def submit(self, tasks: list[Task]) -> Chunk:
-        return _LocalChunk(self._pool.apply_async(_run_chunk, (tasks,)), tasks)
+        chunk = _LocalChunk(self, tasks)
+        if self._stop.value:
+            chunk.finished = True
+        else:
+            self._queue.append(chunk)
+            self._dispatch()
+        return chunk
+
+    def failure(self) -> None:
+        """None: a lost local worker is replaced, and the run goes on."""
 
     def stop(self) -> None:
         self._stop.value = 1
+        while self._queue:  # never started: nothing to report, a rerun does them
+            self._queue.popleft().finished = True
+
+    def pump(self, timeout: float) -> None:
+        """Wait at most ``timeout`` for news from the workers, and act on it."""
+        from multiprocessing.connection import wait
+
+        busy = [worker for worker in self._workers if worker.chunk is not None]
+        if busy:
+            waitables: list[Any] = [worker.connection for worker in busy]
+            waitables += [worker.process.sentinel for worker in busy]
+            wait(waitables, timeout=min(timeout, self._until_deadline(busy)))
+        for worker in busy:
+            self._receive(worker)
+        self._enforce_time_limit()
+        self._dispatch()
+
+    def _until_deadline(self, busy: list[_Worker]) -> float:
+        if self.timeout <= 0:
+            return float("inf")
+        starts: list[float] = [worker.started.value for worker in busy if worker.started.value]
+        if not starts:
+            return float("inf")
+        return max(0.0, min(starts) + self.timeout + KILL_GRACE - time.monotonic())
+
+    def _receive(self, worker: _Worker) -> None:
+        chunk = worker.chunk
+        assert chunk is not None
+        try:
+            while worker.connection.poll():
+                message: Outcome | None = worker.connection.recv()
+                if message is None:
+                    chunk.finished = True
+                    worker.chunk = None
+                    return
+                chunk.done.append(message)
+        except (EOFError, OSError):  # died, possibly half-way through a message
+            self._lost(worker)
+            return
+        if not worker.process.is_alive():
+            self._lost(worker)
+
+    def _enforce_time_limit(self) -> None:
+        if self.timeout <= 0:
+            return
+        now = time.monotonic()
+        for worker in self._workers:
+            started = worker.started.value
+            if worker.chunk is not None and started and now - started > self.timeout + KILL_GRACE:
+                worker.killed_for_time = True
+                worker.process.kill()
+                worker.process.join(EXIT_GRACE)
+                self._receive(worker)
+
+    def _lost(self, worker: _Worker) -> None:
+        """The worker died on its chunk: fail the file it was on, and hand the rest to a new worker."""
+        chunk = worker.chunk
+        assert chunk is not None
+        worker.process.join(EXIT_GRACE)
+        if worker.process.is_alive():  # its pipe broke, yet it lives: make sure
+            worker.process.kill()
+            worker.process.join(EXIT_GRACE)
+        _drain(worker.connection, chunk)
+        worker.connection.close()
+        if chunk.finished:  # it had sent its end before it died: nothing was lost, _dispatch replaces it
+            worker.chunk = None
+            return
+        index = self._workers.index(worker)
+        stopping = bool(self._stop.value) or self._interrupted()
+        if not stopping and len(chunk.done) < len(chunk.tasks):
+            task = chunk.tasks[len(chunk.done)]
+            if worker.killed_for_time:
+                reason = (
+                    f"took longer than the time limit of {self.timeout:g} s (--timeout) and did not stop"
+                    " (stuck outside Python code), so its worker was killed"
+                )
+                chunk.done.append(lost(task, reason, TIMEOUT))
+            else:
+                # Killed at any moment: most likely mid-file, but possibly just after the file was written whole.
+                reason = f"{_death(worker.process.exitcode)}; run the same command again to finish it"
+                chunk.done.append(lost(task, reason))
+            if task.output is not None:  # killed while writing it, the worker left its temporary file
+                remove_stale_beside(task.output)
+        if stopping or len(chunk.done) >= len(chunk.tasks):
+            # Interrupted: the rest of the chunk is left for a rerun, like the files not started.
+            chunk.finished = True
+        else:
+            self._queue.appendleft(chunk)  # first in line: the run waits for it
+        self._workers[index] = self._start() if not stopping else worker
+        if stopping:
+            worker.chunk = None
+
+    def _dispatch(self) -> None:
+        if self._stop.value:
+            return
+        for index, worker in enumerate(self._workers):
+            if not self._queue:
+                return
+            if worker.chunk is not None:
+                continue
+            if not worker.process.is_alive():  # died while idle: it had no file to lose
+                worker.process.join(EXIT_GRACE)
+                worker.connection.close()
+                self._workers[index] = self._start()
+            self._send_chunk(self._workers[index])
+
+    def _send_chunk(self, worker: _Worker) -> None:
+        chunk = self._queue.popleft()
+        try:
+            worker.connection.send(chunk.tasks[len(chunk.done) :])
+        except OSError:  # died just now: the next round replaces it
+            self._queue.appendleft(chunk)
+            return
+        worker.chunk = chunk
 
     def close(self, *, finished: bool) -> None:
-        if finished:
-            self._pool.close()
-        else:
-            # Every worker has finished its file and gone idle (settle): a worker killed
-            # while it sends a result could leave the pool's pipes locked.
-            self._pool.terminate()
-        self._pool.join()
+        for worker in self._workers:
+            if worker.process.exitcode is None and not worker.connection.closed:
+                with contextlib.suppress(OSError):
+                    if finished or worker.chunk is None:
+                        worker.connection.send(None)
+        deadline = time.monotonic() + EXIT_GRACE
+        for worker in self._workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                # Still on a file after the grace: SIGTERM waits for a write in progress.
+                worker.process.terminate()
+                worker.process.join(EXIT_GRACE)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(EXIT_GRACE)
+            worker.connection.close()
 
 
-def lost(task: Task, exc: BaseException) -> Outcome:
-    """The failure of a file whose worker failed as a whole."""
-    problem = Problem(task.source, None, None, "worker", f"the worker failed: {exc!r}")
+def _drain(connection: Connection, chunk: _LocalChunk) -> None:
+    """Take the whole messages a dead worker sent before it died: they may have come after the last look."""
+    with contextlib.suppress(EOFError, OSError):
+        while connection.poll():
+            message: Outcome | None = connection.recv()
+            if message is None:
+                chunk.finished = True
+                return
+            chunk.done.append(message)
+
+
+def remove_stale_beside(path: str) -> None:
+    """Remove the temporary files that killed writers left in ``path``'s folder, if this version can tell them.
+
+    ``newsarticle._atomic.remove_stale`` (temporary names that carry the
+    writer's pid) comes with the stale-temporary cleaning of issue 8; until
+    it is there, nothing is removed.
+    """
+    from newsarticle import _atomic
+
+    remove_stale: Callable[[str], int] | None = getattr(_atomic, "remove_stale", None)
+    directory = os.path.dirname(os.path.abspath(path))
+    if remove_stale is not None and os.path.isdir(directory):
+        with contextlib.suppress(OSError):
+            remove_stale(directory)
+
+
+def _death(exitcode: int | None) -> str:
+    """How a worker ended, for the record of the file it was on."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = "an unknown signal"
+        hint = " (the out-of-memory killer sends it)" if -exitcode == signal.SIGKILL else ""
+        return f"the worker processing it was killed (signal {-exitcode}, {name}{hint})"
+    return f"the worker processing it exited unexpectedly (status {exitcode})"
+
+
+def lost(task: Task, reason: str, code: str = "worker") -> Outcome:
+    """The failure of a file whose worker did not give its outcome (``reason`` says why)."""
+    problem = Problem(task.source, None, None, code, reason)
     return Outcome(task.source, FAILED, task.output, errors=(problem,))
 
 
 def settle(pending: Iterable[Chunk | list[Outcome]]) -> Iterator[Chunk]:
     """Wait (at most STOP_GRACE in all) for the chunks in flight; yield those that are done, in order."""
-    import time
-
     deadline = time.monotonic() + STOP_GRACE
     for waiting in pending:
         if not isinstance(waiting, list):

@@ -8,18 +8,20 @@ entry-point metadata without importing any plugin.
 
 Exit status: 0 when every file converted (or was skipped), 1 when some
 failed or the ``jsonl`` corpus or the error report could not be written, 2
-for a usage error, 130 after Ctrl-C.
+for a usage error, 130 after Ctrl-C, 143 after SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from newsarticle._parser import MAX_INPUT_SIZE
 from newsarticle._paths import display, file_kind, real, same_file, within
 
 if TYPE_CHECKING:
@@ -30,12 +32,13 @@ if TYPE_CHECKING:
     from newsarticle._batch import Inputs, Job, Outcome, Runner
     from newsarticle._progress import Progress
 
-__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TERMINATED", "EXIT_USAGE", "main"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process that Ctrl-C ended
+EXIT_TERMINATED = 143  # 128 + SIGTERM: a service manager can tell "stopped" from "interrupted"
 
 #: The command line's own aggregate format: one JSON object per article, one file.
 JSONL = "jsonl"
@@ -46,21 +49,23 @@ DISABLE_AUTOLOAD_ENV = "NEWSARTICLE_DISABLE_PLUGIN_AUTOLOAD"
 ENTRY_POINT_GROUP = "newsarticle"
 
 
-def _runner(job: Job, scheduler: str | None, jobs: int, interrupted: Callable[[], bool]) -> Runner:
+def _runner(job: Job, scheduler: str | None, jobs: int, interrupt: _Interrupt, timeout: float | None) -> Runner:
     """Local worker processes, or with ``--scheduler`` a Dask cluster's workers (connected here, before any file)."""
-    from newsarticle._batch import Runner
+    from newsarticle._batch import DEFAULT_TIMEOUT, Runner
 
+    if timeout is None:
+        timeout = DEFAULT_TIMEOUT
     if scheduler is None:
-        return Runner(job, jobs=jobs, interrupted=interrupted)
+        return Runner(job, jobs=jobs, interrupted=interrupt, timeout=timeout, interruptible=interrupt.raising)
     try:
         from newsarticle._dask import DaskWorkers
     except ImportError:
         raise UsageError("--scheduler needs Dask: pip install 'newsarticle[dask]'") from None
     try:
-        workers = DaskWorkers(job, scheduler)
+        workers = DaskWorkers(job, scheduler, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    return Runner(job, jobs=jobs, interrupted=interrupted, workers=lambda _job: workers)
+    return Runner(job, jobs=jobs, interrupted=interrupt, workers=lambda _job: workers, timeout=timeout)
 
 
 class UsageError(Exception):
@@ -82,9 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"newsarticle: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("\nnewsarticle: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(exc, _Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (newsarticle ... | head); Python would complain again at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -114,6 +119,33 @@ def _jobs(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected at least 1 worker process, got {value}")
     return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):  # not NaN, not negative
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, 0 or more (0: no limit), got {text!r}")
+    return value
+
+
+def _size(text: str) -> int | None:
+    """``--max-size``: bytes, with an optional K, M or G (powers of 1024); 0 for no limit."""
+    number, unit = text.strip(), 1
+    if number[-1:].upper() in _UNITS:
+        number, unit = number[:-1], _UNITS[number[-1].upper()]
+    try:
+        value = int(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a size in bytes such as 16M or 500K, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a size of 0 or more (0: no limit), got {text!r}")
+    return value * unit or None
+
+
+_UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3}
 
 
 def _default_jobs() -> int:
@@ -159,6 +191,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="follow symbolic links found in input folders, to files and to folders (default: skip them with"
         " a warning; a link named as INPUT is always followed)",
+    )
+    group.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="the time limit for one file; a file over it fails with code 'timeout' and the run goes on"
+        " (default: 60; 0 for none)",
+    )
+    group.add_argument(
+        "--max-size",
+        type=_size,
+        default=MAX_INPUT_SIZE,
+        metavar="BYTES",
+        help="refuse an input file larger than this, before reading it (code 'too-large'); K, M and G suffixes"
+        " (default: 16M; 0 for none)",
     )
     group.add_argument("--fail-fast", action="store_true", help="stop at the first file that fails")
     group.add_argument("--errors", metavar="FILE", help="write every failure to FILE as JSON Lines")
@@ -494,7 +542,7 @@ def _make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
             get_renderer("json")
         except newsarticle.UnknownFormatError:
             raise UsageError("the jsonl format needs the json format, which failed to load") from None
-        return Job(JSONL, JSONL, {}, locale, transforms, args.strict), JSONL_SUFFIX
+        return Job(JSONL, JSONL, {}, locale, transforms, args.strict, args.max_size), JSONL_SUFFIX
 
     from newsarticle._render import coerce_option, get_renderer, resolve_options
 
@@ -519,7 +567,7 @@ def _make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
     except newsarticle.OptionError as exc:
         raise UsageError(str(exc)) from None
     _probe(format_name, locale, transforms, options, given)
-    return Job("render", format_name, options, locale, transforms, args.strict), renderer.suffix
+    return Job("render", format_name, options, locale, transforms, args.strict, args.max_size), renderer.suffix
 
 
 def _probe_articles(locale: str | None) -> list[Article]:
@@ -609,43 +657,83 @@ def _check(args: argparse.Namespace) -> int:
     _check_report(args.errors, selection, None)
     single = len(args.inputs) == 1 and not selection.folders
     session = _Session(args, check=True)
-    return session.run(Job("check", strict=args.strict), selection, _plain_tasks(selection), batch=not single)
+    job = Job("check", strict=args.strict, max_size=args.max_size)
+    return session.run(job, selection, _plain_tasks(selection), batch=not single)
 
 
 # -- running and reporting ---------------------------------------------------------------
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM where Ctrl-C would raise KeyboardInterrupt: handled alike, but the exit status is 143."""
+
+
 class _Interrupt:
-    """Ctrl-C sets a flag that the batch loop polls, so it stops between files, never in the middle of one.
+    """Ctrl-C (SIGINT) and SIGTERM set a flag that the batch loop polls, so workers stop between files.
 
     With ``hard`` (a single input, possibly a blocking read of standard
-    input) it raises KeyboardInterrupt at once instead; write_atomic holds
-    the signal back while its temporary file exists.
+    input), and inside :meth:`raising` (the file in progress in this process),
+    the signal raises KeyboardInterrupt (:class:`_Terminated` for SIGTERM) at
+    once instead, so a hanging renderer can be stopped; write_atomic holds the
+    signals back while its temporary file exists, so nothing is half-written.
     """
 
     def __init__(self, *, hard: bool) -> None:
         self.hard = hard
-        self.seen = False
-        self._previous: Any = None
+        self.signal: int | None = None
+        self._previous: dict[int, Any] = {}
 
     def __enter__(self) -> _Interrupt:
         import signal
 
-        self._previous = signal.signal(signal.SIGINT, self._handle)
+        for number in (signal.SIGINT, signal.SIGTERM):
+            self._previous[number] = signal.signal(number, self._handle)
         return self
 
     def __exit__(self, *_exc: object) -> None:
         import signal
 
-        signal.signal(signal.SIGINT, self._previous)
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
 
-    def _handle(self, _signum: int, _frame: FrameType | None) -> None:
-        self.seen = True
+    def _handle(self, signum: int, _frame: FrameType | None) -> None:
+        if self.signal is None:
+            self.signal = signum
         if self.hard:
-            raise KeyboardInterrupt
+            self._raise()
+
+    def _raise(self) -> None:
+        import signal
+
+        raise _Terminated if self.signal == signal.SIGTERM else KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def raising(self) -> Iterator[Callable[[], None]]:
+        """A block in which the signal raises at once (and on entry, if it came already).
+
+        It gives a function that ends the raising before the block does: once
+        a file's output is being written, it is also to be reported.
+        """
+        hard, self.hard = self.hard, True
+
+        def calm() -> None:
+            self.hard = False
+
+        try:
+            if self.signal is not None:
+                self._raise()
+            yield calm
+        finally:
+            self.hard = hard
 
     def __call__(self) -> bool:
-        return self.seen
+        return self.signal is not None
+
+    def status(self) -> int:
+        """The exit status for the signal that came."""
+        import signal
+
+        return EXIT_TERMINATED if self.signal == signal.SIGTERM else EXIT_INTERRUPTED
 
 
 class _Session:
@@ -696,7 +784,7 @@ class _Session:
         errors_file: AtomicFile | None = None
         with _Interrupt(hard=not batch) as interrupt:
             # The runner first: a scheduler that cannot be reached is a usage error before any file exists.
-            runner = _runner(job, args.scheduler if batch else None, jobs, interrupt)
+            runner = _runner(job, args.scheduler if batch else None, jobs, interrupt, args.timeout)
             outcomes = runner.run(items)
             try:
                 # Each file is owned by the finally below from the moment it exists (signals wait until then).
@@ -714,7 +802,7 @@ class _Session:
                         break
                     if sink is not None and sink.closed:
                         break  # the corpus failed to write: converting the rest would be for nothing
-                complete = not (stopped or runner.interrupted)
+                complete = not (stopped or runner.interrupted or runner.failure)
             except KeyboardInterrupt:  # a single input: Ctrl-C raises at once (see _Interrupt)
                 runner.interrupted = True
             except _CannotCreate as exc:
@@ -724,8 +812,14 @@ class _Session:
                 self.progress.clear()
                 self._close_outputs(sink, errors_file, complete=complete)
         self._finish(time.monotonic() - start, stopped=stopped, interrupted=runner.interrupted, batch=batch)
+        return self._status(runner, interrupt)
+
+    def _status(self, runner: Runner, interrupt: _Interrupt) -> int:
         if runner.interrupted:
-            return EXIT_INTERRUPTED
+            return interrupt.status()
+        if runner.failure is not None:
+            print(f"newsarticle: error: {runner.failure}; files not started are left for a rerun", file=sys.stderr)
+            return EXIT_FAILED
         return EXIT_FAILED if self.counts["failed"] or self.write_failed else EXIT_OK
 
     def _report(self, outcome: Outcome, sink: AtomicFile | None, errors_file: AtomicFile | None) -> None:

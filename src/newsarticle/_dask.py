@@ -3,56 +3,101 @@
 :class:`DaskWorkers` is the batch runner's :class:`~newsarticle._batch.Workers`
 on a cluster: each Dask task is one chunk of files that a worker reads, parses,
 renders and writes exactly as a local worker process does
-(:func:`newsarticle._batch.process`), and :class:`~newsarticle._batch.Runner`
+(:func:`newsarticle._batch.run_file`), and :class:`~newsarticle._batch.Runner`
 feeds them and yields outcomes in input order, so the output is the same as
 with ``--jobs``. The workers need newsarticle (and any plugin the format comes
 from) installed, and the input and output folders on a filesystem they share.
+
+A lost worker costs its chunk's files (Dask reports the task as failed). A lost
+scheduler costs every chunk in flight: Dask cancels their futures at once, and
+:meth:`DaskWorkers.failure` tells the runner to end the run instead of waiting
+for a scheduler that may never come back.
 
 Only imported with ``--scheduler``; needs ``pip install 'newsarticle[dask]'``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import time
+
 from distributed import Client, Future
 
-from newsarticle._batch import Job, Outcome, Task, lost, process
+from newsarticle._batch import Job, Outcome, Task, lost, run_file
 
-__all__ = ["DaskWorkers", "run_chunk"]
+__all__ = ["CONNECT_TIMEOUT", "TIMEOUT_ENV", "DaskWorkers", "connect_timeout", "run_chunk"]
 
-#: How long to wait for the scheduler before giving up.
-CONNECT_TIMEOUT = "10s"
+#: How long to wait for the scheduler (to connect, and to reconnect) when TIMEOUT_ENV is not set, in seconds.
+CONNECT_TIMEOUT = 10.0
+#: The environment variable that sets that wait, in seconds.
+TIMEOUT_ENV = "NEWSARTICLE_SCHEDULER_TIMEOUT"
+#: The code of a file whose result was lost with the scheduler.
+SCHEDULER_LOST = "scheduler"
 # Transports distributed speaks; anything else would only fail after the timeout.
 _SCHEMES = frozenset({"tcp", "tls", "inproc", "ucx", "ws", "wss"})
 
 
-def run_chunk(tasks: list[Task], job: Job) -> list[Outcome]:
-    """What one Dask task does: process a chunk of files in order."""
-    return [process(task, job) for task in tasks]
+def connect_timeout() -> float:
+    """The wait for the scheduler: ``NEWSARTICLE_SCHEDULER_TIMEOUT`` seconds, or CONNECT_TIMEOUT.
+
+    :raises ValueError: the variable is set to something other than a positive number.
+    """
+    text = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not text:
+        return CONNECT_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise ValueError(f"{TIMEOUT_ENV}={text!r} is not a number of seconds greater than 0")
+    return value
+
+
+def run_chunk(tasks: list[Task], job: Job, timeout: float = 0.0) -> list[Outcome]:
+    """What one Dask task does: process a chunk of files in order (``timeout`` applies where it can, see run_file)."""
+    return [run_file(task, job, timeout) for task in tasks]
+
+
+def _silence_dask() -> None:
+    """Mute Dask's log in this process: the command says what happened, once, and Dask's log
+    would add tracebacks from closing a client that lost its scheduler."""
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if isinstance(logger, logging.Logger) and (name == "distributed" or name.startswith("distributed.")):
+            logger.disabled = True
 
 
 class _DaskChunk:
-    def __init__(self, future: Future[list[Outcome]], tasks: list[Task]) -> None:
+    def __init__(self, workers: DaskWorkers, future: Future[list[Outcome]], tasks: list[Task]) -> None:
+        self.workers = workers
         self.future = future
         self.tasks = tasks
+        self.stopped = False  # cancelled by the command (Ctrl-C), not by a lost scheduler
 
     def ready(self) -> bool:
-        return bool(self.future.done())
+        return bool(self.future.done()) or self.workers.failure() is not None
 
     def wait(self, timeout: float) -> None:
-        if self.future.cancelled():
-            return
-        try:
-            self.future.result(timeout=timeout)
-        except Exception:  # not done yet, or failed: outcomes() tells
-            return
+        deadline = time.monotonic() + timeout
+        if not self.future.cancelled():
+            with contextlib.suppress(Exception):  # not done yet, or failed: outcomes() tells
+                self.future.result(timeout=timeout)
+        # A future that gives up at once (a client that lost its scheduler) must not make the caller spin.
+        if not self.ready():
+            time.sleep(max(0.0, deadline - time.monotonic()))
 
     def outcomes(self) -> list[Outcome]:
-        if self.future.cancelled():
+        if self.future.cancelled() and self.stopped:
             return []  # stopped by an interruption before its result came back: a rerun does it
+        if not self.future.done() or self.future.cancelled():
+            reason = self.workers.failure() or "the Dask scheduler cancelled it"
+            return [lost(task, reason, SCHEDULER_LOST) for task in self.tasks]
         try:
             return self.future.result()
         except Exception as exc:  # a lost worker costs its chunk's files, not the batch
-            return [lost(task, exc) for task in self.tasks]
+            return [lost(task, f"the worker failed: {exc!r}") for task in self.tasks]
 
 
 class DaskWorkers:
@@ -60,32 +105,52 @@ class DaskWorkers:
 
     :raises OSError: the scheduler cannot be reached (connecting happens here,
         before any file is touched).
-    :raises ValueError: the address names no transport Dask knows.
+    :raises ValueError: the address names no transport Dask knows, or
+        NEWSARTICLE_SCHEDULER_TIMEOUT is no number of seconds.
     """
 
-    def __init__(self, job: Job, address: str) -> None:
+    def __init__(self, job: Job, address: str, *, timeout: float = 0.0) -> None:
         scheme = address.partition("://")[0] if "://" in address else "tcp"
         if scheme not in _SCHEMES:
             raise ValueError(f"a scheduler address starts with one of {', '.join(sorted(_SCHEMES))}://")
         self.job = job
-        self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        self.address = address
+        self.timeout = timeout
+        self._wait = connect_timeout()
+        self._closing = False
+        self._lost = False
+        self.client = Client(address, timeout=f"{self._wait}s", set_as_default=False)
         self.window = 4 * max(1, sum(self.client.nthreads().values()))
         self._chunks: list[_DaskChunk] = []
 
     def submit(self, tasks: list[Task]) -> _DaskChunk:
-        chunk = _DaskChunk(self.client.submit(run_chunk, tasks, self.job, pure=False), tasks)
+        future = self.client.submit(run_chunk, tasks, self.job, self.timeout, pure=False)
+        chunk = _DaskChunk(self, future, tasks)
         self._chunks.append(chunk)
         if len(self._chunks) > 2 * self.window:
             self._chunks = [c for c in self._chunks if not c.future.done()]
         return chunk
 
+    def failure(self) -> str | None:
+        """Why no file can be processed any more (the scheduler is gone), or None."""
+        if not self._lost and not self._closing and self.client.status != "running":
+            # Dask cancelled every future when the connection dropped; a reconnection would not bring them back.
+            self._lost = True
+            _silence_dask()
+        if self._lost:
+            return f"the connection to the Dask scheduler at {self.address} was lost before the result came back"
+        return None
+
     def stop(self) -> None:
         # Queued chunks never start; running ones finish their files (writes are atomic).
-        waiting = [c.future for c in self._chunks if not c.future.done()]
-        if waiting:
-            self.client.cancel(waiting)
+        waiting = [c for c in self._chunks if not c.future.done()]
+        for chunk in waiting:
+            chunk.stopped = True
+        if waiting and self.failure() is None:
+            self.client.cancel([c.future for c in waiting])
 
     def close(self, *, finished: bool) -> None:
         if not finished:
             self.stop()
-        self.client.close()
+        self._closing = True
+        self.client.close(timeout=self._wait)

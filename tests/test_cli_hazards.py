@@ -1,0 +1,251 @@
+"""Nothing hangs: a worker killed from outside, a file that never finishes, Ctrl-C and SIGTERM at any moment.
+
+The command runs in a subprocess through a small driver that wraps
+``newsarticle.parse`` so that a marker in an input file misbehaves the way a
+hostile or unlucky plugin does: the worker kills itself (as the
+out-of-memory killer would), loops forever in Python code, or blocks forever
+with every signal held back (as a hang in C code does). Every wait on the
+command has a timeout, so a regression fails instead of hanging the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import AnyStr
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+SOURCES = sorted(DATA.glob("*.txt"))
+ARTICLE = "Lokales\nÜberschrift {marker}\n2025-02-27\n\nText.\n"
+
+DRIVER = """
+import os, signal, sys, time
+import newsarticle
+from newsarticle._cli import main
+
+_parse = newsarticle.parse
+
+def parse(data, *args, **kwargs):
+    text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+    if "HAZARD-KILL" in text:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if "HAZARD-LOOP" in text:
+        while True:
+            pass
+    if "HAZARD-STUCK" in text:  # what a hang in C code looks like: no signal handler ever runs
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM, signal.SIGINT, signal.SIGTERM})
+        time.sleep(3600)
+    return _parse(data, *args, **kwargs)
+
+newsarticle.parse = parse
+
+if os.environ.get("HAZARD_SLOW_WRITE"):  # a slow disk: signals arrive while a file is being written
+    from newsarticle import _atomic, _batch
+
+    _write = _batch.write_atomic
+
+    def write_atomic(path, data):
+        with _atomic.signals_deferred():
+            time.sleep(0.2)
+            _write(path, data)
+
+    _batch.write_atomic = write_atomic
+
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.fixture
+def driver(tmp_path: Path) -> list[str]:
+    script = tmp_path / "driver.py"
+    script.write_text(DRIVER, encoding="utf-8")
+    return [sys.executable, str(script)]
+
+
+def corpus(folder: Path, hazard: str | None, *, at: int = 20) -> Path:
+    """The test corpus, with one file holding ``hazard`` sorted at position ``at``."""
+    folder.mkdir(parents=True)
+    for source in SOURCES:
+        shutil.copyfile(source, folder / source.name)
+    if hazard is not None:
+        name = SOURCES[at].name.replace(".txt", "-hazard.txt")  # sorts right after its neighbour
+        (folder / name).write_text(ARTICLE.format(marker=hazard), encoding="utf-8")
+    return folder
+
+
+def hazard_name(folder: Path) -> str:
+    return next(str(path) for path in folder.glob("*-hazard.txt"))
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [path.name for path in folder.rglob(".*") if path.name.endswith(".tmp")]
+
+
+def run(command: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def start(command: list[str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def finish(process: subprocess.Popen[AnyStr], timeout: float) -> tuple[AnyStr, AnyStr]:
+    """Wait for the command; one that does not end in time is killed with its workers, and the test fails."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # started in a session of its own
+        process.communicate()
+        pytest.fail(f"the command did not end within {timeout} s")
+
+
+def records(report: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_worker_killed_from_outside_fails_its_file_and_the_run_ends(driver: list[str], tmp_path: Path) -> None:
+    inputs = corpus(tmp_path / "in", "HAZARD-KILL")
+    out, report = tmp_path / "out", tmp_path / "errors.jsonl"
+    command = [*driver, "convert", str(inputs), "-t", "source", "-o", str(out), "-j", "2", "--errors", str(report)]
+    result = run(command)
+    assert result.returncode == 1, result.stderr
+    lost = hazard_name(inputs)
+    assert f"{lost}: worker: the worker processing it was killed (signal 9, SIGKILL" in result.stderr
+    assert f"{len(SOURCES)} converted, 1 failed, 0 skipped" in result.stderr
+    assert len(list(out.glob("*.txt"))) == len(SOURCES)  # the files after it went to a new worker
+    assert [(r["path"], r["code"]) for r in records(report)] == [(lost, "worker")]
+    assert leftovers(out) == []
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_over_the_time_limit_fails_and_the_run_goes_on(driver: list[str], tmp_path: Path, jobs: str) -> None:
+    inputs = corpus(tmp_path / "in", "HAZARD-LOOP")
+    out = tmp_path / "out"
+    result = run([*driver, "convert", str(inputs), "-t", "html", "-o", str(out), "-j", jobs, "--timeout", "0.5"])
+    assert result.returncode == 1, result.stderr
+    assert f"{hazard_name(inputs)}: timeout: took longer than the time limit of 0.5 s (--timeout)" in result.stderr
+    assert f"{len(SOURCES)} converted, 1 failed, 0 skipped" in result.stderr
+    assert len(list(out.glob("*.html"))) == len(SOURCES)
+
+
+def test_a_file_stuck_outside_python_costs_its_worker_and_the_run_goes_on(driver: list[str], tmp_path: Path) -> None:
+    inputs = corpus(tmp_path / "in", "HAZARD-STUCK")
+    out = tmp_path / "out"
+    result = run([*driver, "convert", str(inputs), "-t", "json", "-o", str(out), "-j", "2", "--timeout", "0.5"])
+    assert result.returncode == 1, result.stderr
+    assert f"{hazard_name(inputs)}: timeout: took longer than the time limit of 0.5 s" in result.stderr
+    assert "its worker was killed" in result.stderr
+    assert f"{len(SOURCES)} converted, 1 failed, 0 skipped" in result.stderr
+
+
+def test_a_time_limit_is_a_number_of_seconds(tmp_path: Path) -> None:
+    for wrong in ("-1", "soon", "nan"):
+        result = run([sys.executable, "-m", "newsarticle", "check", str(DATA), "--timeout", wrong])
+        assert result.returncode == 2
+        assert "--timeout: expected a number of seconds" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def start_and_wait_for_hang(command: list[str], out: Path, done: int) -> subprocess.Popen[str]:
+    """Start ``command``; return once it has written ``done`` outputs and is in the hanging file."""
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    while sum(1 for _ in out.rglob("*")) < done:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the command made no progress"
+        time.sleep(0.01)
+    time.sleep(0.5)  # into the hanging file
+    return process
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_a_hanging_file_and_writes_the_summary_and_the_report(
+    driver: list[str], tmp_path: Path, jobs: str, signum: int, status: int
+) -> None:
+    inputs = corpus(tmp_path / "in", "HAZARD-LOOP", at=5)
+    (inputs / "000-bad.txt").write_text("Lokales\nÜberschrift\n2025-13-45\n\nText.\n", encoding="utf-8")
+    out, report = tmp_path / "out", tmp_path / "errors.jsonl"
+    command = [*driver, "convert", str(inputs), "-t", "source", "-o", str(out), "-j", jobs]
+    process = start_and_wait_for_hang([*command, "--timeout", "0", "--errors", str(report)], out, 5)
+    process.send_signal(signum)
+    _stdout, stderr = finish(process, 60)
+    assert process.returncode == status, stderr
+    assert "newsarticle: interrupted: " in stderr
+    assert "Traceback" not in stderr
+    assert [r["code"] for r in records(report)] == ["invalid-date"]  # the report is written, and whole
+    assert leftovers(tmp_path) == []
+    hazard = Path(hazard_name(inputs))
+    assert not (out / hazard.name).exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_during_a_corpus_file_leaves_no_file(
+    driver: list[str], tmp_path: Path, signum: int, jobs: str
+) -> None:
+    inputs = corpus(tmp_path / "in", "HAZARD-LOOP", at=5)
+    target = tmp_path / "corpus.jsonl"
+    command = [*driver, "convert", str(inputs), "-t", "jsonl", "-o", str(target), "-j", jobs, "--timeout", "0"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    time.sleep(3)  # well into the hanging file (the others take milliseconds)
+    assert process.poll() is None
+    process.send_signal(signum)
+    _stdout, stderr = finish(process, 60)
+    assert process.returncode == 128 + signum, stderr
+    assert "interrupted" in stderr
+    assert not target.exists()
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigterm_stops_check_with_its_summary(driver: list[str], tmp_path: Path, jobs: str) -> None:
+    inputs = corpus(tmp_path / "in", "HAZARD-LOOP", at=5)
+    command = [*driver, "check", str(inputs), "-j", jobs, "--timeout", "0", "--format", "json"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    time.sleep(3)
+    assert process.poll() is None
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = finish(process, 60)
+    assert process.returncode == 143, stderr
+    assert json.loads(stdout)["summary"]["interrupted"] is True
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_file_written_as_the_signal_comes_is_counted(driver: list[str], tmp_path: Path, signum: int) -> None:
+    inputs = corpus(tmp_path / "in", None)
+    out = tmp_path / "out"
+    command = [*driver, "convert", str(inputs), "-t", "source", "-o", str(out), "-j", "1"]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "HAZARD_SLOW_WRITE": "1"},
+    )
+    deadline = time.monotonic() + 60
+    while sum(1 for _ in out.rglob("*.txt")) < 3:
+        assert process.poll() is None
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.1)  # in the middle of the next write
+    process.send_signal(signum)
+    _stdout, stderr = finish(process, 60)
+    assert process.returncode == 128 + signum, stderr
+    written = len(list(out.rglob("*.txt")))
+    assert f"interrupted: {written} converted, 0 failed" in stderr  # the file written as the signal came is counted
