@@ -30,6 +30,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeGuard, cast
 
 from newsarticle._atomic import is_temporary, remove_stale, write_atomic
+from newsarticle._parser import MAX_INPUT_SIZE
 from newsarticle._paths import InputRefused, Resolver, display, file_kind, inside, read_input, real, within
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ class Job(NamedTuple):
     locale: str | None = None
     transforms: tuple[str, ...] = ()
     strict: bool = False
+    max_size: int | None = MAX_INPUT_SIZE  # bytes; None: no limit (--max-size)
 
 
 # -- inputs -------------------------------------------------------------------
@@ -482,14 +484,19 @@ def process(task: Task, job: Job) -> Outcome:
         return Outcome(task.source, FAILED, task.output, errors=(error,), warnings=tuple(warnings))
 
     try:
-        data = sys.stdin.buffer.read() if task.source == "-" else read_input(task.source, follow_symlinks=task.follow)
+        data = (
+            _read_stdin(job.max_size)
+            if task.source == "-"
+            else read_input(task.source, follow_symlinks=task.follow, max_size=job.max_size)
+        )
     except InputRefused as exc:
         return failed(exc.code, exc.message)
     except OSError as exc:
         return failed("io", exc.strerror or str(exc))
     try:
         # The article names its file as messages do: JSON and every renderer encode it strictly.
-        article = parse(data, source=None if task.source == "-" else display(task.source), on_diagnostic=note)
+        source = None if task.source == "-" else display(task.source)
+        article = parse(data, source=source, on_diagnostic=note, max_size=job.max_size)
     except ParseError as exc:
         return failed(exc.code, exc.message, exc.line, exc.column)
     except Exception as exc:  # a parser bug must not stop the batch
@@ -519,6 +526,15 @@ def process(task: Task, job: Job) -> Outcome:
     except OSError as exc:
         return failed("io", f"cannot write {task.output}: {exc.strerror or exc}")
     return Outcome(task.source, CONVERTED, task.output, warnings=tuple(warnings))
+
+
+def _read_stdin(max_size: int | None) -> bytes:
+    if max_size is None:
+        return sys.stdin.buffer.read()
+    data = sys.stdin.buffer.read(max_size + 1)  # a pipe that never ends is not read whole
+    if len(data) > max_size:
+        raise InputRefused("too-large", f"not read: more than the limit of {max_size:,} bytes (--max-size)")
+    return data
 
 
 def _error_code(exc: Exception) -> str:
@@ -1021,7 +1037,7 @@ class LocalWorkers:
                 reason = f"{_death(worker.process.exitcode)}; run the same command again to finish it"
                 chunk.done.append(lost(task, reason))
             if task.output is not None:  # killed while writing it, the worker left its temporary file
-                remove_stale_beside(task.output)
+                remove_stale(os.path.dirname(os.path.abspath(task.output)))
         if stopping or len(chunk.done) >= len(chunk.tasks):
             # Interrupted: the rest of the chunk is left for a rerun, like the files not started.
             chunk.finished = True
@@ -1082,22 +1098,6 @@ def _drain(connection: Connection, chunk: _LocalChunk) -> None:
                 chunk.finished = True
                 return
             chunk.done.append(message)
-
-
-def remove_stale_beside(path: str) -> None:
-    """Remove the temporary files that killed writers left in ``path``'s folder, if this version can tell them.
-
-    ``newsarticle._atomic.remove_stale`` (temporary names that carry the
-    writer's pid) comes with the stale-temporary cleaning of issue 8; until
-    it is there, nothing is removed.
-    """
-    from newsarticle import _atomic
-
-    remove_stale: Callable[[str], int] | None = getattr(_atomic, "remove_stale", None)
-    directory = os.path.dirname(os.path.abspath(path))
-    if remove_stale is not None and os.path.isdir(directory):
-        with contextlib.suppress(OSError):
-            remove_stale(directory)
 
 
 def _death(exitcode: int | None) -> str:

@@ -177,4 +177,4 @@ def read_input(path: str, *, follow_symlinks: bool, max_size: int | None = None)
 
 
 def _too_large(size: int, limit: int) -> str:
-    return f"not read: {size:,} bytes, over the limit of {limit:,} bytes"
+    return f"not read: {size:,} bytes, over the limit of {limit:,} bytes (--max-size)"
