@@ -285,6 +285,16 @@ def test_names_that_are_not_utf8_in_a_corpus_file_and_a_check_report(tmp_path: P
     assert b"broken\\xff.txt:" in text.stdout
 
 
+def test_a_corpus_file_named_in_bytes_is_shown_in_the_same_form(tmp_path: Path, byte_names: Path) -> None:
+    corpus = os.path.join(os.fsencode(tmp_path), b"corpus-\xe9.jsonl")
+    with open(corpus, "wb") as file:
+        file.write(b"earlier\n")
+    skipped = run("convert", byte_names, "-t", "jsonl", "-o", os.fsdecode(corpus))
+    assert skipped.returncode == 0
+    assert b"corpus-\\xe9.jsonl exists; skipped" in skipped.stderr
+    assert b"Traceback" not in skipped.stderr
+
+
 def test_display_marks_every_byte_that_is_not_text() -> None:
     assert display(os.fsdecode(b"caf\xe9.txt")) == "caf\\xe9.txt"
     assert display(os.fsdecode(b"a\nb\x1b[31m.txt")) == "a\\x0ab\\x1b[31m.txt"

@@ -771,7 +771,7 @@ class _Session:
         args = self.args
         start = time.monotonic()
         if jsonl_output is not None and os.path.lexists(jsonl_output) and not args.force:
-            self.note(f"{jsonl_output} exists; skipped (use --force to overwrite)")
+            self.note(f"{display(jsonl_output)} exists; skipped (use --force to overwrite)")
             return EXIT_OK
         show_progress = batch and not self.quiet and sys.stderr.isatty()
         total = selection.count() if show_progress and selection is not None else None
@@ -884,7 +884,8 @@ class _Session:
         self.progress.clear()
         self.write_failed = True
         reason = exc.strerror or str(exc)
-        print(f"newsarticle: error: cannot write {exc.filename}: {reason}; nothing written", file=sys.stderr)
+        name = display(os.fsdecode(exc.filename)) if exc.filename is not None else "the output"
+        print(f"newsarticle: error: cannot write {name}: {reason}; nothing written", file=sys.stderr)
 
     def _report_json(self, outcome: Outcome) -> None:
         import json
