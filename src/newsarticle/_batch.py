@@ -510,9 +510,10 @@ def process(task: Task, job: Job) -> Outcome:
             rendered: str | bytes = jsonl_line(article, job.locale, job.transforms)
         else:
             assert job.format is not None
-            from newsarticle import render
+            from newsarticle._render import render_encoded
 
-            rendered = render(article, job.format, locale=job.locale, transforms=job.transforms, **job.options)
+            # Encoded once: the check for text that cannot be written is that same encode.
+            rendered = render_encoded(article, job.format, locale=job.locale, transforms=job.transforms, **job.options)
     except NewsArticleError as exc:
         return failed(_error_code(exc), str(exc))
     except Exception as exc:
