@@ -32,6 +32,8 @@ _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # An entity or numeric character reference, which the parser would decode (markdown-it's patterns, widened).
 _ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{0,31});")
 _BACKTICK_RUN = re.compile(r"`+")
+_BACKTICK = re.compile("`")
+_START = re.Match.start
 _MARKER_RUNS = {marker: re.compile(re.escape(marker) + "+") for marker in "*_~"}
 # Characters whose escaping depends only on what follows them: ``](`` could close a link, a ``\\``
 # before punctuation would escape it, ``<`` not before a space could open a tag or an autolink.
@@ -156,27 +158,27 @@ def _is_thematic_break(text: str) -> bool:
 
 def _inline_escapes(text: str, as_punct: frozenset[int], fence: bool, escapes: set[int]) -> None:
     """Add the positions of the characters that would otherwise start or end inline markup."""
-    runs = [(m.start(), m.end()) for m in _BACKTICK_RUN.finditer(text)]
-    lengths = [end - start for start, end in runs]
+    # Positions are collected with map() over the matches, without a Python loop: a paragraph
+    # of markup characters has one escape every other character.
+    lengths = list(map(len, _BACKTICK_RUN.findall(text)))
     # A code span needs two runs of equal length; escaping some runs would leave
     # single backticks that a remaining run could pair with, so it is all or none.
     if fence or len(set(lengths)) < len(lengths):
-        for start, end in runs:
-            escapes.update(range(start, end))
+        escapes.update(map(_START, _BACKTICK.finditer(text)))
     for marker, split_word in (("*", True), ("_", False), ("~", True)):
         if marker in text:
             _emphasis_escapes(text, marker, split_word, as_punct, escapes)
     # Each of these depends only on what follows it, so one regular expression finds each kind, in C.
-    escapes.update(match.start() for match in _LINK_CLOSE.finditer(text))
-    escapes.update(match.start() for match in _ENTITY.finditer(text))
-    escapes.update(match.start() for match in _BACKSLASH_PUNCT.finditer(text))
+    escapes.update(map(_START, _LINK_CLOSE.finditer(text)))
+    escapes.update(map(_START, _ENTITY.finditer(text)))
+    escapes.update(map(_START, _BACKSLASH_PUNCT.finditer(text)))
     # A backslash before whitespace that is written as a character reference (whose ``&`` is punctuation).
     escapes.update(i - 1 for i in as_punct if i and text[i - 1] == "\\")
     # A ``<`` can open a tag or an autolink only with a ``>`` somewhere after it. Asking that of the
     # last ``>`` once, not searching ahead from each ``<``, keeps a run of unclosed ``<`` linear.
     last_gt = text.rfind(">")
     if last_gt > 0:
-        escapes.update(match.start() for match in _TAG_OPEN.finditer(text, 0, last_gt))
+        escapes.update(map(_START, _TAG_OPEN.finditer(text, 0, last_gt)))
 
 
 def _escape(text: str, *, block: bool, heading: bool) -> str:
@@ -207,15 +209,14 @@ def _escape(text: str, *, block: bool, heading: bool) -> str:
 
     if not escapes and not as_punct:
         return text
-    out: list[str] = [f"&#{ord(ch)};" for ch in text[:lead]]
-    done = lead
-    for i in sorted(escapes):
-        out.append(text[done:i])
-        out.append("\\")
-        done = i
-    out.append(text[done:trail])
-    out.extend(f"&#{ord(ch)};" for ch in text[trail:])
-    return "".join(out)
+    positions = sorted(escapes)
+    # The pieces between escapes, cut and joined in C (see _inline_escapes).
+    body = "\\".join(map(text.__getitem__, map(slice, [lead, *positions], [*positions, trail])))
+    return _references(text[:lead]) + body + _references(text[trail:])
+
+
+def _references(text: str) -> str:
+    return "".join(f"&#{ord(ch)};" for ch in text)
 
 
 def escape_block(text: str) -> str:
