@@ -136,7 +136,7 @@ def _repeat(make: Callable[[int], dict[str, Any]], work: Callable[[dict[str, Any
     work(data)  # the first run also pays for fresh memory
     start = time.perf_counter()
     work(data)
-    return 5 if time.perf_counter() - start < QUICK else 3
+    return 9 if time.perf_counter() - start < QUICK else 3
 
 
 def assert_linear(make: Callable[[int], dict[str, Any]], work: Callable[[dict[str, Any]], object]) -> None:
