@@ -33,6 +33,10 @@ _SUSPECT = re.compile(
 )
 
 _SPACES = re.compile("[ \t]+")
+# Exactly the characters for which str.isalnum() is true: sre's Unicode \w is isalnum() or "_".
+# On ASCII text a plain character set does the same several times faster.
+_ALNUM = re.compile(r"[^\W_]")
+_ASCII_ALNUM = re.compile("[0-9A-Za-z]")
 
 
 def collapse_spaces(line: str) -> str:
@@ -84,6 +88,11 @@ def word_count(text: str) -> int:
     is punctuation, not a word.
     """
     tokens = text.split()
-    # Most tokens are plain words; only the rest need a closer look.
+    # Most tokens are plain words; only the rest need a closer look, in C: a token of a
+    # million punctuation marks would cost half a second character by character in Python.
     odd = list(itertools.filterfalse(str.isalnum, tokens))
-    return len(tokens) - len(odd) + sum(1 for token in odd if any(ch.isalnum() for ch in token))
+    return len(tokens) - len(odd) + sum(1 for token in odd if _has_alnum(token))
+
+
+def _has_alnum(token: str) -> bool:
+    return (_ASCII_ALNUM if token.isascii() else _ALNUM).search(token) is not None

@@ -18,6 +18,7 @@ a setext underline or a lazy continuation of the block before.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -31,13 +32,18 @@ _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # An entity or numeric character reference, which the parser would decode (markdown-it's patterns, widened).
 _ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{0,31});")
 _BACKTICK_RUN = re.compile(r"`+")
-# Characters whose escaping depends only on what follows them.
-_POINT_SPECIAL = re.compile(r"[\]<&\\]")
+_BACKTICK = re.compile("`")
+_START = re.Match.start
+_MARKER_RUNS = {marker: re.compile(re.escape(marker) + "+") for marker in "*_~"}
+# Characters whose escaping depends only on what follows them: ``](`` could close a link, a ``\\``
+# before punctuation would escape it, ``<`` not before a space could open a tag or an autolink.
+_LINK_CLOSE = re.compile(r"\](?=\()")
+_BACKSLASH_PUNCT = re.compile(rf"\\(?=[{re.escape(''.join(sorted(_ASCII_PUNCT)))}])")
+_TAG_OPEN = re.compile("<(?=[^ ])")
 # First characters that can open a block construct at the start of a paragraph.
 _BLOCK_FIRST = frozenset("#>-+*_0123456789`~<[")
 _ATX = re.compile(r"#{1,6}(?: |$)")
 _BULLET = re.compile(r"[-+*](?: |$)")
-_THEMATIC_BREAK = re.compile(r"([-*_])(?: *\1){2,} *$")
 _ORDERED = re.compile(r"[0-9]{1,9}([.)])(?: |$)")
 _HTML_BLOCK = re.compile(r"<[A-Za-z/!?]")
 # A closing sequence of an ATX heading: spaces and #s at the end, or only #s.
@@ -64,32 +70,18 @@ def _emphasis_escapes(text: str, marker: str, split_word: bool, as_punct: frozen
 
     A run is kept when it cannot open, or when it can open but nothing after it
     can close, and likewise for closers: what is left can never pair, so it is
-    literal text in every CommonMark parser. Flanking is judged under both the
-    0.31 (symbols are punctuation) and the 0.30 definitions, whichever allows more.
+    literal text in every CommonMark parser.
     """
     n = len(text)
     runs: list[tuple[int, int, bool, bool]] = []
-    i = text.find(marker)
-    while i != -1:
-        end = i
-        while end < n and text[end] == marker:
-            end += 1
+    for match in _MARKER_RUNS[marker].finditer(text):
+        i, end = match.span()
+        # Past either end of the text the parser sees whitespace.
         before = text[i - 1] if i else " "
         after = text[end] if end < n else " "
-        # Whitespace kept as a character reference reads as punctuation (``;`` or ``&``) to the parser.
-        before_space = (i - 1) not in as_punct and _is_whitespace(before)
-        after_space = end not in as_punct and _is_whitespace(after)
-        can_open = can_close = False
-        for variant in (0, 1):
-            before_punct = (i - 1) in as_punct or (i > 0 and _punct_kinds(before)[variant])
-            after_punct = end in as_punct or (end < n and _punct_kinds(after)[variant])
-            left = not after_space and not (after_punct and not (before_space or before_punct))
-            right = not before_space and not (before_punct and not (after_space or after_punct))
-            can_open |= left and (split_word or not right or before_punct)
-            can_close |= right and (split_word or not left or after_punct)
+        can_open, can_close = _flanking(before, after, (i - 1) in as_punct, end in as_punct, split_word)
         if can_open or can_close:
             runs.append((i, end, can_open, can_close))
-        i = text.find(marker, end)
     if len(runs) < 2:
         return
     first_opener = next((k for k, run in enumerate(runs) if run[2]), len(runs))
@@ -97,6 +89,29 @@ def _emphasis_escapes(text: str, marker: str, split_word: bool, as_punct: frozen
     for k, (start, end, can_open, can_close) in enumerate(runs):
         if (can_open and k < last_closer) or (can_close and k > first_opener):
             escapes.update(range(start, end))
+
+
+@functools.lru_cache(maxsize=4096)
+def _flanking(before: str, after: str, before_ref: bool, after_ref: bool, split_word: bool) -> tuple[bool, bool]:
+    """Whether a delimiter run between ``before`` and ``after`` can open, and whether it can close.
+
+    Flanking is judged under both the 0.31 (symbols are punctuation) and the
+    0.30 definitions, whichever allows more. Cached, because a long paragraph
+    has many runs but few distinct neighbours; the Unicode lookups per run
+    would otherwise cost more than the rest of the renderer.
+    """
+    # Whitespace kept as a character reference reads as punctuation (``;`` or ``&``) to the parser.
+    before_space = not before_ref and _is_whitespace(before)
+    after_space = not after_ref and _is_whitespace(after)
+    can_open = can_close = False
+    for variant in (0, 1):
+        before_punct = before_ref or _punct_kinds(before)[variant]
+        after_punct = after_ref or _punct_kinds(after)[variant]
+        left = not after_space and not (after_punct and not (before_space or before_punct))
+        right = not before_space and not (before_punct and not (after_space or after_punct))
+        can_open |= left and (split_word or not right or before_punct)
+        can_close |= right and (split_word or not left or after_punct)
+    return can_open, can_close
 
 
 def _may_hold_markup(text: str) -> bool:
@@ -129,39 +144,41 @@ def _block_start(text: str) -> int | None:
     if first.isdigit():
         ordered = _ORDERED.match(text)
         return ordered.start(1) if ordered else None
-    if first == ">" or _ATX.match(text) or _BULLET.match(text) or _THEMATIC_BREAK.match(text):
+    if first == ">" or _ATX.match(text) or _BULLET.match(text) or _is_thematic_break(text):
         return 0
     return 0 if _HTML_BLOCK.match(text) else None
 
 
+def _is_thematic_break(text: str) -> bool:
+    """Whether ``text`` is three or more of one of ``-*_``, spaces allowed between: a ``<hr>``."""
+    # Two passes in C; a regular expression with a backreference kept state for every mark of a long run.
+    first = text[0]
+    return first in "-*_" and not text.strip(first + " ") and text.count(first) >= 3
+
+
 def _inline_escapes(text: str, as_punct: frozenset[int], fence: bool, escapes: set[int]) -> None:
     """Add the positions of the characters that would otherwise start or end inline markup."""
-    runs = [(m.start(), m.end()) for m in _BACKTICK_RUN.finditer(text)]
-    lengths = [end - start for start, end in runs]
+    # Positions are collected with map() over the matches, without a Python loop: a paragraph
+    # of markup characters has one escape every other character.
+    lengths = list(map(len, _BACKTICK_RUN.findall(text)))
     # A code span needs two runs of equal length; escaping some runs would leave
     # single backticks that a remaining run could pair with, so it is all or none.
     if fence or len(set(lengths)) < len(lengths):
-        for start, end in runs:
-            escapes.update(range(start, end))
+        escapes.update(map(_START, _BACKTICK.finditer(text)))
     for marker, split_word in (("*", True), ("_", False), ("~", True)):
         if marker in text:
             _emphasis_escapes(text, marker, split_word, as_punct, escapes)
-    n = len(text)
-    for match in _POINT_SPECIAL.finditer(text):
-        i = match.start()
-        ch = text[i]
-        if ch == "]":
-            if text.startswith("(", i + 1):
-                escapes.add(i)
-        elif ch == "<":
-            if i + 1 < n and text[i + 1] != " " and text.find(">", i + 2) != -1:
-                escapes.add(i)
-        elif ch == "&":
-            if _ENTITY.match(text, i):
-                escapes.add(i)
-        elif i + 1 < n and (text[i + 1] in _ASCII_PUNCT or i + 1 in as_punct):
-            # A backslash before punctuation, or before the ``&`` of a character reference.
-            escapes.add(i)
+    # Each of these depends only on what follows it, so one regular expression finds each kind, in C.
+    escapes.update(map(_START, _LINK_CLOSE.finditer(text)))
+    escapes.update(map(_START, _ENTITY.finditer(text)))
+    escapes.update(map(_START, _BACKSLASH_PUNCT.finditer(text)))
+    # A backslash before whitespace that is written as a character reference (whose ``&`` is punctuation).
+    escapes.update(i - 1 for i in as_punct if i and text[i - 1] == "\\")
+    # A ``<`` can open a tag or an autolink only with a ``>`` somewhere after it. Asking that of the
+    # last ``>`` once, not searching ahead from each ``<``, keeps a run of unclosed ``<`` linear.
+    last_gt = text.rfind(">")
+    if last_gt > 0:
+        escapes.update(map(_START, _TAG_OPEN.finditer(text, 0, last_gt)))
 
 
 def _escape(text: str, *, block: bool, heading: bool) -> str:
@@ -192,15 +209,14 @@ def _escape(text: str, *, block: bool, heading: bool) -> str:
 
     if not escapes and not as_punct:
         return text
-    out: list[str] = [f"&#{ord(ch)};" for ch in text[:lead]]
-    done = lead
-    for i in sorted(escapes):
-        out.append(text[done:i])
-        out.append("\\")
-        done = i
-    out.append(text[done:trail])
-    out.extend(f"&#{ord(ch)};" for ch in text[trail:])
-    return "".join(out)
+    positions = sorted(escapes)
+    # The pieces between escapes, cut and joined in C (see _inline_escapes).
+    body = "\\".join(map(text.__getitem__, map(slice, [lead, *positions], [*positions, trail])))
+    return _references(text[:lead]) + body + _references(text[trail:])
+
+
+def _references(text: str) -> str:
+    return "".join(f"&#{ord(ch)};" for ch in text)
 
 
 def escape_block(text: str) -> str:

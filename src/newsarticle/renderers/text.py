@@ -44,14 +44,18 @@ def display_width(text: str) -> int:
     """Columns ``text`` takes in a terminal: wide East Asian characters count two, combining marks none."""
     if text.isascii() or _NARROW.fullmatch(text):
         return len(text)
-    width = 0
-    for ch in text:
-        category = unicodedata.category(ch)
-        if category in _ZERO_WIDTH:
-            continue
-        # Python reports some unassigned code points as fullwidth; a terminal shows them narrow.
-        width += 2 if category != "Cn" and unicodedata.east_asian_width(ch) in "WF" else 1
-    return width
+    return sum(map(_char_width, text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _char_width(ch: str) -> int:
+    # Cached: a paragraph has many characters but few distinct ones, and two Unicode lookups
+    # per character cost more than all the rest of the renderer.
+    category = unicodedata.category(ch)
+    if category in _ZERO_WIDTH:
+        return 0
+    # Python reports some unassigned code points as fullwidth; a terminal shows them narrow.
+    return 2 if category != "Cn" and unicodedata.east_asian_width(ch) in "WF" else 1
 
 
 @functools.lru_cache(maxsize=32)
