@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from newsarticle import Article, Option, OptionError, RegisterRenderer, RenderContext, hookimpl, to_dict
+from newsarticle._serde import dumps  # lone surrogates (only a source can hold one) as escapes, like to_json
 
 __all__ = ["SCHEMA_RESOURCE", "JsonRenderer", "article_data", "load_schema", "register_renderers"]
 
@@ -56,10 +57,7 @@ class JsonRenderer:
         if indent < 0:
             raise OptionError(f"option 'indent' takes 0 or more spaces, not {indent!r}")
         data = article_data(article)
-        if indent == 0:
-            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        else:
-            text = json.dumps(data, ensure_ascii=False, indent=indent)
+        text = dumps(data, separators=(",", ":")) if indent == 0 else dumps(data, indent=indent)
         return text + "\n"
 
 
