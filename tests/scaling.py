@@ -21,18 +21,23 @@ T = TypeVar("T")
 LINEAR = 3.0
 
 
-def _best(work: Callable[[T], object], data: T, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        work(data)
-        best = min(best, time.perf_counter() - start)
-    return best
+def _timed(work: Callable[[T], object], data: T) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    work(data)
+    return time.perf_counter() - start
 
 
 def doubling_ratio(make: Callable[[int], T], work: Callable[[T], object], n: int, *, repeat: int = 3) -> float:
-    """``time(work(make(2 n))) / time(work(make(n)))``, each the best of ``repeat`` runs."""
+    """``time(work(make(2 n))) / time(work(make(n)))``, each the best of ``repeat`` runs.
+
+    The two sizes take turns, so a burst of load from elsewhere slows both
+    rather than one of them.
+    """
     small, large = make(n), make(2 * n)
     work(small)  # warm caches and lazy imports outside the clock
-    return _best(work, large, repeat) / _best(work, small, repeat)
+    best_small = best_large = float("inf")
+    for _ in range(repeat):
+        best_small = min(best_small, _timed(work, small))
+        best_large = min(best_large, _timed(work, large))
+    return best_large / best_small
