@@ -400,3 +400,31 @@ def test_a_conversion_to_a_folder_removes_what_killed_runs_left_in_each_output_f
     assert not any(path.exists() for path in stale)
     assert alive.exists()  # a live writer's file is not ours to remove
     assert (out / "sub" / "x.html").exists()
+
+
+def test_workers_start_only_with_the_first_file() -> None:
+    # An output that cannot be opened ends the run before its first file; workers started before
+    # that were never released, and with -j 2 the command could wait on them for ever at exit.
+    import multiprocessing
+
+    from newsarticle._batch import Job, Runner
+
+    outcomes = Runner(Job("check"), jobs=2, interrupted=lambda: False).run(iter(()))
+    assert multiprocessing.active_children() == []
+    outcomes.close()
+
+
+@pytest.mark.parametrize("target", ["report", "corpus"])
+def test_outputs_that_cannot_be_created_end_a_run_of_several_workers_at_once(
+    tmp_path: Path, disk: Path, target: str
+) -> None:
+    inputs = corpus(tmp_path / "in", 40, bad=0)
+    read_only(disk)
+    if target == "report":
+        arguments = ["-t", "html", "-o", tmp_path / "out", "--errors", disk / "errors.jsonl"]
+    else:
+        arguments = ["-o", disk / "corpus.jsonl"]
+    for _ in range(5):  # the hang was a race, lost about one time in seven
+        result = run("convert", inputs, *arguments, "-j", "2")  # a hang fails on run()'s timeout
+        assert result.returncode == 1, result.stderr
+        assert "Read-only file system; nothing written" in result.stderr

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeGuard, cast
 
-from newsarticle._atomic import is_temporary, remove_stale, write_atomic
+from newsarticle._atomic import is_temporary, remove_stale, signals_deferred, write_atomic
 from newsarticle._parser import MAX_INPUT_SIZE
 from newsarticle._paths import InputRefused, Resolver, display, file_kind, inside, read_input, real, within
 
@@ -671,6 +671,12 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def _unblock(*signums: int) -> None:
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is not None:
+        mask(signal.SIG_UNBLOCK, set(signums))
+
+
 def _worker_loop(connection: Connection, job: Job, *, stop: Any, started: Any, timeout: float, parent: int) -> None:
     """A worker process: receive a chunk of tasks, send one outcome per file, then None; until None comes."""
     # Ctrl-C reaches the whole process group; only the parent decides what it means.
@@ -678,6 +684,8 @@ def _worker_loop(connection: Connection, job: Job, *, stop: Any, started: Any, t
     # holds a temporary file it is held back, so the file is whole first.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, which a fork inherits
+    # Forked with both held back (LocalWorkers._start): one that came meanwhile acts now, by these rules.
+    _unblock(signal.SIGINT, signal.SIGTERM)
     _die_with_parent(parent)
     while True:
         try:
@@ -783,14 +791,26 @@ class Runner:
         self._workers = workers
         self.interrupted = False
         self.failure: str | None = None
+        self._started = False
 
     def run(self, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
-        if self._workers is not None:
-            return self._run_on(self._workers(self.job), items)
-        if self.jobs <= 1:
+        """The outcomes, in input order. Workers start with the first outcome asked for, not before:
+        a generator that is never started (the command failed to open its outputs) leaves none behind."""
+        if self._workers is None and self.jobs <= 1:
             return self._run_here(items)
-        workers = LocalWorkers(self.job, self.jobs, timeout=self.timeout, interrupted=self._interrupted)
-        return self._run_on(workers, items)
+        return self._run_on(items)
+
+    def close(self) -> None:
+        """Release workers given to this runner that no run has used (a run releases its own)."""
+        if self._workers is not None and not self._started:
+            self._started = True
+            self._workers(self.job).close(finished=True)
+
+    def _make_workers(self) -> Workers:
+        self._started = True
+        if self._workers is not None:
+            return self._workers(self.job)
+        return LocalWorkers(self.job, self.jobs, timeout=self.timeout, interrupted=self._interrupted)
 
     def _run_here(self, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
         for item in items:
@@ -808,7 +828,8 @@ class Runner:
                 return
             yield outcome
 
-    def _run_on(self, workers: Workers, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
+    def _run_on(self, items: Iterable[Task | Outcome]) -> Generator[Outcome, None, None]:
+        workers = self._make_workers()
         pending: collections.deque[Chunk | list[Outcome]] = collections.deque()
         entries = chunked(items, self.chunk)
         finished = False
@@ -932,10 +953,14 @@ class LocalWorkers:
         )
         # Forked workers ignore SIGINT from their very first instruction, and share a
         # frozen heap: the collector never walks (and so never copies) the parent's objects.
+        # SIGTERM is held back across the fork: until the worker sets its own handler, it has the
+        # parent's, which only sets a flag, so a SIGTERM then (multiprocessing's exit) would be lost
+        # and the parent would wait on that worker for ever.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         gc.freeze()
         try:
-            process.start()
+            with signals_deferred():
+                process.start()
         finally:
             gc.unfreeze()
             signal.signal(signal.SIGINT, previous)

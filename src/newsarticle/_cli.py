@@ -809,6 +809,7 @@ class _Session:
                 self._write_error(exc.error)
             finally:
                 outcomes.close()  # terminates the workers when the loop stopped early
+                runner.close()  # and releases a cluster's that never got a file
                 self.progress.clear()
                 self._close_outputs(sink, errors_file, complete=complete)
         self._finish(time.monotonic() - start, stopped=stopped, interrupted=runner.interrupted, batch=batch)
