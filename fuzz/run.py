@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -30,6 +31,8 @@ REGRESSIONS = FUZZ / "regressions"
 SEEDS = (ROOT / "tests" / "data", ROOT.parent / "shared" / "corpus")
 # What libFuzzer itself saves when the process dies: a timeout, running out of memory, a native crash.
 ARTIFACTS = ("crash-", "timeout-", "oom-", "leak-", "slow-unit-")
+# What the harnesses import besides newsarticle: the fuzzer, and the JSON Schema checker of the test extra.
+NEEDED = ("atheris", "jsonschema")
 
 sys.path.insert(0, str(FUZZ))
 from invariants import HARNESSES, seed_for  # noqa: E402 - needs the folder on the path first
@@ -147,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(args.harnesses) - set(HARNESSES))
     if unknown:
         parser.error(f"no harness {unknown[0]!r}; the harnesses: {', '.join(HARNESSES)}")
+    missing = [name for name in NEEDED if importlib.util.find_spec(name) is None]
+    if missing:
+        # A missing tool would look like a failure of every input, and fill regressions/ with noise.
+        parser.exit(2, f"fuzz/run.py: needs {', '.join(missing)}: pip install atheris==3.0.0 -e '.[test]'\n")
     failed = False
     for harness in args.harnesses or list(HARNESSES):
         with tempfile.TemporaryDirectory(prefix=f"fuzz-{harness}-") as work:
