@@ -713,6 +713,9 @@ def test_a_plugin_that_exits_at_import_is_skipped_and_the_command_runs(tmp_path:
     assert newsarticle.from_json(done.stdout).headline
     assert "plugin 'exiting' (distribution exiting-plugin 0.1) failed to load and was skipped" in done.stderr
     assert "SystemExit(12)" in done.stderr
+    quiet = _run_cli(site, "convert", str(DATA / "001_174fa88330290a76.txt"), "-t", "json", "-q", cwd=tmp_path)
+    assert quiet.returncode == 0
+    assert quiet.stderr == ""  # -q leaves out warnings, plugin warnings too
 
 
 def test_a_distribution_with_malformed_entry_points_costs_only_itself(tmp_path: Path) -> None:

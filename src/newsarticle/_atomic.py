@@ -14,7 +14,7 @@ The guarantees, and their limits:
   it), so Ctrl-C or a terminated worker never leaves one behind; the signal is
   acted on the moment the file is whole.
 - SIGKILL (the OOM killer, ``kill -9``) and power loss cannot be held back. A
-  temporary file's name says who wrote it, ``.<target>.<host>-<pid>-<random>.tmp``,
+  temporary file's name says who wrote it, ``.<target>.<host hash>-<pid>-<random>.tmp``,
   so that :func:`remove_stale` can remove, in a later run, the files of writers
   that are gone. Nothing is fsync'ed, which would cost more than the
   conversion itself: this protects against interruption, not power loss.
@@ -47,7 +47,7 @@ __all__ = [
     "write_atomic",
 ]
 
-#: Temporary files are named ``.<target name>.<host>-<pid>-<random>.tmp``.
+#: Temporary files are named ``.<target name>.<host hash>-<pid>-<random>.tmp``.
 TEMP_SUFFIX = ".tmp"
 #: A temporary name may be this long (in bytes) even when its target's name is shorter:
 #: every file system in use takes it, and it leaves room for the writer's identity.

@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         print("newsarticle: error: choose a command: convert, check or formats", file=sys.stderr)
         return EXIT_USAGE
-    _route_warnings()
+    _route_warnings(quiet=getattr(args, "quiet", False))
     try:
         return handler(args)
     except UsageError as exc:
@@ -955,11 +955,12 @@ class _CannotCreate(Exception):
         self.error = error
 
 
-def _route_warnings() -> None:
-    """Plugin warnings as one readable line each, not Python's source-line format."""
+def _route_warnings(*, quiet: bool) -> None:
+    """Plugin warnings as one readable line each, not Python's source-line format; none with ``-q``."""
     import warnings
 
     def show(message: Warning | str, *_args: object, **_kwargs: object) -> None:
-        print(f"newsarticle: warning: {message}", file=sys.stderr)
+        if not quiet:
+            print(f"newsarticle: warning: {message}", file=sys.stderr)
 
     warnings.showwarning = show
