@@ -292,12 +292,11 @@ def test_remove_stale_removes_only_the_files_of_writers_that_are_gone(tmp_path: 
     stale = {
         f".a.html.{host}-{dead_pid()}-0123abcd.tmp": None,  # this host, writer gone
         f".b.html.{other}-{os.getpid()}-0123abcd.tmp": old,  # another host, untouched for long
-        ".c.html.0123abcd.tmp": old,  # an older version's name, untouched for long
     }
     kept = {
         f".d.html.{host}-{os.getpid()}-0123abcd.tmp": old,  # this host, writer alive (however old)
         f".e.html.{other}-{dead_pid()}-0123abcd.tmp": None,  # another host, recent: maybe alive there
-        ".f.html.0123abcd.tmp": None,  # an older version's, recent
+        ".f.html.0123abcd.tmp": old,  # no writer named: maybe a user's own file (.thesis.0badcafe.tmp)
         f".g.html.{host}-{dead_pid()}-0123abcX.tmp": old,  # not our pattern
         ".notes.tmp": old,  # somebody else's
         f"h.html.{host}-{dead_pid()}-0123abcd.tmp": old,  # not hidden: not ours

@@ -59,8 +59,9 @@ SHORT_NAME = 64
 FOREIGN_STALE_AFTER = 24 * 3600.0
 
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
-# Exactly the names _temporary_name makes (and the older ``.<target>.<random>.tmp``), nothing else.
-_OURS = re.compile(r"\..*\.(?:(?P<host>[0-9a-f]{8})-(?P<pid>[1-9][0-9]{0,9})-)?[0-9a-f]{8}\.tmp\Z", re.DOTALL)
+# Exactly the names _temporary_name makes, nothing else: not the bare ``.<name>.<8 hex>.tmp`` of the
+# first version, which a user's own file can have (an editor's ``.thesis.0badcafe.tmp``).
+_OURS = re.compile(r"\..*\.(?P<host>[0-9a-f]{8})-(?P<pid>[1-9][0-9]{0,9})-[0-9a-f]{8}\.tmp\Z", re.DOTALL)
 
 
 @contextlib.contextmanager
@@ -226,8 +227,7 @@ def remove_stale(directory: str, names: Iterable[str] | None = None) -> int:
 
     Only names of exactly this module's shape, and only regular files. A file
     whose writer ran on this host is removed when that process no longer
-    exists (a zombie counts as gone); one from another host, or from an
-    older version that did not name its writer, when it has not been
+    exists (a zombie counts as gone); one from another host when it has not been
     modified for :data:`FOREIGN_STALE_AFTER` seconds. ``names`` spares a
     second listing when the caller has listed the folder already. Cleaning is
     a courtesy, never a failure: a folder that does not exist or cannot be
