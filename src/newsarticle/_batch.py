@@ -29,9 +29,20 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeGuard, cast
 
-from newsarticle._atomic import is_temporary, remove_stale, signals_deferred, write_atomic
+from newsarticle._atomic import _OURS, is_temporary, remove_stale, signals_deferred, write_atomic
 from newsarticle._parser import MAX_INPUT_SIZE
-from newsarticle._paths import InputRefused, Resolver, display, file_kind, inside, read_input, real, within
+from newsarticle._paths import (
+    FolderCheck,
+    InputRefused,
+    Resolver,
+    display,
+    file_kind,
+    inside,
+    read_input,
+    read_limited,
+    real,
+    within,
+)
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -109,6 +120,12 @@ class Task(NamedTuple):
     output: str | None  # None: the result travels back to the parent (stdout, JSON Lines)
     # Whether reading may follow a symbolic link: a file named on the command line, or --follow-symlinks.
     follow: bool = True
+    # Where the walk found the file (its folder, resolved); checked again before reading, unless following
+    # links: a folder on the way swapped for a link since is refused (code ``symlink``). None: not checked.
+    folder: str | None = None
+    # Where the output's folder led when it was planned (resolved); checked again right before writing:
+    # one swapped for a link out of the output folder since is refused (code ``output-outside``).
+    output_folder: str | None = None
 
 
 class Outcome(NamedTuple):
@@ -143,6 +160,7 @@ class Found(NamedTuple):
     source: str  # as the user would spell it
     absolute: str  # the same, absolute (through any link that was followed: the output mirrors it)
     follow: bool  # whether reading it may follow a symbolic link
+    folder: str | None = None  # its folder, resolved, as the walk found it (None: named on the command line)
 
 
 class Inputs:
@@ -222,9 +240,9 @@ class Inputs:
                     # A folder's name is not matched by --glob; a skipped file's is, like any file's.
                     if kind == "skip-folder" or selected(entry.name):
                         files.append((entry.name, Outcome(entry.path, SKIPPED, warnings=(problem,))))
-                elif not is_temporary(entry.name) and selected(entry.name):
+                elif not _ours(entry.name) and selected(entry.name):
                     follow = kind == "followed" or self.follow_symlinks
-                    found = Found(entry.path, os.path.join(absolute, entry.name), follow)
+                    found = Found(entry.path, os.path.join(absolute, entry.name), follow, resolved)
                     files.append((entry.name, found))
             files.sort(key=lambda pair: _stem_first(pair[0]))
             yield from (item for _name, item in files)
@@ -353,6 +371,12 @@ def _identity(path: str) -> tuple[int, int] | None:
     return status.st_dev, status.st_ino
 
 
+def _ours(name: str) -> bool:
+    """Whether a name is one of our temporary files (``.a.html.<hex>.tmp``), not any ``.x.tmp`` a user has."""
+    # The cheap test first: it runs for every name in the tree, the regular expression only on the few hits.
+    return is_temporary(name) and _OURS.match(name) is not None
+
+
 def _stem_first(name: str) -> tuple[str, str]:
     return os.path.splitext(name)[0], name
 
@@ -392,7 +416,7 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
         if isinstance(item, Outcome):
             yield item
             continue
-        source, absolute, follow = item
+        source, absolute, follow, folder = item
         directory, name = os.path.split(absolute)
         if directory != parent:
             # Paths are worked out once per directory: the loop runs in the parent for every file.
@@ -432,7 +456,7 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
             message = f"refused: the output {output} is the same file as an input (a hard link, or a link's target)"
             yield Outcome(source, FAILED, output, errors=(Problem(source, None, None, "overwrites-input", message),))
         else:
-            yield Task(source, output, follow)
+            yield Task(source, output, follow, folder, out_dir_real)
 
 
 def _below(directory: str, base: str) -> str:
@@ -484,11 +508,15 @@ def process(task: Task, job: Job) -> Outcome:
         return Outcome(task.source, FAILED, task.output, errors=(error,), warnings=tuple(warnings))
 
     try:
-        data = (
-            _read_stdin(job.max_size)
-            if task.source == "-"
-            else read_input(task.source, follow_symlinks=task.follow, max_size=job.max_size)
-        )
+        if task.source == "-":
+            data = _read_stdin(job.max_size)
+        elif task.folder is not None and not task.follow and not _CHECK_FOLDER(_folder_of(task.source), task.folder):
+            message = (
+                f"not read: a folder on its way was replaced by a symbolic link since it was listed (not {task.folder})"
+            )
+            return failed("symlink", message)
+        else:
+            data = read_input(task.source, follow_symlinks=task.follow, max_size=job.max_size)
     except InputRefused as exc:
         return failed(exc.code, exc.message)
     except OSError as exc:
@@ -522,6 +550,9 @@ def process(task: Task, job: Job) -> Outcome:
     if task.output is None:
         return Outcome(task.source, CONVERTED, warnings=tuple(warnings), data=payload)
     _work_done()
+    if task.output_folder is not None and not _CHECK_FOLDER(_folder_of(task.output), task.output_folder):
+        message = f"refused: the folder of {task.output} no longer leads to {task.output_folder} (replaced by a link)"
+        return failed("output-outside", message)
     try:
         write_atomic(task.output, payload)
     except OSError as exc:
@@ -529,11 +560,17 @@ def process(task: Task, job: Job) -> Outcome:
     return Outcome(task.source, CONVERTED, task.output, warnings=tuple(warnings))
 
 
+# The folders found right once in this process, so that each file costs a few system calls.
+_CHECK_FOLDER = FolderCheck()
+
+
+def _folder_of(path: str) -> str:
+    return os.path.dirname(os.path.abspath(path))
+
+
 def _read_stdin(max_size: int | None) -> bytes:
-    if max_size is None:
-        return sys.stdin.buffer.read()
-    data = sys.stdin.buffer.read(max_size + 1)  # a pipe that never ends is not read whole
-    if len(data) > max_size:
+    data = read_limited(sys.stdin.buffer, 0, max_size)  # a pipe that never ends is not read whole
+    if max_size is not None and len(data) > max_size:
         raise InputRefused("too-large", f"not read: more than the limit of {max_size:,} bytes (--max-size)")
     return data
 
