@@ -6,10 +6,12 @@ changed, then ``process`` runs every task in this process, as ``-j 1`` does.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -188,3 +190,72 @@ def test_only_our_temporary_files_are_skipped(tmp_path: Path) -> None:
     (folder / ".a.html.0123abcd.tmp").write_bytes(ARTICLE)  # the shape write_atomic gives its own files
     found = sorted(os.path.basename(item.source) for item in Inputs([str(folder)], "*.tmp").walk())
     assert found == [".a.txt.tmp", ".draft.tmp"]
+
+
+# -- bind mounts: the same folder under another path ----------------------------------------------
+
+
+@contextlib.contextmanager
+def bind(folder: Path, mount_point: Path) -> Iterator[Path]:
+    """``folder`` mounted again at ``mount_point``: same device and inode, another path (needs root, as in CI)."""
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "--bind", str(folder), str(mount_point)], capture_output=True, check=False)
+    if mounted.returncode != 0:
+        assert not os.environ.get("CI"), f"CI runs as root and must bind-mount: {mounted.stderr!r}"
+        pytest.skip(f"cannot bind-mount here: {mounted.stderr!r}")
+    try:
+        yield mount_point
+    finally:
+        if subprocess.run(["umount", str(mount_point)], capture_output=True, check=False).returncode != 0:
+            subprocess.run(["umount", "--lazy", str(mount_point)], check=True)
+
+
+@pytest.fixture
+def mounted(tmp_path: Path) -> Iterator[Path]:
+    """in/ (a.txt, b.txt, sub/c.txt) and mnt/, a bind mount of it."""
+    corpus(tmp_path / "in", 1)
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / "in" / name).write_bytes(ARTICLE)
+    with bind(tmp_path / "in", tmp_path / "mnt"):
+        yield tmp_path
+
+
+def test_a_jsonl_output_reached_through_a_bind_mount_is_an_input(mounted: Path) -> None:
+    done = command("convert", "in", "-t", "jsonl", "-o", "mnt/a.txt", "--force", cwd=mounted)
+    assert done.returncode == 2
+    assert "is an input" in done.stderr
+    assert (mounted / "in" / "a.txt").read_bytes() == ARTICLE
+
+
+def test_an_error_report_reached_through_a_bind_mount_is_an_input(mounted: Path) -> None:
+    (mounted / "in" / "e.txt").write_bytes(b"")
+    done = command("convert", "in", "-t", "html", "-o", "out", "--errors", "mnt/b.txt", cwd=mounted)
+    assert done.returncode == 2
+    assert "is an input" in done.stderr
+    assert (mounted / "in" / "b.txt").read_bytes() == ARTICLE
+
+
+def test_an_output_folder_reached_through_a_bind_mount_is_not_read_back(mounted: Path) -> None:
+    for _run in range(2):
+        done = command("convert", "in", "-t", "source", "-o", "mnt/out", "--force", cwd=mounted)
+        assert done.returncode == 0, done.stderr
+    written = sorted(p.relative_to(mounted / "in" / "out").as_posix() for p in (mounted / "in" / "out").rglob("*.txt"))
+    assert written == ["a.txt", "b.txt", "sub/0.txt"]
+
+
+def test_an_input_folder_and_a_bind_mount_of_it_or_of_its_subfolder_are_one_place(mounted: Path) -> None:
+    twice = command("convert", "in", "mnt", "-t", "html", "-o", "out", cwd=mounted)
+    inside = command("convert", "in", "mnt/sub", "-t", "html", "-o", "out", cwd=mounted)
+    assert (twice.returncode, inside.returncode) == (2, 2)
+    assert "given twice" in twice.stderr
+    assert "inside the input folder" in inside.stderr
+    assert not (mounted / "out").exists()
+
+
+def test_a_subfolder_named_again_through_a_bind_mount_is_converted_once(mounted: Path) -> None:
+    with bind(mounted / "in" / "sub", mounted / "again"):
+        done = command("convert", "in", "again", "-t", "html", "-o", "out", cwd=mounted)
+    assert done.returncode == 0, done.stderr
+    converted = sorted(p.relative_to(mounted / "out").as_posix() for p in (mounted / "out").rglob("*.html"))
+    assert converted == ["again/0.html", "in/a.html", "in/b.html"]
+    assert "overlap" in done.stderr

@@ -186,9 +186,17 @@ class Inputs:
         self.real_folders = [real(f) for f in self.folders]
         self.real_files = {real(f) for f in self.files}
         self.file_ids = {identity for identity in map(_identity, self.files) if identity is not None}
+        # The input folders by device and inode: a bind mount of one has its identity, not its path.
+        self._folder_ids = {
+            identity: folder
+            for identity, folder in zip(map(_identity, self.real_folders), self.real_folders, strict=True)
+            if identity is not None
+        }
+        self._located: dict[str, str] = {}
+        self._folder_inodes = {inode for _device, inode in self._folder_ids}  # a set lookup per folder walked
         # An output folder inside an input folder is not read back as input (but
         # an output folder that is an input folder, or holds one, is no exception).
-        pruned = real(prune) if prune is not None else None
+        pruned = self.locate(real(prune)) if prune is not None else None
         self.prune = pruned if pruned is not None and any(inside(pruned, f) for f in self.real_folders) else None
 
     def walk(self) -> Iterator[Found | Outcome]:
@@ -255,6 +263,9 @@ class Inputs:
         if entry.is_symlink():
             return self._classify_link(entry, walked)
         if entry.is_dir(follow_symlinks=False):
+            if entry.inode() in self._folder_inodes and _identity(entry.path) in self._folder_ids:
+                message = "skipped: this folder is also an input folder given by another name (a bind mount)"
+                return "skip-folder", Problem(entry.path, None, None, "overlap", message)
             identity = _identity(entry.path) if self.follow_symlinks else None
             if identity is not None and identity in walked:
                 message = "skipped: a folder walked already through a symbolic link"
@@ -311,6 +322,37 @@ class Inputs:
         prefix = os.path.relpath(directory, folder)
         return lambda name: self.matches(os.path.join(prefix, name))
 
+    def locate(self, resolved: str) -> str:
+        """``resolved`` (a :func:`real` path) spelled below the input folder that holds it, if one does.
+
+        A path can lie in an input folder that its resolved spelling does not
+        show: through a bind mount, the same folder under another name. The
+        nearest ancestor with an input folder's device and inode decides, and
+        the path is returned as seen from that folder's resolved path (else as
+        it is), so that every comparison by path afterwards compares places.
+        Ancestors are looked up once per command: linear in a walk's folders.
+        """
+        if not self._folder_ids or any(within(resolved, folder) for folder in self.real_folders):
+            return resolved
+        missing: list[str] = []  # ancestors not looked up yet, innermost first
+        path = resolved
+        while path not in self._located:
+            identity = _identity(path)
+            folder = self._folder_ids.get(identity) if identity is not None else None
+            if folder is not None:
+                self._located[path] = folder
+                break
+            missing.append(path)
+            parent = os.path.dirname(path)
+            if parent == path:
+                self._located[path] = path
+                break
+            path = parent
+        spelled = self._located[path]
+        for below in reversed(missing):
+            spelled = self._located[below] = os.path.join(spelled, os.path.basename(below))
+        return spelled
+
     def selects(self, path: str) -> bool:
         """Whether a file at ``path`` is (or would be, once written) one of the inputs.
 
@@ -325,6 +367,7 @@ class Inputs:
 
     def selects_in(self, directory: str) -> Callable[[str], bool]:
         """Whether a file name in ``directory`` (resolved) names an input, without the explicit input files."""
+        directory = self.locate(directory)
         if self.prune is not None and within(directory, self.prune):
             return _nothing
         selectors = [self.selector(directory, folder) for folder in self.real_folders if within(directory, folder)]
@@ -343,14 +386,19 @@ class Inputs:
         """A message when one input lies inside another (its files would be converted twice),
         or two input files given by name would write the same output. Places are compared resolved:
         the same folder named twice through a link is given twice."""
-        seen: dict[str, str] = {}
+        seen: dict[str | tuple[int, int], str] = {}
         for argument in self.arguments:
             resolved = real(argument)
-            if resolved in seen:
-                return f"{display(argument)} is given twice ({display(seen[resolved])} is the same place)"
+            identity = _identity(argument) if os.path.isdir(argument) else None  # hard-linked files stay two
+            for place in (resolved, identity):
+                if place in seen:
+                    return f"{display(argument)} is given twice ({display(seen[place])} is the same place)"
             seen[resolved] = argument
+            if identity is not None:
+                seen[identity] = argument
+            located = os.path.join(self.locate(os.path.dirname(resolved)), os.path.basename(resolved))
             for folder, real_folder in zip(self.folders, self.real_folders, strict=True):
-                if inside(resolved, real_folder):
+                if inside(resolved, real_folder) or inside(located, real_folder):
                     return f"{display(argument)} is inside the input folder {display(os.path.relpath(folder))}"
         outputs: dict[str, str] = {}
         for argument in self.arguments:
