@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -259,3 +259,35 @@ def test_a_subfolder_named_again_through_a_bind_mount_is_converted_once(mounted:
     converted = sorted(p.relative_to(mounted / "out").as_posix() for p in (mounted / "out").rglob("*.html"))
     assert converted == ["again/0.html", "in/a.html", "in/b.html"]
     assert "overlap" in done.stderr
+
+
+def test_checking_folders_again_costs_a_few_system_calls_per_folder_in_a_deep_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """os.path.realpath per file would take one lstat per level: quadratic in a chain of folders.
+
+    Counted, not timed: the kernel's own walk of a deep path (which the read
+    and the write make anyway) swamps a timing at the depths a path allows.
+    """
+    from newsarticle._paths import FolderCheck
+
+    chain, folder = [], tmp_path
+    for _ in range(300):
+        folder = folder / "d"
+        folder.mkdir()
+        chain.append(str(folder))
+    calls = [0]
+    for name in ("stat", "lstat"):
+        original = getattr(os, name)
+
+        def counted(*args: object, _original: Callable[..., object] = original, **kwargs: object) -> object:
+            calls[0] += 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(os, name, counted)
+    checked = FolderCheck()
+    assert all(checked(folder, folder) for folder in chain)
+    assert calls[0] <= 4 * len(chain) + 2 * len(chain[0]), calls  # the first folder may resolve every level
+    monkeypatch.undo()
+    for folder in reversed(chain):  # shutil.rmtree recurses once per level
+        os.rmdir(folder)
