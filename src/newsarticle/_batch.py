@@ -168,8 +168,9 @@ class Inputs:
 
     ``walk()`` is a generator: a folder of a million files is never listed
     whole, only one directory at a time. Every comparison of places uses
-    resolved paths (:func:`~newsarticle._paths.real`) and, for the files named
-    on the command line, device and inode too.
+    resolved paths (:func:`~newsarticle._paths.real`) and device and inode too:
+    of the files named on the command line, and of the input folders, so that
+    a path through a bind mount of one is inside it (:meth:`locate`).
     """
 
     def __init__(
@@ -446,7 +447,9 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
     overwrite an input (refused; compared by resolved path, and by device and
     inode for an existing output), one whose folder leads out of the output
     folder through a symbolic link (refused), one that two inputs would write
-    (refused), and one that exists already (skipped unless ``force``).
+    (refused), and one that exists already (skipped unless ``force``). Each
+    Task carries where its input's folder and its output's folder led, for
+    :func:`process` to check again right before reading and writing.
     """
     base = inputs.base()
     output_abs = os.path.abspath(output_folder)
@@ -559,9 +562,7 @@ def process(task: Task, job: Job) -> Outcome:
         if task.source == "-":
             data = _read_stdin(job.max_size)
         elif task.folder is not None and not task.follow and not _CHECK_FOLDER(_folder_of(task.source), task.folder):
-            message = (
-                f"not read: a folder on its way was replaced by a symbolic link since it was listed (not {task.folder})"
-            )
+            message = f"not read: its folder no longer leads to {task.folder}, where it was listed (replaced by a link)"
             return failed("symlink", message)
         else:
             data = read_input(task.source, follow_symlinks=task.follow, max_size=job.max_size)
