@@ -29,9 +29,20 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeGuard, cast
 
-from newsarticle._atomic import is_temporary, remove_stale, signals_deferred, write_atomic
+from newsarticle._atomic import _OURS, is_temporary, remove_stale, signals_deferred, write_atomic
 from newsarticle._parser import MAX_INPUT_SIZE
-from newsarticle._paths import InputRefused, Resolver, display, file_kind, inside, read_input, real, within
+from newsarticle._paths import (
+    FolderCheck,
+    InputRefused,
+    Resolver,
+    display,
+    file_kind,
+    inside,
+    read_input,
+    read_limited,
+    real,
+    within,
+)
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -109,6 +120,12 @@ class Task(NamedTuple):
     output: str | None  # None: the result travels back to the parent (stdout, JSON Lines)
     # Whether reading may follow a symbolic link: a file named on the command line, or --follow-symlinks.
     follow: bool = True
+    # Where the walk found the file (its folder, resolved); checked again before reading, unless following
+    # links: a folder on the way swapped for a link since is refused (code ``symlink``). None: not checked.
+    folder: str | None = None
+    # Where the output's folder led when it was planned (resolved); checked again right before writing:
+    # one swapped for a link out of the output folder since is refused (code ``output-outside``).
+    output_folder: str | None = None
 
 
 class Outcome(NamedTuple):
@@ -143,6 +160,7 @@ class Found(NamedTuple):
     source: str  # as the user would spell it
     absolute: str  # the same, absolute (through any link that was followed: the output mirrors it)
     follow: bool  # whether reading it may follow a symbolic link
+    folder: str | None = None  # its folder, resolved, as the walk found it (None: named on the command line)
 
 
 class Inputs:
@@ -150,8 +168,9 @@ class Inputs:
 
     ``walk()`` is a generator: a folder of a million files is never listed
     whole, only one directory at a time. Every comparison of places uses
-    resolved paths (:func:`~newsarticle._paths.real`) and, for the files named
-    on the command line, device and inode too.
+    resolved paths (:func:`~newsarticle._paths.real`) and device and inode too:
+    of the files named on the command line, and of the input folders, so that
+    a path through a bind mount of one is inside it (:meth:`locate`).
     """
 
     def __init__(
@@ -168,9 +187,17 @@ class Inputs:
         self.real_folders = [real(f) for f in self.folders]
         self.real_files = {real(f) for f in self.files}
         self.file_ids = {identity for identity in map(_identity, self.files) if identity is not None}
+        # The input folders by device and inode: a bind mount of one has its identity, not its path.
+        self._folder_ids = {
+            identity: folder
+            for identity, folder in zip(map(_identity, self.real_folders), self.real_folders, strict=True)
+            if identity is not None
+        }
+        self._located: dict[str, str] = {}
+        self._folder_inodes = {inode for _device, inode in self._folder_ids}  # a set lookup per folder walked
         # An output folder inside an input folder is not read back as input (but
         # an output folder that is an input folder, or holds one, is no exception).
-        pruned = real(prune) if prune is not None else None
+        pruned = self.locate(real(prune)) if prune is not None else None
         self.prune = pruned if pruned is not None and any(inside(pruned, f) for f in self.real_folders) else None
 
     def walk(self) -> Iterator[Found | Outcome]:
@@ -222,9 +249,9 @@ class Inputs:
                     # A folder's name is not matched by --glob; a skipped file's is, like any file's.
                     if kind == "skip-folder" or selected(entry.name):
                         files.append((entry.name, Outcome(entry.path, SKIPPED, warnings=(problem,))))
-                elif not is_temporary(entry.name) and selected(entry.name):
+                elif not _ours(entry.name) and selected(entry.name):
                     follow = kind == "followed" or self.follow_symlinks
-                    found = Found(entry.path, os.path.join(absolute, entry.name), follow)
+                    found = Found(entry.path, os.path.join(absolute, entry.name), follow, resolved)
                     files.append((entry.name, found))
             files.sort(key=lambda pair: _stem_first(pair[0]))
             yield from (item for _name, item in files)
@@ -237,6 +264,9 @@ class Inputs:
         if entry.is_symlink():
             return self._classify_link(entry, walked)
         if entry.is_dir(follow_symlinks=False):
+            if entry.inode() in self._folder_inodes and _identity(entry.path) in self._folder_ids:
+                message = "skipped: this folder is also an input folder given by another name (a bind mount)"
+                return "skip-folder", Problem(entry.path, None, None, "overlap", message)
             identity = _identity(entry.path) if self.follow_symlinks else None
             if identity is not None and identity in walked:
                 message = "skipped: a folder walked already through a symbolic link"
@@ -293,6 +323,37 @@ class Inputs:
         prefix = os.path.relpath(directory, folder)
         return lambda name: self.matches(os.path.join(prefix, name))
 
+    def locate(self, resolved: str) -> str:
+        """``resolved`` (a :func:`real` path) spelled below the input folder that holds it, if one does.
+
+        A path can lie in an input folder that its resolved spelling does not
+        show: through a bind mount, the same folder under another name. The
+        nearest ancestor with an input folder's device and inode decides, and
+        the path is returned as seen from that folder's resolved path (else as
+        it is), so that every comparison by path afterwards compares places.
+        Ancestors are looked up once per command: linear in a walk's folders.
+        """
+        if not self._folder_ids or any(within(resolved, folder) for folder in self.real_folders):
+            return resolved
+        missing: list[str] = []  # ancestors not looked up yet, innermost first
+        path = resolved
+        while path not in self._located:
+            identity = _identity(path)
+            folder = self._folder_ids.get(identity) if identity is not None else None
+            if folder is not None:
+                self._located[path] = folder
+                break
+            missing.append(path)
+            parent = os.path.dirname(path)
+            if parent == path:
+                self._located[path] = path
+                break
+            path = parent
+        spelled = self._located[path]
+        for below in reversed(missing):
+            spelled = self._located[below] = os.path.join(spelled, os.path.basename(below))
+        return spelled
+
     def selects(self, path: str) -> bool:
         """Whether a file at ``path`` is (or would be, once written) one of the inputs.
 
@@ -307,6 +368,7 @@ class Inputs:
 
     def selects_in(self, directory: str) -> Callable[[str], bool]:
         """Whether a file name in ``directory`` (resolved) names an input, without the explicit input files."""
+        directory = self.locate(directory)
         if self.prune is not None and within(directory, self.prune):
             return _nothing
         selectors = [self.selector(directory, folder) for folder in self.real_folders if within(directory, folder)]
@@ -325,14 +387,19 @@ class Inputs:
         """A message when one input lies inside another (its files would be converted twice),
         or two input files given by name would write the same output. Places are compared resolved:
         the same folder named twice through a link is given twice."""
-        seen: dict[str, str] = {}
+        seen: dict[str | tuple[int, int], str] = {}
         for argument in self.arguments:
             resolved = real(argument)
-            if resolved in seen:
-                return f"{display(argument)} is given twice ({display(seen[resolved])} is the same place)"
+            identity = _identity(argument) if os.path.isdir(argument) else None  # hard-linked files stay two
+            for place in (resolved, identity):
+                if place in seen:
+                    return f"{display(argument)} is given twice ({display(seen[place])} is the same place)"
             seen[resolved] = argument
+            if identity is not None:
+                seen[identity] = argument
+            located = os.path.join(self.locate(os.path.dirname(resolved)), os.path.basename(resolved))
             for folder, real_folder in zip(self.folders, self.real_folders, strict=True):
-                if inside(resolved, real_folder):
+                if inside(resolved, real_folder) or inside(located, real_folder):
                     return f"{display(argument)} is inside the input folder {display(os.path.relpath(folder))}"
         outputs: dict[str, str] = {}
         for argument in self.arguments:
@@ -351,6 +418,12 @@ def _identity(path: str) -> tuple[int, int] | None:
     except (OSError, ValueError):
         return None
     return status.st_dev, status.st_ino
+
+
+def _ours(name: str) -> bool:
+    """Whether a name is one of our temporary files (``.a.html.<hex>.tmp``), not any ``.x.tmp`` a user has."""
+    # The cheap test first: it runs for every name in the tree, the regular expression only on the few hits.
+    return is_temporary(name) and _OURS.match(name) is not None
 
 
 def _stem_first(name: str) -> tuple[str, str]:
@@ -374,7 +447,9 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
     overwrite an input (refused; compared by resolved path, and by device and
     inode for an existing output), one whose folder leads out of the output
     folder through a symbolic link (refused), one that two inputs would write
-    (refused), and one that exists already (skipped unless ``force``).
+    (refused), and one that exists already (skipped unless ``force``). Each
+    Task carries where its input's folder and its output's folder led, for
+    :func:`process` to check again right before reading and writing.
     """
     base = inputs.base()
     output_abs = os.path.abspath(output_folder)
@@ -392,7 +467,7 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
         if isinstance(item, Outcome):
             yield item
             continue
-        source, absolute, follow = item
+        source, absolute, follow, folder = item
         directory, name = os.path.split(absolute)
         if directory != parent:
             # Paths are worked out once per directory: the loop runs in the parent for every file.
@@ -432,7 +507,7 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
             message = f"refused: the output {output} is the same file as an input (a hard link, or a link's target)"
             yield Outcome(source, FAILED, output, errors=(Problem(source, None, None, "overwrites-input", message),))
         else:
-            yield Task(source, output, follow)
+            yield Task(source, output, follow, folder, out_dir_real)
 
 
 def _below(directory: str, base: str) -> str:
@@ -484,11 +559,13 @@ def process(task: Task, job: Job) -> Outcome:
         return Outcome(task.source, FAILED, task.output, errors=(error,), warnings=tuple(warnings))
 
     try:
-        data = (
-            _read_stdin(job.max_size)
-            if task.source == "-"
-            else read_input(task.source, follow_symlinks=task.follow, max_size=job.max_size)
-        )
+        if task.source == "-":
+            data = _read_stdin(job.max_size)
+        elif task.folder is not None and not task.follow and not _CHECK_FOLDER(_folder_of(task.source), task.folder):
+            message = f"not read: its folder no longer leads to {task.folder}, where it was listed (replaced by a link)"
+            return failed("symlink", message)
+        else:
+            data = read_input(task.source, follow_symlinks=task.follow, max_size=job.max_size)
     except InputRefused as exc:
         return failed(exc.code, exc.message)
     except OSError as exc:
@@ -522,6 +599,9 @@ def process(task: Task, job: Job) -> Outcome:
     if task.output is None:
         return Outcome(task.source, CONVERTED, warnings=tuple(warnings), data=payload)
     _work_done()
+    if task.output_folder is not None and not _CHECK_FOLDER(_folder_of(task.output), task.output_folder):
+        message = f"refused: the folder of {task.output} no longer leads to {task.output_folder} (replaced by a link)"
+        return failed("output-outside", message)
     try:
         write_atomic(task.output, payload)
     except OSError as exc:
@@ -529,11 +609,17 @@ def process(task: Task, job: Job) -> Outcome:
     return Outcome(task.source, CONVERTED, task.output, warnings=tuple(warnings))
 
 
+# The folders found right once in this process, so that each file costs a few system calls.
+_CHECK_FOLDER = FolderCheck()
+
+
+def _folder_of(path: str) -> str:
+    return os.path.dirname(os.path.abspath(path))
+
+
 def _read_stdin(max_size: int | None) -> bytes:
-    if max_size is None:
-        return sys.stdin.buffer.read()
-    data = sys.stdin.buffer.read(max_size + 1)  # a pipe that never ends is not read whole
-    if len(data) > max_size:
+    data = read_limited(sys.stdin.buffer, 0, max_size)  # a pipe that never ends is not read whole
+    if max_size is not None and len(data) > max_size:
         raise InputRefused("too-large", f"not read: more than the limit of {max_size:,} bytes (--max-size)")
     return data
 

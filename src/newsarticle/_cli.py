@@ -486,7 +486,10 @@ def _check_report(
 def _plain_tasks(selection: Inputs) -> Any:
     from newsarticle._batch import Outcome, Task
 
-    return (item if isinstance(item, Outcome) else Task(item.source, None, item.follow) for item in selection.walk())
+    return (
+        item if isinstance(item, Outcome) else Task(item.source, None, item.follow, item.folder)
+        for item in selection.walk()
+    )
 
 
 def _infer_format(output: str | None, single: bool) -> str:

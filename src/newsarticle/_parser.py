@@ -36,6 +36,7 @@ from newsarticle._format import (
 from newsarticle._language import detect_language
 from newsarticle._language import section_texts as _texts
 from newsarticle._models import _BCP47, Article, Section, trusted
+from newsarticle._paths import read_limited
 from newsarticle._text import collapse_spaces, find_forbidden, text_problem
 
 __all__ = ["MAX_INPUT_SIZE", "parse", "parse_file"]
@@ -132,15 +133,13 @@ def parse_file(
         # output (JSON, HTML) can carry; spell its odd bytes as \x escapes instead.
         source = os.fsencode(path).decode("utf-8", "backslashreplace")
     with Path(path).open("rb") as file:
-        if max_size is None:
-            data = file.read()
-        else:
-            _check_size(os.fstat(file.fileno()).st_size, max_size, source, "bytes")
-            # Reading one byte past the limit catches a file that grew since, or
-            # one whose size the system does not report (/proc, a pipe).
-            data = file.read(max_size + 1)
-            if len(data) > max_size:
-                raise _too_large(f"more than {max_size:,}", max_size, source, "bytes")
+        size = os.fstat(file.fileno()).st_size
+        _check_size(size, max_size, source, "bytes")
+        # One byte past the limit catches a file that grew since, or one whose size
+        # the system does not report (/proc, a pipe); the buffer follows the file's size.
+        data = read_limited(file, size, max_size)
+        if max_size is not None and len(data) > max_size:
+            raise _too_large(f"more than {max_size:,}", max_size, source, "bytes")
     return parse(
         data,
         source=source,

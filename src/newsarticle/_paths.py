@@ -17,14 +17,17 @@ import errno
 import os
 import re
 import stat
+from typing import BinaryIO
 
 __all__ = [
+    "FolderCheck",
     "InputRefused",
     "Resolver",
     "display",
     "file_kind",
     "inside",
     "read_input",
+    "read_limited",
     "real",
     "same_file",
     "within",
@@ -168,13 +171,96 @@ def read_input(path: str, *, follow_symlinks: bool, max_size: int | None = None)
         if max_size is not None and status.st_size > max_size:
             raise InputRefused("too-large", _too_large(status.st_size, max_size))
         os.set_blocking(descriptor, True)
-        if max_size is None:
-            return file.read()
-        data = file.read(max_size + 1)  # a file that grew since fstat is still held to the limit
-    if len(data) > max_size:
+        data = read_limited(file, status.st_size, max_size)
+    if max_size is not None and len(data) > max_size:
         raise InputRefused("too-large", _too_large(len(data), max_size))
     return data
 
 
 def _too_large(size: int, limit: int) -> str:
     return f"not read: {size:,} bytes, over the limit of {limit:,} bytes (--max-size)"
+
+
+_CHUNK = 1 << 20  # what one read of a file that grew past its size may add at once
+
+
+def read_limited(file: BinaryIO, size: int, limit: int | None) -> bytes:
+    """The bytes of ``file``, at most ``limit + 1`` of them (all with ``limit`` None).
+
+    ``size`` is what ``fstat`` said (0 for a pipe or a /proc file). The first
+    read asks for ``min(size, limit) + 1`` bytes, so the buffer is as large as
+    the file, never as the limit (``file.read(n)`` allocates ``n`` bytes up
+    front: a limit of a terabyte would fail with ``MemoryError``, one past the
+    word size with ``OverflowError``). Only a file that grew is read further,
+    in bounded chunks, and still only up to one byte past the limit.
+    """
+    wanted = size + 1 if limit is None else min(size, limit) + 1
+    data = file.read(wanted)
+    if len(data) < wanted:
+        return data  # the end of the file: the common case, one read
+    chunks, total = [data], len(data)
+    while limit is None or total <= limit:
+        chunk = file.read(_CHUNK if limit is None else min(_CHUNK, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+class FolderCheck:
+    """Whether a folder is still the one a path led to when the batch was planned.
+
+    Between the walk (or the planning of an output) and the read (or the
+    write), a folder on the way can be swapped for a symbolic link to another
+    place. ``check(path, expected)`` tells whether ``path`` (absolute,
+    normalized) still resolves to ``expected`` (what :func:`real` gave then),
+    or, if it does not exist yet, whether its nearest existing ancestor does.
+
+    A folder found right once is remembered by device and inode, and its
+    subfolders are checked from it (one ``lstat``: a real folder, not a link),
+    so a batch costs a few system calls per file, also in a deep tree where
+    :func:`os.path.realpath` per file would be quadratic.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def __call__(self, path: str, expected: str) -> bool:
+        """Whether ``path`` is (or, once created, will be) the folder ``expected``."""
+        while True:
+            try:
+                status = os.stat(path)
+            except FileNotFoundError:
+                parent, expected_parent = os.path.dirname(path), os.path.dirname(expected)
+                if parent == path or os.path.basename(path) != os.path.basename(expected):
+                    return False
+                path, expected = parent, expected_parent  # created by the write: its parent decides
+                continue
+            except OSError:
+                return False
+            return self._is(path, expected, status)
+
+    def _is(self, path: str, expected: str, status: os.stat_result) -> bool:
+        identity = (status.st_dev, status.st_ino)
+        if not stat.S_ISDIR(status.st_mode):
+            return False
+        if self._known.get((path, expected)) == identity:
+            return True
+        parent, expected_parent = os.path.dirname(path), os.path.dirname(expected)
+        known_parent = self._known.get((parent, expected_parent))
+        if known_parent is not None and os.path.basename(path) == os.path.basename(expected):
+            try:
+                found = not os.path.islink(path) and _identity_of(parent) == known_parent
+            except OSError:
+                found = False
+        else:
+            found = real(path) == expected
+        if found:
+            self._known[(path, expected)] = identity
+        return found
+
+
+def _identity_of(path: str) -> tuple[int, int]:
+    status = os.stat(path)
+    return status.st_dev, status.st_ino
