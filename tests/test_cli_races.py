@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarticle import parse_file
+from newsarticle import _atomic, parse_file
 from newsarticle._batch import CONVERTED, FAILED, Inputs, Job, Outcome, Task, plan_mirror, process
 
 DATA = Path(__file__).parent / "data"
@@ -187,9 +187,11 @@ def test_only_our_temporary_files_are_skipped(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / ".draft.tmp").write_bytes(ARTICLE)
     (folder / ".a.txt.tmp").write_bytes(ARTICLE)
-    (folder / ".a.html.0123abcd.tmp").write_bytes(ARTICLE)  # the shape write_atomic gives its own files
+    (folder / ".a.bak.0123abcd.tmp").write_bytes(ARTICLE)  # no writer named: a user's name
+    ours = f".a.html.{_atomic._host()}-{os.getpid()}-0123abcd.tmp"  # the shape write_atomic gives its own files
+    (folder / ours).write_bytes(ARTICLE)
     found = sorted(os.path.basename(item.source) for item in Inputs([str(folder)], "*.tmp").walk())
-    assert found == [".a.txt.tmp", ".draft.tmp"]
+    assert found == [".a.bak.0123abcd.tmp", ".a.txt.tmp", ".draft.tmp"]
 
 
 # -- bind mounts: the same folder under another path ----------------------------------------------

@@ -79,8 +79,9 @@ def signals_deferred() -> Iterator[None]:
 
 
 def is_temporary(name: str) -> bool:
-    """Whether a file name has the shape of this module's temporary files."""
-    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+    """Whether a file name is one of this module's temporary files, not any ``.x.tmp`` a user has."""
+    # The cheap test first: walkers ask for every name of a tree, the expression sees only the few hits.
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX) and _OURS.match(name) is not None
 
 
 @functools.cache
@@ -240,7 +241,7 @@ def remove_stale(directory: str, names: Iterable[str] | None = None) -> int:
             return 0
     removed = 0
     for name in names:
-        if not is_temporary(name):
+        if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
             continue  # the cheap test first: this runs on every name of an output folder
         match = _OURS.match(name)
         if match is None:

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeGuard, cast
 
-from newsarticle._atomic import _OURS, is_temporary, remove_stale, signals_deferred, write_atomic
+from newsarticle._atomic import is_temporary, remove_stale, signals_deferred, write_atomic
 from newsarticle._parser import MAX_INPUT_SIZE
 from newsarticle._paths import (
     FolderCheck,
@@ -249,7 +249,7 @@ class Inputs:
                     # A folder's name is not matched by --glob; a skipped file's is, like any file's.
                     if kind == "skip-folder" or selected(entry.name):
                         files.append((entry.name, Outcome(entry.path, SKIPPED, warnings=(problem,))))
-                elif not _ours(entry.name) and selected(entry.name):
+                elif not is_temporary(entry.name) and selected(entry.name):
                     follow = kind == "followed" or self.follow_symlinks
                     found = Found(entry.path, os.path.join(absolute, entry.name), follow, resolved)
                     files.append((entry.name, found))
@@ -418,12 +418,6 @@ def _identity(path: str) -> tuple[int, int] | None:
     except (OSError, ValueError):
         return None
     return status.st_dev, status.st_ino
-
-
-def _ours(name: str) -> bool:
-    """Whether a name is one of our temporary files (``.a.html.<hex>.tmp``), not any ``.x.tmp`` a user has."""
-    # The cheap test first: it runs for every name in the tree, the regular expression only on the few hits.
-    return is_temporary(name) and _OURS.match(name) is not None
 
 
 def _stem_first(name: str) -> tuple[str, str]:
