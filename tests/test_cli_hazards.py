@@ -352,3 +352,21 @@ def test_a_file_written_as_the_signal_comes_is_counted(driver: list[str], tmp_pa
     assert process.returncode == 128 + signum, stderr
     written = len(list(out.rglob("*.txt")))
     assert f"interrupted: {written} converted, 0 failed" in stderr  # the file written as the signal came is counted
+
+
+def test_a_closed_terminal_stops_the_run_through_the_command_not_its_workers(driver: list[str], tmp_path: Path) -> None:
+    # A closed terminal sends SIGHUP to the whole foreground process group, workers included:
+    # they ignore it, finish their file, and the command writes the report.
+    inputs = corpus(tmp_path / "in", "HAZARD-LOOP", at=5)
+    (inputs / "000-bad.txt").write_text("Lokales\nÜberschrift\n2025-13-45\n\nText.\n", encoding="utf-8")
+    out, report = tmp_path / "out", tmp_path / "errors.jsonl"
+    command = [*driver, "convert", str(inputs), "-t", "source", "-o", str(out), "-j", "2", "--timeout", "2"]
+    process = start_and_wait_for_hang([*command, "--errors", str(report)], out, 5)
+    os.killpg(process.pid, signal.SIGHUP)
+    _stdout, stderr = finish(process, 60)
+    assert process.returncode == 129, stderr
+    assert "newsarticle: interrupted: " in stderr
+    codes = [r["code"] for r in records(report)]
+    assert codes in (["invalid-date"], ["invalid-date", "timeout"])  # the looping file ends by its time limit
+    assert "worker" not in codes  # no worker died of the signal
+    assert leftovers(tmp_path) == []
