@@ -196,3 +196,11 @@ def test_a_closed_standard_error_loses_messages_not_the_result_or_the_status(tmp
     single = newsarticle_command("convert", str(SOURCES[0]), "-t", "html", close=(2,))
     assert single.returncode == 0
     assert single.stdout == newsarticle_command("convert", str(SOURCES[0]), "-t", "html").stdout
+
+
+@pytest.mark.parametrize("args", [("--help",), ("convert", "--help")], ids=["help", "convert-help"])
+def test_help_is_a_result_on_standard_output(args: tuple[str, ...]) -> None:
+    done = newsarticle_command(*args)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"usage: newsarticle")
+    assert done.stderr == b""

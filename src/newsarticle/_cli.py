@@ -81,10 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     saved = sys.stdout, sys.stderr
     if sys.stderr is None:  # closed: messages are lost, the exit status still tells
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 -- closed in the finally below
-    # The command's results go to the real standard output; everything else that prints (a plugin,
-    # at import, in a hook, in a forked worker) reaches stderr and cannot corrupt them.
     _results.stream = None if 1 in closed else sys.stdout
-    sys.stdout = sys.stderr
     try:
         return _main(argv, closed)
     finally:
@@ -101,6 +98,10 @@ def _main(argv: Sequence[str] | None, closed: frozenset[int]) -> int:
     except UsageError as exc:  # --version with standard output closed
         print(f"newsarticle: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    # From here (--help is printed), the command's results go to the real standard output only;
+    # everything else that prints (a plugin, at import, in a hook, in a forked worker) reaches
+    # standard error and cannot corrupt them.
+    sys.stdout = sys.stderr
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_usage(sys.stderr)
