@@ -54,6 +54,10 @@ if os.environ.get("HAZARD_STOP_AFTER_SEND"):  # a worker stopped between files (
     _send = _batch._send
 
     def send(connection, message):
+        if message is not None and "-hazard" in message.source and "half-way" in os.environ["HAZARD_STOP_AFTER_SEND"]:
+            # The start of a message of 1000 bytes, then the stop: the parent must not wait for the rest.
+            os.write(connection.fileno(), (1000).to_bytes(4, "big") + bytes([128]))
+            os.kill(os.getpid(), signal.SIGSTOP)
         sent = _send(connection, message)
         if message is not None and "-hazard" in message.source:
             os.kill(os.getpid(), signal.SIGSTOP)
@@ -229,7 +233,10 @@ def test_a_renderer_that_loops_fails_each_file_instead_of_hanging_the_probe(
     assert list(out.rglob("*.loop")) == []
 
 
-def test_a_worker_stopped_between_files_is_killed_and_the_run_ends(driver: list[str], tmp_path: Path) -> None:
+@pytest.mark.parametrize("when", ["after-sending", "half-way-through-sending"])
+def test_a_worker_stopped_between_files_is_killed_and_the_run_ends(
+    driver: list[str], tmp_path: Path, when: str
+) -> None:
     inputs = corpus(tmp_path / "in", None)
     # Chunks hold 4, 8, 16, ... files: the hazard, 22nd, is mid-chunk, and its worker stops just after
     # sending its outcome, neither on a file nor waiting for one.
@@ -243,15 +250,18 @@ def test_a_worker_stopped_between_files_is_killed_and_the_run_ends(driver: list[
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
-        env={**os.environ, "HAZARD_STOP_AFTER_SEND": "1"},
+        env={**os.environ, "HAZARD_STOP_AFTER_SEND": when},
     )
     _stdout, stderr = finish(process, 60)
     assert process.returncode == 1, stderr
     lost = [(r["path"], r["code"]) for r in records(report)]
-    assert lost == [(str(SOURCES[21]).replace(str(DATA), str(inputs)), "worker")]
+    # Stopped after its outcome was sent, the next file is lost; half-way through, its own outcome is.
+    lost_file = inputs / name if when.startswith("half-way") else inputs / SOURCES[21].name
+    assert lost == [(str(lost_file), "worker")]
     assert "sent nothing for longer than the time limit of 1 s (--timeout)" in stderr
     assert f"{len(SOURCES)} converted, 1 failed, 0 skipped" in stderr
-    assert len(list(out.glob("*.html"))) == len(SOURCES)  # the hazard's own output, and every other but one
+    written = len(SOURCES) + (1 if when.startswith("half-way") else 0)  # the lost outcome's file was written
+    assert len(list(out.glob("*.html"))) == written
     assert leftovers(out) == []
 
 

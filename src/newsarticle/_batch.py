@@ -921,6 +921,7 @@ class _Worker:
         self.heard = time.monotonic()
         self.killed_for_time = False
         self.was_on_file = False
+        self.torn = False
 
 
 class LocalWorkers:
@@ -1031,9 +1032,12 @@ class LocalWorkers:
     def _receive(self, worker: _Worker) -> None:
         chunk = worker.chunk
         assert chunk is not None
+        # A worker stopped half-way through sending leaves a message that recv would wait on for ever.
+        limit = self.timeout + KILL_GRACE if self.timeout > 0 else 0.0
         try:
             while worker.connection.poll():
-                message: Outcome | None = worker.connection.recv()
+                with time_limit(limit):
+                    message: Outcome | None = worker.connection.recv()
                 worker.heard = time.monotonic()
                 if message is None:
                     chunk.finished = True
@@ -1042,6 +1046,10 @@ class LocalWorkers:
                 chunk.done.append(message)
         except (EOFError, OSError):  # died, possibly half-way through a message
             self._lost(worker)
+            return
+        except TimeLimitExceeded:
+            worker.torn = True  # the pipe holds the rest of a message: nothing more can be read from it
+            self._kill_silent(worker)
             return
         if not worker.process.is_alive():
             self._lost(worker)
@@ -1052,12 +1060,16 @@ class LocalWorkers:
         now = time.monotonic()
         for worker in self._workers:
             if worker.chunk is not None and now - worker.heard > self.timeout + KILL_GRACE:
-                # Read before the kill: a worker stopped between files must not be said to be slow on one.
-                worker.was_on_file = bool(worker.started.value)
-                worker.killed_for_time = True
-                worker.process.kill()
-                worker.process.join(EXIT_GRACE)
-                self._receive(worker)
+                self._kill_silent(worker)
+
+    def _kill_silent(self, worker: _Worker) -> None:
+        """Kill a worker that sent nothing for longer than the limit plus the grace, and take its loss."""
+        # Read before the kill: a worker stopped between files must not be said to be slow on one.
+        worker.was_on_file = bool(worker.started.value)
+        worker.killed_for_time = True
+        worker.process.kill()
+        worker.process.join(EXIT_GRACE)
+        self._lost(worker)
 
     def _lost(self, worker: _Worker) -> None:
         """The worker died on its chunk: fail the file it was on, and hand the rest to a new worker."""
@@ -1067,7 +1079,8 @@ class LocalWorkers:
         if worker.process.is_alive():  # its pipe broke, yet it lives: make sure
             worker.process.kill()
             worker.process.join(EXIT_GRACE)
-        _drain(worker.connection, chunk)
+        if not worker.torn:
+            _drain(worker.connection, chunk)
         worker.connection.close()
         if chunk.finished:  # it had sent its end before it died: nothing was lost, _dispatch replaces it
             worker.chunk = None
@@ -1079,7 +1092,7 @@ class LocalWorkers:
             if worker.killed_for_time and not worker.was_on_file:
                 reason = (
                     f"its worker sent nothing for longer than the time limit of {self.timeout:g} s (--timeout)"
-                    f" plus {KILL_GRACE:g} s, between files (stopped, or blocked), so it was killed;"
+                    f" plus {KILL_GRACE:g} s while on no file (stopped, or blocked sending), so it was killed;"
                     " run the same command again to finish it"
                 )
                 chunk.done.append(lost(task, reason))
