@@ -1099,7 +1099,7 @@ class LocalWorkers:
             elif worker.killed_for_time:
                 reason = (
                     f"took longer than the time limit of {self.timeout:g} s (--timeout) and did not stop"
-                    " (stuck outside Python code), so its worker was killed"
+                    " (stuck outside Python code, or its process stopped), so its worker was killed"
                 )
                 chunk.done.append(lost(task, reason, TIMEOUT))
             else:
