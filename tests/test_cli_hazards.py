@@ -24,6 +24,7 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 SOURCES = sorted(DATA.glob("*.txt"))
+SIGNAL_NAMES = ["SIGINT", "SIGTERM", "SIGHUP"]  # SIGHUP: the terminal or the ssh session closed
 ARTICLE = "Lokales\nÜberschrift {marker}\n2025-02-27\n\nText.\n"
 
 DRIVER = """
@@ -46,6 +47,44 @@ def parse(data, *args, **kwargs):
     return _parse(data, *args, **kwargs)
 
 newsarticle.parse = parse
+
+if os.environ.get("HAZARD_STOP_AFTER_SEND"):  # a worker stopped between files (kill -STOP, a debugger)
+    from newsarticle import _batch
+
+    _send = _batch._send
+
+    def send(connection, message):
+        if message is not None and "-hazard" in message.source and "half-way" in os.environ["HAZARD_STOP_AFTER_SEND"]:
+            # The start of a message of 1000 bytes, then the stop: the parent must not wait for the rest.
+            os.write(connection.fileno(), (1000).to_bytes(4, "big") + bytes([128]))
+            os.kill(os.getpid(), signal.SIGSTOP)
+        sent = _send(connection, message)
+        if message is not None and "-hazard" in message.source:
+            os.kill(os.getpid(), signal.SIGSTOP)
+        return sent
+
+    _batch._send = send
+
+if os.environ.get("HAZARD_LOOPING_RENDERER"):  # a renderer that never returns, whatever it renders
+    from newsarticle import hookimpl, register_plugin
+
+    class LoopingRenderer:
+        name = "looping"
+        media_type = "text/plain"
+        suffix = ".loop"
+        description = "Never returns."
+        options = ()
+
+        def render(self, article, context):
+            while True:
+                pass
+
+    class Looping:
+        @hookimpl
+        def register_renderers(self, register):
+            register(LoopingRenderer())
+
+    register_plugin(Looping(), name="looping")
 
 if os.environ.get("HAZARD_SLOW_WRITE"):  # a slow disk: signals arrive while a file is being written
     from newsarticle import _atomic, _batch
@@ -154,6 +193,78 @@ def test_a_time_limit_is_a_number_of_seconds(tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("huge", ["1e300", "1e10", "18446744073709551616"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_time_limit_too_long_for_the_timer_is_a_usage_error(huge: str, jobs: str) -> None:
+    result = run([sys.executable, "-m", "newsarticle", "check", str(DATA), "-j", jobs, "--timeout", huge])
+    assert result.returncode == 2, result.stderr
+    assert "--timeout: expected at most 1,000,000,000 seconds" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_longest_time_limit_is_taken(tmp_path: Path) -> None:
+    result = run([sys.executable, "-m", "newsarticle", "check", str(SOURCES[0]), "--timeout", "1e9"])
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_renderer_that_loops_fails_each_file_instead_of_hanging_the_probe(
+    driver: list[str], tmp_path: Path, jobs: str
+) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for source in SOURCES[:3]:
+        shutil.copyfile(source, inputs / source.name)
+    out = tmp_path / "out"
+    command = [*driver, "convert", str(inputs), "-t", "looping", "-o", str(out), "-j", jobs, "--timeout", "0.5"]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "HAZARD_LOOPING_RENDERER": "1"},
+    )
+    _stdout, stderr = finish(process, 60)
+    assert process.returncode == 1, stderr
+    assert stderr.count("timeout: took longer than the time limit of 0.5 s (--timeout)") == 3
+    assert "0 converted, 3 failed, 0 skipped" in stderr
+    assert leftovers(tmp_path) == []
+    assert list(out.rglob("*.loop")) == []
+
+
+@pytest.mark.parametrize("when", ["after-sending", "half-way-through-sending"])
+def test_a_worker_stopped_between_files_is_killed_and_the_run_ends(
+    driver: list[str], tmp_path: Path, when: str
+) -> None:
+    inputs = corpus(tmp_path / "in", None)
+    # Chunks hold 4, 8, 16, ... files: the hazard, 22nd, is mid-chunk, and its worker stops just after
+    # sending its outcome, neither on a file nor waiting for one.
+    name = SOURCES[20].name.replace(".txt", "-hazard.txt")
+    (inputs / name).write_text(ARTICLE.format(marker="stop after this one"), encoding="utf-8")
+    out, report = tmp_path / "out", tmp_path / "errors.jsonl"
+    command = [*driver, "convert", str(inputs), "-t", "html", "-o", str(out), "-j", "2", "--timeout", "1"]
+    process = subprocess.Popen(
+        [*command, "--errors", str(report)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "HAZARD_STOP_AFTER_SEND": when},
+    )
+    _stdout, stderr = finish(process, 60)
+    assert process.returncode == 1, stderr
+    lost = [(r["path"], r["code"]) for r in records(report)]
+    # Stopped after its outcome was sent, the next file is lost; half-way through, its own outcome is.
+    lost_file = inputs / name if when.startswith("half-way") else inputs / SOURCES[21].name
+    assert lost == [(str(lost_file), "worker")]
+    assert "sent nothing for longer than the time limit of 1 s (--timeout)" in stderr
+    assert f"{len(SOURCES)} converted, 1 failed, 0 skipped" in stderr
+    written = len(SOURCES) + (1 if when.startswith("half-way") else 0)  # the lost outcome's file was written
+    assert len(list(out.glob("*.html"))) == written
+    assert leftovers(out) == []
+
+
 def start_and_wait_for_hang(command: list[str], out: Path, done: int) -> subprocess.Popen[str]:
     """Start ``command``; return once it has written ``done`` outputs and is in the hanging file."""
     process = subprocess.Popen(
@@ -169,7 +280,9 @@ def start_and_wait_for_hang(command: list[str], out: Path, done: int) -> subproc
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize(
+    ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)], ids=SIGNAL_NAMES
+)
 def test_a_signal_stops_a_hanging_file_and_writes_the_summary_and_the_report(
     driver: list[str], tmp_path: Path, jobs: str, signum: int, status: int
 ) -> None:
@@ -190,7 +303,7 @@ def test_a_signal_stops_a_hanging_file_and_writes_the_summary_and_the_report(
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=SIGNAL_NAMES)
 def test_a_signal_during_a_corpus_file_leaves_no_file(
     driver: list[str], tmp_path: Path, signum: int, jobs: str
 ) -> None:
@@ -225,7 +338,7 @@ def test_sigterm_stops_check_with_its_summary(driver: list[str], tmp_path: Path,
     assert json.loads(stdout)["summary"]["interrupted"] is True
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=SIGNAL_NAMES)
 def test_a_file_written_as_the_signal_comes_is_counted(driver: list[str], tmp_path: Path, signum: int) -> None:
     inputs = corpus(tmp_path / "in", None)
     out = tmp_path / "out"
@@ -249,3 +362,21 @@ def test_a_file_written_as_the_signal_comes_is_counted(driver: list[str], tmp_pa
     assert process.returncode == 128 + signum, stderr
     written = len(list(out.rglob("*.txt")))
     assert f"interrupted: {written} converted, 0 failed" in stderr  # the file written as the signal came is counted
+
+
+def test_a_closed_terminal_stops_the_run_through_the_command_not_its_workers(driver: list[str], tmp_path: Path) -> None:
+    # A closed terminal sends SIGHUP to the whole foreground process group, workers included:
+    # they ignore it, finish their file, and the command writes the report.
+    inputs = corpus(tmp_path / "in", "HAZARD-LOOP", at=5)
+    (inputs / "000-bad.txt").write_text("Lokales\nÜberschrift\n2025-13-45\n\nText.\n", encoding="utf-8")
+    out, report = tmp_path / "out", tmp_path / "errors.jsonl"
+    command = [*driver, "convert", str(inputs), "-t", "source", "-o", str(out), "-j", "2", "--timeout", "2"]
+    process = start_and_wait_for_hang([*command, "--errors", str(report)], out, 5)
+    os.killpg(process.pid, signal.SIGHUP)
+    _stdout, stderr = finish(process, 60)
+    assert process.returncode == 129, stderr
+    assert "newsarticle: interrupted: " in stderr
+    codes = [r["code"] for r in records(report)]
+    assert codes in (["invalid-date"], ["invalid-date", "timeout"])  # the looping file ends by its time limit
+    assert "worker" not in codes  # no worker died of the signal
+    assert leftovers(tmp_path) == []

@@ -39,6 +39,7 @@ from collections.abc import Iterable, Iterator
 __all__ = [
     "FOREIGN_STALE_AFTER",
     "SHORT_NAME",
+    "STOP_SIGNALS",
     "TEMP_SUFFIX",
     "AtomicFile",
     "is_temporary",
@@ -64,14 +65,20 @@ _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | get
 _OURS = re.compile(r"\..*\.(?P<host>[0-9a-f]{8})-(?P<pid>[1-9][0-9]{0,9})-[0-9a-f]{8}\.tmp\Z", re.DOTALL)
 
 
+#: The signals that stop a run: Ctrl-C, SIGTERM, and SIGHUP (the terminal or the ssh session closed).
+STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Hold back SIGINT and SIGTERM until the block ends (where the platform allows it)."""
+    """Hold back the :data:`STOP_SIGNALS` until the block ends (where the platform allows it)."""
     mask = getattr(signal, "pthread_sigmask", None)
     if mask is None:  # pragma: no cover - Windows
         yield
         return
-    previous = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    previous = mask(signal.SIG_BLOCK, set(STOP_SIGNALS))
     try:
         yield
     finally:

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeGuard, cast
 
-from newsarticle._atomic import is_temporary, remove_stale, signals_deferred, write_atomic
+from newsarticle._atomic import STOP_SIGNALS, is_temporary, remove_stale, signals_deferred, write_atomic
 from newsarticle._parser import MAX_INPUT_SIZE
 from newsarticle._paths import (
     FolderCheck,
@@ -63,6 +63,7 @@ __all__ = [
     "Problem",
     "Runner",
     "Task",
+    "TimeLimitExceeded",
     "Workers",
     "chunked",
     "is_decided",
@@ -658,22 +659,22 @@ KILL_GRACE = 5.0
 TIMEOUT = "timeout"
 
 
-class _TimeLimit(BaseException):
+class TimeLimitExceeded(BaseException):
     """Raised by SIGALRM inside a file's read, parse or render.
 
     A BaseException, like KeyboardInterrupt, so that the ``except Exception``
     of a renderer or of :func:`process` cannot swallow it. It never leaves
-    :func:`run_file`, so it is no library error.
+    :func:`run_file` or the command's probe, so it is no library error.
     """
 
 
 def _alarm(_signum: int, _frame: object) -> None:
-    raise _TimeLimit
+    raise TimeLimitExceeded
 
 
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise :class:`_TimeLimit` in the block after ``seconds`` (0: never).
+    """Raise :class:`TimeLimitExceeded` in the block after ``seconds`` (0: never).
 
     Only where SIGALRM exists (not on Windows) and in the main thread (not in a
     Dask worker's task thread): elsewhere the block runs without a limit.
@@ -719,7 +720,7 @@ def run_file(task: Task, job: Job, timeout: float, before_write: Callable[[], No
     try:
         with time_limit(timeout if task.source != "-" else 0.0):
             return process(task, job)
-    except _TimeLimit:
+    except TimeLimitExceeded:
         reason = f"took longer than the time limit of {timeout:g} s (--timeout); nothing was written for it"
         return lost(task, reason, TIMEOUT)
     finally:
@@ -732,6 +733,9 @@ def run_file(task: Task, job: Job, timeout: float, before_write: Callable[[], No
 STOP_GRACE = 10.0
 #: How long a worker that was told to go may take to exit before it is killed.
 EXIT_GRACE = 2.0
+#: A pause this long between the parent's looks at the workers is the parent's own (a slow
+#: reader of its output): the workers' silence during it does not count against them.
+PARENT_AWAY = 1.0
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
@@ -759,13 +763,15 @@ def _unblock(*signums: int) -> None:
 
 def _worker_loop(connection: Connection, job: Job, *, stop: Any, started: Any, timeout: float, parent: int) -> None:
     """A worker process: receive a chunk of tasks, send one outcome per file, then None; until None comes."""
-    # Ctrl-C reaches the whole process group; only the parent decides what it means.
+    # Ctrl-C and a closed terminal's SIGHUP reach the whole process group; only the parent
+    # decides what they mean (it stops the run and writes the report).
     # SIGTERM keeps its default so that a worker ends at once; while write_atomic
     # holds a temporary file it is held back, so the file is whole first.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, which a fork inherits
-    # Forked with both held back (LocalWorkers._start): one that came meanwhile acts now, by these rules.
-    _unblock(signal.SIGINT, signal.SIGTERM)
+    # Forked with them held back (LocalWorkers._start): one that came meanwhile acts now, by these rules.
+    _unblock(*STOP_SIGNALS)
     _die_with_parent(parent)
     while True:
         try:
@@ -990,7 +996,12 @@ class _Worker:
         self.connection = connection
         self.started = started  # when the worker began its current file (time.monotonic), 0.0 between files
         self.chunk: _LocalChunk | None = None
+        # When the parent last heard from it (a chunk sent, an outcome received), on the parent's clock:
+        # a worker stopped while it sends or waits has no file started, yet holds a chunk.
+        self.heard = time.monotonic()
         self.killed_for_time = False
+        self.was_on_file = False
+        self.torn = False
 
 
 class LocalWorkers:
@@ -1002,7 +1013,11 @@ class LocalWorkers:
     worker takes its place and the rest of its chunk. A worker stuck on one
     file past the time limit plus :data:`KILL_GRACE` (a hang in C code that
     SIGALRM cannot break) is killed the same way, and its file fails with code
-    ``timeout``. Every wait in the parent is bounded.
+    ``timeout``; so is one that holds a chunk and sends nothing for that long
+    in any state (stopped with SIGSTOP between files, blocked on its pipe): its
+    next file fails with code ``worker``. Every wait in the parent is bounded
+    by the time limit; with no time limit a stopped worker cannot be told from
+    a slow one, and only an interrupt ends the wait.
     """
 
     def __init__(
@@ -1021,6 +1036,7 @@ class LocalWorkers:
         self._stop = self._context.RawValue("b", 0)
         self._queue: collections.deque[_LocalChunk] = collections.deque()
         self._workers = [self._start() for _ in range(jobs)]
+        self._last_pump = time.monotonic()
 
     def _start(self) -> _Worker:
         parent_end, child_end = self._context.Pipe()
@@ -1068,6 +1084,7 @@ class LocalWorkers:
         """Wait at most ``timeout`` for news from the workers, and act on it."""
         from multiprocessing.connection import wait
 
+        self._excuse_absence()
         busy = [worker for worker in self._workers if worker.chunk is not None]
         if busy:
             waitables: list[Any] = [worker.connection for worker in busy]
@@ -1077,21 +1094,31 @@ class LocalWorkers:
             self._receive(worker)
         self._enforce_time_limit()
         self._dispatch()
+        self._last_pump = time.monotonic()
+
+    def _excuse_absence(self) -> None:
+        """After the parent was away (its reader was slow, the machine slept), the workers start a fresh
+        period: their silence meanwhile may have been a send waiting on the parent."""
+        now = time.monotonic()
+        if now - self._last_pump > PARENT_AWAY:
+            for worker in self._workers:
+                worker.heard = max(worker.heard, now)
 
     def _until_deadline(self, busy: list[_Worker]) -> float:
         if self.timeout <= 0:
             return float("inf")
-        starts: list[float] = [worker.started.value for worker in busy if worker.started.value]
-        if not starts:
-            return float("inf")
-        return max(0.0, min(starts) + self.timeout + KILL_GRACE - time.monotonic())
+        return max(0.0, min(worker.heard for worker in busy) + self.timeout + KILL_GRACE - time.monotonic())
 
     def _receive(self, worker: _Worker) -> None:
         chunk = worker.chunk
         assert chunk is not None
+        # A worker stopped half-way through sending leaves a message that recv would wait on for ever.
+        limit = self.timeout + KILL_GRACE if self.timeout > 0 else 0.0
         try:
             while worker.connection.poll():
-                message: Outcome | None = worker.connection.recv()
+                with time_limit(limit):
+                    message: Outcome | None = worker.connection.recv()
+                worker.heard = time.monotonic()
                 if message is None:
                     chunk.finished = True
                     worker.chunk = None
@@ -1099,6 +1126,10 @@ class LocalWorkers:
                 chunk.done.append(message)
         except (EOFError, OSError):  # died, possibly half-way through a message
             self._lost(worker)
+            return
+        except TimeLimitExceeded:
+            worker.torn = True  # the pipe holds the rest of a message: nothing more can be read from it
+            self._kill_silent(worker)
             return
         if not worker.process.is_alive():
             self._lost(worker)
@@ -1108,12 +1139,17 @@ class LocalWorkers:
             return
         now = time.monotonic()
         for worker in self._workers:
-            started = worker.started.value
-            if worker.chunk is not None and started and now - started > self.timeout + KILL_GRACE:
-                worker.killed_for_time = True
-                worker.process.kill()
-                worker.process.join(EXIT_GRACE)
-                self._receive(worker)
+            if worker.chunk is not None and now - worker.heard > self.timeout + KILL_GRACE:
+                self._kill_silent(worker)
+
+    def _kill_silent(self, worker: _Worker) -> None:
+        """Kill a worker that sent nothing for longer than the limit plus the grace, and take its loss."""
+        # Read before the kill: a worker stopped between files must not be said to be slow on one.
+        worker.was_on_file = bool(worker.started.value)
+        worker.killed_for_time = True
+        worker.process.kill()
+        worker.process.join(EXIT_GRACE)
+        self._lost(worker)
 
     def _lost(self, worker: _Worker) -> None:
         """The worker died on its chunk: fail the file it was on, and hand the rest to a new worker."""
@@ -1123,7 +1159,8 @@ class LocalWorkers:
         if worker.process.is_alive():  # its pipe broke, yet it lives: make sure
             worker.process.kill()
             worker.process.join(EXIT_GRACE)
-        _drain(worker.connection, chunk)
+        if not worker.torn:
+            _drain(worker.connection, chunk)
         worker.connection.close()
         if chunk.finished:  # it had sent its end before it died: nothing was lost, _dispatch replaces it
             worker.chunk = None
@@ -1132,10 +1169,17 @@ class LocalWorkers:
         stopping = bool(self._stop.value) or self._interrupted()
         if not stopping and len(chunk.done) < len(chunk.tasks):
             task = chunk.tasks[len(chunk.done)]
-            if worker.killed_for_time:
+            if worker.killed_for_time and not worker.was_on_file:
+                reason = (
+                    f"its worker sent nothing for longer than the time limit of {self.timeout:g} s (--timeout)"
+                    f" plus {KILL_GRACE:g} s while on no file (stopped, or blocked sending), so it was killed;"
+                    " run the same command again to finish it"
+                )
+                chunk.done.append(lost(task, reason))
+            elif worker.killed_for_time:
                 reason = (
                     f"took longer than the time limit of {self.timeout:g} s (--timeout) and did not stop"
-                    " (stuck outside Python code), so its worker was killed"
+                    " (stuck outside Python code, or its process stopped), so its worker was killed"
                 )
                 chunk.done.append(lost(task, reason, TIMEOUT))
             else:
@@ -1175,6 +1219,7 @@ class LocalWorkers:
             self._queue.appendleft(chunk)
             return
         worker.chunk = chunk
+        worker.heard = time.monotonic()
 
     def close(self, *, finished: bool) -> None:
         for worker in self._workers:

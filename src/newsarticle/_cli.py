@@ -8,7 +8,7 @@ entry-point metadata without importing any plugin.
 
 Exit status: 0 when every file converted (or was skipped), 1 when some
 failed or the ``jsonl`` corpus or the error report could not be written, 2
-for a usage error, 130 after Ctrl-C, 143 after SIGTERM.
+for a usage error, 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP.
 """
 
 from __future__ import annotations
@@ -32,13 +32,16 @@ if TYPE_CHECKING:
     from newsarticle._batch import Inputs, Job, Outcome, Runner
     from newsarticle._progress import Progress
 
-__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TERMINATED", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_FAILED", "EXIT_HANGUP", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TERMINATED", "EXIT_USAGE", "main"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process that Ctrl-C ended
 EXIT_TERMINATED = 143  # 128 + SIGTERM: a service manager can tell "stopped" from "interrupted"
+#: The longest --timeout: setitimer overflows on values near 1e10 s on some platforms, so a round bound below.
+MAX_SECONDS = 10**9
+EXIT_HANGUP = 129  # 128 + SIGHUP: the terminal or the ssh session closed
 
 #: The command line's own aggregate format: one JSON object per article, one file.
 JSONL = "jsonl"
@@ -74,8 +77,31 @@ class UsageError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    closed = _closed_streams()
+    saved = sys.stdout, sys.stderr
+    if sys.stderr is None:  # closed: messages are lost, the exit status still tells
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 -- closed in the finally below
+    _results.stream = None if 1 in closed else sys.stdout
+    try:
+        return _main(argv, closed)
+    finally:
+        if saved[1] is None:
+            sys.stderr.close()
+        sys.stdout, sys.stderr = saved
+        _results.stream = saved[0]
+
+
+def _main(argv: Sequence[str] | None, closed: frozenset[int]) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:  # --version with standard output closed
+        print(f"newsarticle: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    # From here (--help is printed), the command's results go to the real standard output only;
+    # everything else that prints (a plugin, at import, in a hook, in a forked worker) reaches
+    # standard error and cannot corrupt them.
+    sys.stdout = sys.stderr
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_usage(sys.stderr)
@@ -83,18 +109,58 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     _route_warnings(quiet=getattr(args, "quiet", False))
     try:
+        if 0 in closed and "-" in getattr(args, "inputs", ()):
+            raise UsageError("standard input is closed: there is nothing to read from -")
+        if 1 in closed and (handler is not _convert or getattr(args, "output", None) in (None, "-")):
+            _stdout()  # formats, check's report, a conversion to standard output: refused before any work
         return handler(args)
     except UsageError as exc:
         print(f"newsarticle: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt as exc:
         print("\nnewsarticle: interrupted", file=sys.stderr)
-        return EXIT_TERMINATED if isinstance(exc, _Terminated) else EXIT_INTERRUPTED
+        return exc.status if isinstance(exc, _Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (newsarticle ... | head); Python would complain again at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, _stdout().fileno())
         return EXIT_FAILED
+
+
+class _Results:
+    """Where the command's results go: the standard output ``main`` found; None when it was closed."""
+
+    stream: TextIO | None = sys.stdout
+
+
+_results = _Results()
+
+
+def _stdout() -> TextIO:
+    """The stream for the command's results; a closed one is a usage error (nothing could receive them)."""
+    if _results.stream is None:
+        raise UsageError("standard output is closed: nothing can receive the result; write to a file with -o")
+    return _results.stream
+
+
+def _closed_streams() -> frozenset[int]:
+    """Which of file descriptors 0, 1 and 2 are closed; each is opened on the null device.
+
+    Otherwise the next file opened (an output's temporary file) would take the
+    number, and whatever writes to "standard output" would write into it.
+    """
+    closed = set()
+    for number in (0, 1, 2):
+        try:
+            os.fstat(number)
+        except OSError:
+            closed.add(number)
+    for number in sorted(closed):
+        spare = os.open(os.devnull, os.O_RDWR)
+        if spare != number:
+            os.dup2(spare, number)
+            os.close(spare)
+    return frozenset(closed)
 
 
 # -- the parser ------------------------------------------------------------------
@@ -107,7 +173,9 @@ class _VersionAction(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
 
     def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
-        print(version_text())
+        stream = _stdout()
+        stream.write(version_text() + "\n")
+        stream.flush()
         parser.exit()
 
 
@@ -128,6 +196,10 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
     if not value >= 0 or value == float("inf"):  # not NaN, not negative
         raise argparse.ArgumentTypeError(f"expected a number of seconds, 0 or more (0: no limit), got {text!r}")
+    if value > MAX_SECONDS:  # the interval timer cannot hold it
+        raise argparse.ArgumentTypeError(
+            f"expected at most {MAX_SECONDS:,} seconds (about 30 years), got {text!r}; 0 sets no limit"
+        )
     return value
 
 
@@ -286,12 +358,12 @@ def _formats(args: argparse.Namespace) -> int:
 
         listing = [_format_dict(info) for info in infos] + [_jsonl_dict()]
         listing.sort(key=lambda item: str(item["name"]))
-        sys.stdout.write(json.dumps(listing, ensure_ascii=False, indent=2, default=str) + "\n")
+        _stdout().write(json.dumps(listing, ensure_ascii=False, indent=2, default=str) + "\n")
         return EXIT_OK
     entries: list[tuple[str, str]] = [(info.name, _describe(info)) for info in infos]
     entries.append((JSONL, _describe_jsonl()))
     for _name, text in sorted(entries):
-        sys.stdout.write(text + "\n")
+        _stdout().write(text + "\n")
     return EXIT_OK
 
 
@@ -520,7 +592,7 @@ def _infer_format(output: str | None, single: bool) -> str:
 def _make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
     """Validate format, options, locale and transforms before any file is read; return the job and its suffix."""
     import newsarticle
-    from newsarticle._batch import Job
+    from newsarticle._batch import DEFAULT_TIMEOUT, Job
 
     transforms = tuple(args.transform)
     if transforms:
@@ -569,7 +641,8 @@ def _make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
         resolve_options(renderer, options)
     except newsarticle.OptionError as exc:
         raise UsageError(str(exc)) from None
-    _probe(format_name, locale, transforms, options, given)
+    timeout: float = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+    _probe(format_name, locale, transforms, options, given, timeout=timeout)
     return Job("render", format_name, options, locale, transforms, args.strict, args.max_size), renderer.suffix
 
 
@@ -597,26 +670,32 @@ def _probe_articles(locale: str | None) -> list[Article]:
 
 
 def _probe_error(
-    format_name: str, locale: str | None, transforms: tuple[str, ...], options: dict[str, Any]
+    format_name: str, locale: str | None, transforms: tuple[str, ...], options: dict[str, Any], timeout: float
 ) -> Exception | None:
     """The usage error when no probe article renders, if any; every other failure is left to the files.
 
     One that renders is enough: ``date_format="d. MMMM y, HH:mm"`` suits a corpus
     of date-times, and a date-only article among them fails on its own.
+    Each render has the per-file time limit: a renderer that takes longer is
+    no fault of the options, and is left to the files too (each then fails
+    with code ``timeout``).
     """
     import warnings
 
     import newsarticle
+    from newsarticle._batch import TimeLimitExceeded, time_limit
 
     first: Exception | None = None
     for article in _probe_articles(locale):
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), time_limit(timeout):
                 warnings.simplefilter("ignore")
                 newsarticle.render(article, format_name, locale=locale, transforms=transforms, **options)
         except (newsarticle.OptionError, newsarticle.UnknownLocaleError, newsarticle.UnknownTransformError) as exc:
             first = first or exc
             continue
+        except TimeLimitExceeded:
+            return None  # the second article would take as long: the files will tell
         except Exception:  # a real failure is the per-file handling's to report
             pass
         return None
@@ -624,7 +703,13 @@ def _probe_error(
 
 
 def _probe(
-    format_name: str, locale: str | None, transforms: tuple[str, ...], options: dict[str, Any], given: dict[str, str]
+    format_name: str,
+    locale: str | None,
+    transforms: tuple[str, ...],
+    options: dict[str, Any],
+    given: dict[str, str],
+    *,
+    timeout: float,
 ) -> None:
     """Render a probe article (with a time, then date-only) so that option values fail once, not once per file.
 
@@ -633,7 +718,7 @@ def _probe(
     """
     import newsarticle
 
-    error = _probe_error(format_name, locale, transforms, options)
+    error = _probe_error(format_name, locale, transforms, options, timeout)
     if error is None:
         return
     if not isinstance(error, newsarticle.OptionError):
@@ -644,7 +729,7 @@ def _probe(
     culprits = [
         flag
         for key, flag in given.items()
-        if _probe_error(format_name, locale, transforms, {key: options[key]}) is not None
+        if _probe_error(format_name, locale, transforms, {key: options[key]}, timeout) is not None
     ]
     raise UsageError(f"{', '.join(culprits or given.values())}: {error}")
 
@@ -668,11 +753,18 @@ def _check(args: argparse.Namespace) -> int:
 
 
 class _Terminated(KeyboardInterrupt):
-    """SIGTERM where Ctrl-C would raise KeyboardInterrupt: handled alike, but the exit status is 143."""
+    """SIGTERM or SIGHUP where Ctrl-C would raise KeyboardInterrupt: handled alike, but the exit status
+    tells which (143, 129)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
 
 
 class _Interrupt:
-    """Ctrl-C (SIGINT) and SIGTERM set a flag that the batch loop polls, so workers stop between files.
+    """Ctrl-C (SIGINT), SIGTERM and SIGHUP (a closed terminal) set a flag that the batch loop polls.
+
+    The workers then stop between files.
 
     With ``hard`` (a single input, possibly a blocking read of standard
     input), and inside :meth:`raising` (the file in progress in this process),
@@ -689,7 +781,9 @@ class _Interrupt:
     def __enter__(self) -> _Interrupt:
         import signal
 
-        for number in (signal.SIGINT, signal.SIGTERM):
+        from newsarticle._atomic import STOP_SIGNALS
+
+        for number in STOP_SIGNALS:
             self._previous[number] = signal.signal(number, self._handle)
         return self
 
@@ -706,9 +800,8 @@ class _Interrupt:
             self._raise()
 
     def _raise(self) -> None:
-        import signal
-
-        raise _Terminated if self.signal == signal.SIGTERM else KeyboardInterrupt
+        status = self.status()
+        raise _Terminated(status) if status != EXIT_INTERRUPTED else KeyboardInterrupt
 
     @contextlib.contextmanager
     def raising(self) -> Iterator[Callable[[], None]]:
@@ -733,10 +826,8 @@ class _Interrupt:
         return self.signal is not None
 
     def status(self) -> int:
-        """The exit status for the signal that came."""
-        import signal
-
-        return EXIT_TERMINATED if self.signal == signal.SIGTERM else EXIT_INTERRUPTED
+        """The exit status for the signal that came: 128 plus its number, as a shell reports it."""
+        return EXIT_INTERRUPTED if self.signal is None else 128 + self.signal
 
 
 class _Session:
@@ -797,7 +888,7 @@ class _Session:
                     if args.errors:
                         errors_file = _open_output(args.errors, parents=False)
                 if self.json:
-                    sys.stdout.write('{"diagnostics": [')
+                    _stdout().write('{"diagnostics": [')
                 for outcome in outcomes:
                     self._report(outcome, sink, errors_file)
                     if outcome.status == "failed" and args.fail_fast:
@@ -838,7 +929,7 @@ class _Session:
             shown += outcome.errors
             if shown:
                 self.progress.clear()
-                stream: TextIO = sys.stdout if self.check else sys.stderr
+                stream: TextIO = _stdout() if self.check else sys.stderr
                 stream.write("".join(f"{problem}\n" for problem in shown))
                 stream.flush()
         if outcome.data is not None:
@@ -846,9 +937,10 @@ class _Session:
                 if not sink.closed:
                     self._write(sink, outcome.data)
             else:
-                sys.stdout.flush()
-                sys.stdout.buffer.write(outcome.data)
-                sys.stdout.buffer.flush()
+                stream = _stdout()
+                stream.flush()
+                stream.buffer.write(outcome.data)
+                stream.buffer.flush()
         if errors_file is not None and outcome.errors and not errors_file.closed:
             import json
 
@@ -899,7 +991,7 @@ class _Session:
                 if severity == "warning" and problem in outcome.errors:
                     continue
                 record = {**problem.to_dict(), "severity": severity}
-                sys.stdout.write(("\n" if self._first_json else ",\n") + json.dumps(record, ensure_ascii=False))
+                _stdout().write(("\n" if self._first_json else ",\n") + json.dumps(record, ensure_ascii=False))
                 self._first_json = False
 
     def _finish(self, elapsed: float, *, stopped: bool, interrupted: bool, batch: bool) -> None:
@@ -915,8 +1007,9 @@ class _Session:
                 "warnings": self.warning_count,
                 "interrupted": interrupted,
             }
-            sys.stdout.write(("\n" if not self._first_json else "") + '],\n"summary": ' + json.dumps(summary) + "}\n")
-            sys.stdout.flush()
+            results = _stdout()
+            results.write(("\n" if not self._first_json else "") + '],\n"summary": ' + json.dumps(summary) + "}\n")
+            results.flush()
         if self.quiet and not interrupted and not stopped:
             return
         if not batch and not interrupted and not self.check:
