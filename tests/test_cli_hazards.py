@@ -18,9 +18,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import AnyStr
 
 import pytest
+
+from processes import finish
 
 DATA = Path(__file__).parent / "data"
 SOURCES = sorted(DATA.glob("*.txt"))
@@ -134,16 +135,6 @@ def run(command: list[str], timeout: float = 120) -> subprocess.CompletedProcess
 
 def start(command: list[str]) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-
-
-def finish(process: subprocess.Popen[AnyStr], timeout: float) -> tuple[AnyStr, AnyStr]:
-    """Wait for the command; one that does not end in time is killed with its workers, and the test fails."""
-    try:
-        return process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # started in a session of its own
-        process.communicate()
-        pytest.fail(f"the command did not end within {timeout} s")
 
 
 def records(report: Path) -> list[dict[str, object]]:

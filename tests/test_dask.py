@@ -11,10 +11,11 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import AnyStr
 
 import pytest
 from distributed import LocalCluster
+
+from processes import finish
 
 DATA = Path(__file__).parent / "data"
 SCRIPT = Path(sys.executable).with_name("newsarticle")
@@ -30,16 +31,6 @@ def scheduler() -> Iterator[str]:
 
 def run(*arguments: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([COMMAND, *arguments], capture_output=True, timeout=300, check=False)
-
-
-def finish(process: subprocess.Popen[AnyStr], timeout: float) -> tuple[AnyStr, AnyStr]:
-    """Wait for the command; one that does not end in time is killed with its workers, and the test fails."""
-    try:
-        return process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # started in a session of its own
-        process.communicate()
-        pytest.fail(f"the command did not end within {timeout} s")
 
 
 def tree(folder: Path) -> dict[str, bytes]:

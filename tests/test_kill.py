@@ -17,9 +17,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import AnyStr
 
 import pytest
+
+from processes import finish
 
 pytestmark = pytest.mark.slow
 
@@ -58,16 +59,6 @@ def command(inputs: Path, out: Path, *extra: str) -> list[str]:
         "2",
         *extra,
     ]
-
-
-def finish(process: subprocess.Popen[AnyStr], timeout: float) -> tuple[AnyStr, AnyStr]:
-    """Wait for the command; one that does not end in time is killed with its workers, and the test fails."""
-    try:
-        return process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # started in a session of its own
-        process.communicate()
-        pytest.fail(f"the command did not end within {timeout} s")
 
 
 def tree(folder: Path) -> dict[str, bytes]:
