@@ -133,8 +133,12 @@ def run(command: list[str], timeout: float = 120) -> subprocess.CompletedProcess
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
 
 
-def start(command: list[str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+def start(command: list[str], **hazards: str) -> subprocess.Popen[str]:
+    """The command in a session of its own (``finish`` kills it with its workers), with ``HAZARD_*`` switches set."""
+    environment = {**os.environ, **{f"HAZARD_{name.upper()}": value for name, value in hazards.items()}}
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=environment
+    )
 
 
 def records(report: Path) -> list[dict[str, object]]:
@@ -208,14 +212,7 @@ def test_a_renderer_that_loops_fails_each_file_instead_of_hanging_the_probe(
         shutil.copyfile(source, inputs / source.name)
     out = tmp_path / "out"
     command = [*driver, "convert", str(inputs), "-t", "looping", "-o", str(out), "-j", jobs, "--timeout", "0.5"]
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        env={**os.environ, "HAZARD_LOOPING_RENDERER": "1"},
-    )
+    process = start(command, looping_renderer="1")
     _stdout, stderr = finish(process, 60)
     assert process.returncode == 1, stderr
     assert stderr.count("timeout: took longer than the time limit of 0.5 s (--timeout)") == 3
@@ -235,14 +232,7 @@ def test_a_worker_stopped_between_files_is_killed_and_the_run_ends(
     (inputs / name).write_text(ARTICLE.format(marker="stop after this one"), encoding="utf-8")
     out, report = tmp_path / "out", tmp_path / "errors.jsonl"
     command = [*driver, "convert", str(inputs), "-t", "html", "-o", str(out), "-j", "2", "--timeout", "1"]
-    process = subprocess.Popen(
-        [*command, "--errors", str(report)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        env={**os.environ, "HAZARD_STOP_AFTER_SEND": when},
-    )
+    process = start([*command, "--errors", str(report)], stop_after_send=when)
     _stdout, stderr = finish(process, 60)
     assert process.returncode == 1, stderr
     lost = [(r["path"], r["code"]) for r in records(report)]
@@ -258,9 +248,7 @@ def test_a_worker_stopped_between_files_is_killed_and_the_run_ends(
 
 def start_and_wait_for_hang(command: list[str], out: Path, done: int) -> subprocess.Popen[str]:
     """Start ``command``; return once it has written ``done`` outputs and is in the hanging file."""
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
+    process = start(command)
     deadline = time.monotonic() + 60
     while sum(1 for _ in out.rglob("*")) < done:
         assert process.poll() is None, process.communicate()
@@ -301,9 +289,7 @@ def test_a_signal_during_a_corpus_file_leaves_no_file(
     inputs = corpus(tmp_path / "in", "HAZARD-LOOP", at=5)
     target = tmp_path / "corpus.jsonl"
     command = [*driver, "convert", str(inputs), "-t", "jsonl", "-o", str(target), "-j", jobs, "--timeout", "0"]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
+    process = start(command)
     time.sleep(3)  # well into the hanging file (the others take milliseconds)
     assert process.poll() is None
     process.send_signal(signum)
@@ -318,9 +304,7 @@ def test_a_signal_during_a_corpus_file_leaves_no_file(
 def test_sigterm_stops_check_with_its_summary(driver: list[str], tmp_path: Path, jobs: str) -> None:
     inputs = corpus(tmp_path / "in", "HAZARD-LOOP", at=5)
     command = [*driver, "check", str(inputs), "-j", jobs, "--timeout", "0", "--format", "json"]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
+    process = start(command)
     time.sleep(3)
     assert process.poll() is None
     process.send_signal(signal.SIGTERM)
@@ -334,14 +318,7 @@ def test_a_file_written_as_the_signal_comes_is_counted(driver: list[str], tmp_pa
     inputs = corpus(tmp_path / "in", None)
     out = tmp_path / "out"
     command = [*driver, "convert", str(inputs), "-t", "source", "-o", str(out), "-j", "1"]
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        env={**os.environ, "HAZARD_SLOW_WRITE": "1"},
-    )
+    process = start(command, slow_write="1")
     deadline = time.monotonic() + 60
     while sum(1 for _ in out.rglob("*.txt")) < 3:
         assert process.poll() is None
