@@ -20,6 +20,7 @@ from processes import finish
 DATA = Path(__file__).parent / "data"
 SCRIPT = Path(sys.executable).with_name("newsarticle")
 COMMAND = str(SCRIPT) if SCRIPT.exists() else (shutil.which("newsarticle") or "newsarticle")
+UNREACHABLE = "tcp://127.0.0.1:9"  # the discard port: nothing listens there
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +30,11 @@ def scheduler() -> Iterator[str]:
         yield cluster.scheduler_address
 
 
-def run(*arguments: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([COMMAND, *arguments], capture_output=True, timeout=300, check=False)
+def run(*arguments: str, scheduler_timeout: str | None = None) -> subprocess.CompletedProcess[bytes]:
+    environment = dict(os.environ)
+    if scheduler_timeout is not None:
+        environment["NEWSARTICLE_SCHEDULER_TIMEOUT"] = scheduler_timeout
+    return subprocess.run([COMMAND, *arguments], capture_output=True, timeout=300, check=False, env=environment)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -80,20 +84,9 @@ def test_jsonl_lines_come_back_from_the_workers_in_input_order(scheduler: str, i
 
 
 def test_an_unreachable_scheduler_is_a_usage_error(inputs: Path, tmp_path: Path) -> None:
-    command = [
-        COMMAND,
-        "convert",
-        str(inputs),
-        "-t",
-        "html",
-        "-o",
-        str(tmp_path / "out"),
-        "--scheduler",
-        "tcp://127.0.0.1:9",
-    ]
+    arguments = ["convert", str(inputs), "-t", "html", "-o", str(tmp_path / "out"), "--scheduler", UNREACHABLE]
     start = time.monotonic()
-    environment = {**os.environ, "NEWSARTICLE_SCHEDULER_TIMEOUT": "1"}
-    result = subprocess.run(command, capture_output=True, timeout=60, check=False, env=environment)
+    result = run(*arguments, scheduler_timeout="1")
     assert result.returncode == 2
     assert b"cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
     assert not (tmp_path / "out").exists()
@@ -101,19 +94,8 @@ def test_an_unreachable_scheduler_is_a_usage_error(inputs: Path, tmp_path: Path)
 
 
 def test_a_scheduler_timeout_that_is_no_number_is_a_usage_error(inputs: Path, tmp_path: Path) -> None:
-    command = [
-        COMMAND,
-        "convert",
-        str(inputs),
-        "-t",
-        "html",
-        "-o",
-        str(tmp_path / "out"),
-        "--scheduler",
-        "tcp://127.0.0.1:9",
-    ]
-    environment = {**os.environ, "NEWSARTICLE_SCHEDULER_TIMEOUT": "soon"}
-    result = subprocess.run(command, capture_output=True, timeout=60, check=False, env=environment)
+    arguments = ["convert", str(inputs), "-t", "html", "-o", str(tmp_path / "out"), "--scheduler", UNREACHABLE]
+    result = run(*arguments, scheduler_timeout="soon")
     assert result.returncode == 2
     assert b"NEWSARTICLE_SCHEDULER_TIMEOUT='soon' is not a number of seconds" in result.stderr
 
