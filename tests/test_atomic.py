@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mounts import mounted
 from newsarticle import _atomic, parse, unparse
 from newsarticle._atomic import AtomicFile, is_temporary, remove_stale, write_atomic
 
@@ -66,22 +67,9 @@ def leftovers(folder: Path) -> list[str]:
     return [name for name in os.listdir(folder) if is_temporary(name)]
 
 
-@contextlib.contextmanager
-def tmpfs(folder: Path, size: int = DISK) -> Iterator[Path]:
+def tmpfs(folder: Path, size: int = DISK) -> contextlib.AbstractContextManager[Path]:
     """A file system of ``size`` bytes at ``folder``: a full disk on demand (needs root, as in CI)."""
-    folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True, check=False
-    )
-    if mounted.returncode != 0:
-        assert not os.environ.get("CI"), f"CI runs as root and must mount a tmpfs: {mounted.stderr!r}"
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr!r}")
-    try:
-        yield folder
-    finally:
-        # Lazily if a file is still open there (a failing test's): the mount must not outlive the test.
-        if subprocess.run(["umount", str(folder)], capture_output=True, check=False).returncode != 0:
-            subprocess.run(["umount", "--lazy", str(folder)], check=True)
+    return mounted(folder, "-t", "tmpfs", "-o", f"size={size}", "tmpfs")
 
 
 def read_only(folder: Path) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import mounts
 from newsarticle import _atomic, parse_file
 from newsarticle._batch import CONVERTED, FAILED, Inputs, Job, Outcome, Task, plan_mirror, process
 
@@ -197,19 +198,9 @@ def test_only_our_temporary_files_are_skipped(tmp_path: Path) -> None:
 # -- bind mounts: the same folder under another path ----------------------------------------------
 
 
-@contextlib.contextmanager
-def bind(folder: Path, mount_point: Path) -> Iterator[Path]:
+def bind(folder: Path, mount_point: Path) -> contextlib.AbstractContextManager[Path]:
     """``folder`` mounted again at ``mount_point``: same device and inode, another path (needs root, as in CI)."""
-    mount_point.mkdir()
-    mounted = subprocess.run(["mount", "--bind", str(folder), str(mount_point)], capture_output=True, check=False)
-    if mounted.returncode != 0:
-        assert not os.environ.get("CI"), f"CI runs as root and must bind-mount: {mounted.stderr!r}"
-        pytest.skip(f"cannot bind-mount here: {mounted.stderr!r}")
-    try:
-        yield mount_point
-    finally:
-        if subprocess.run(["umount", str(mount_point)], capture_output=True, check=False).returncode != 0:
-            subprocess.run(["umount", "--lazy", str(mount_point)], check=True)
+    return mounts.mounted(mount_point, "--bind", str(folder))
 
 
 @pytest.fixture
