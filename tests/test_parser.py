@@ -509,9 +509,9 @@ def test_invalid_explicit_language_is_refused() -> None:
         parse(text(), language="German")
 
 
-def test_too_little_text_is_a_language_guess() -> None:
+def test_too_little_text_is_undetermined_and_a_language_guess() -> None:
     article, diagnostics = quiet(text(headline="Rat", body="Kurz."))
-    assert article.language == "de"
+    assert article.language == "und"
     assert [d.code for d in diagnostics] == ["language-guess"]
 
 

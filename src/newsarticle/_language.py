@@ -1,39 +1,259 @@
-"""Telling German from English (and saying when it cannot) by function words.
+"""Telling the language of an article by its function words, and saying when it cannot.
 
 The method: lower-case a sample of the text (the headline and the first
-paragraphs, up to 400 characters, about 55 words), split it on whitespace and
-count how many of each language's 18 most frequent function words occur in it
-(each word once, so one repeated word does not decide). The language with the
-higher count wins when it has at least 3 and at least twice the other's count,
-or at least 2 while the other has none;
-otherwise the result is a guess, reported as ``language-guess``. A split and two
-set intersections cost a few microseconds per article and need no model.
+paragraphs, up to 400 characters, about 55 words), split it on whitespace, and
+count, for each language, how many distinct words of the sample are among its
+most frequent function words (the articles, pronouns, prepositions and
+conjunctions that make up a third of any text; 25 to 76 per language, and a word
+such as ``de`` or ``in`` may be in several lists). The language with most wins
+when
+
+- it has at least :data:`MIN_WORDS` and at least :data:`MIN_LEAD` more than any
+  other, and
+- against every other language, the words found only in the winner's list are
+  at least :data:`MIN_RATIO` times those found only in the other's: close
+  relatives (Danish and Norwegian, Spanish and Catalan) share most of their
+  lists, so only the words they do not share decide between them, and a text
+  that is half one language and half another has many of each.
+
+Otherwise the language is :data:`UNDETERMINED`, which claims nothing, and the
+parser reports ``language-guess``. A language without a list finds few words in
+any list and is undetermined too, not labelled as its nearest neighbour.
+
+A split, a set intersection and a count cost a few microseconds per article and
+need no model; docs/format.md has the languages and the figures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from newsarticle._models import Article, Section
 
-__all__ = ["FALLBACK_LANGUAGE", "detect_language", "section_texts", "stated_language_needed"]
+__all__ = [
+    "LANGUAGE_NAMES",
+    "MIN_LEAD",
+    "MIN_RATIO",
+    "MIN_WORDS",
+    "SAMPLE_CHARS",
+    "UNDETERMINED",
+    "Detection",
+    "detect_language",
+    "section_texts",
+    "stated_language_needed",
+]
 
-FALLBACK_LANGUAGE = "de"
+#: BCP 47's tag for "undetermined": what a text is labelled when its language is not clear.
+UNDETERMINED = "und"
+#: How much text detection reads: enough for a dozen function words, and a fixed cost.
 SAMPLE_CHARS = 400
+#: The fewest distinct function words of one language that name it.
+MIN_WORDS = 3
+#: How many more the winner needs than the runner-up; a tie or a near tie is mixed or unclear text.
+MIN_LEAD = 2
+#: How many times more words only the winner's list has than only another's (with each other language).
+MIN_RATIO = 2.5
 
-# No word in both lists: German "in" and "an" are left out of the English one.
-_FUNCTION_WORDS = {
-    "de": frozenset(("der", "die", "und", "das", "nicht", "mit", "ist", "den", "von", "für", "auf",
-                     "ein", "eine", "sich", "auch", "dem", "zu", "im")),
-    "en": frozenset(("the", "and", "of", "to", "is", "that", "for", "with", "was", "on", "are",
-                     "it", "by", "from", "has", "be", "at", "a")),
+# Each language's most frequent function words, as news prose uses them.
+_PROFILES = {
+    "bg": (
+        "Bulgarian",
+        "си ако може само както когато тези тази този беше бяха има няма още вече обаче при и в на за да се е "
+        "не от че това са с по който която които след ще като тя той бъде също между бе със към във но",
+    ),
+    "ca": (
+        "Catalan",
+        "de la i el que a en els per amb un una del no es les va al més però dels seva aquesta aquest molt "
+        "també pel fins són hi ho això perquè després segons quan",
+    ),
+    "cs": (
+        "Czech",
+        "pokud jestli ani jak co mohou mu ho jim tato tyto jež jsme není bez pouze rovněž avšak tedy zda a se "
+        "na v je že o s z do to i jako k ve pro by za ale jsou byl byla bylo také podle jeho který která "
+        "které po už než při jen může ještě již jejich mezi tak roce této však nebo aby kde když jsem tím být "
+        "bude proto řekl",
+    ),
+    "da": (
+        "Danish",
+        "ind os dig mig sådan nogen noget uden blive mere anden andet og i at det en til er som på de med han "
+        "af for ikke der var den har sig men et om kan efter også når skal vil være hvis fra blev havde "
+        "mellem ud nogle været siger bliver hende vores mod endnu tilbage sidste fik gik sagde blevet gennem "
+        "hvad meget kun",
+    ),
+    "de": (
+        "German",
+        "der die und in den von zu das mit sich des auf für ist im dem nicht ein eine als auch es an werden "
+        "aus er hat dass sie nach wird bei einer um am sind noch wie einem über einen so zum war haben nur "
+        "oder aber vor zur bis mehr durch man dann soll wurde seit gegen dieser diese sei seine ihre",
+    ),
+    "el": (
+        "Greek",
+        "και το της του να η την ο σε για με τα που των από στο στην είναι θα δεν οι ένα στα τον ότι",
+    ),
+    "en": (
+        "English",
+        "the of and to a in is that for it as was with be by on not he this are or his from at which but have "
+        "an had they you were their one all we been has her there when would who will more if no out so said "
+        "what up its about into than them can only other new some could these two may then do first any now "
+        "such our over also after",
+    ),
+    "es": (
+        "Spanish",
+        "es de la que el en y a los del se las por un para con no una su al lo como más pero sus le ya o este "
+        "fue ha porque esta entre cuando muy sin sobre también me hasta hay donde desde todo nos durante "
+        "según tras dijo son ser está están era fueron",
+    ),
+    "fi": (
+        "Finnish",
+        "ja on ei että se oli hän mutta myös kun tai joka ovat mukaan ole sen jo nyt vain kuin tämä mitä "
+        "jälkeen voi olla jotka jos sitä sekä vuonna vielä siitä hänen jonka he ne",
+    ),
+    "fr": (
+        "French",
+        "de la le et les des en du un une est que pour qui dans a par plus pas au sur ne se ce il sont ont "
+        "avec son été aux elle mais ou leur cette comme aussi selon depuis était lors tout sa ses ils y entre "
+        "sans même deux où",
+    ),
+    "hu": (
+        "Hungarian",
+        "akkor ha amikor így úgy azonban mivel miatt által során több mely melyek azok ezek ezért lehet nincs "
+        "a az és hogy nem is egy meg van már csak volt mint ez azt még után szerint pedig vagy kell lesz "
+        "amely ami amit ezt között de el sem majd mert ahol minden lett hanem illetve valamint be ki fel",
+    ),
+    "it": (
+        "Italian",
+        "di e il la che è per un in non del le i si da una al della con sono gli ha alla anche più come ma "
+        "dei nel lo delle dal tra dopo questo questa stato secondo essere già ancora loro hanno molto perché "
+        "sul cui nella ai era stati",
+    ),
+    "nb": (
+        "Norwegian Bokmål",
+        "inn oss deg meg slik noe uten bli annen annet og i det som en på er til av at for med ikke har de "
+        "den han var seg men et om kan etter også når skal vil være hvis fra ble hadde mellom ut noen vært "
+        "sier blir henne mot ennå tilbake siste fikk gikk å enn nå blitt gjennom hva mye bare",
+    ),
+    "nl": (
+        "Dutch",
+        "de het een en van in is dat op te zijn met voor niet die aan er ook als maar bij door om naar werd "
+        "worden wordt heeft hij ze deze nog dit tot uit over zou hun geen meer hebben was al kan wel zich "
+        "haar",
+    ),
+    "pl": (
+        "Polish",
+        "było był była były aby we pod lub niż jako gdzie wraz podczas około więc tej tych którzy których "
+        "swoje i w na z się nie do to że jest o a jak ale po od za co przez dla tak już jego czy który która "
+        "które być został także oraz również może tego jednak są tym przy tylko bardzo będzie gdy jej przed "
+        "według jeszcze kiedy między też ich roku ze którym którego której którą będą zostanie została zostało "
+        "zostały mogą można nad bez tam tu ten ta te",
+    ),
+    "pt": (
+        "Portuguese",
+        "de a o que e do da em um para é com não uma os no se na por mais as dos como mas foi ao ele das tem "
+        "à seu sua ou ser quando muito há nos já está também pelo pela até isso ela entre depois sem mesmo "
+        "aos após segundo disse ainda são foram",
+    ),
+    "ro": (
+        "Romanian",
+        "de și şi în a la cu care pe din că nu o un se mai fost sunt este pentru lui prin după dar această "
+        "acest sau dintre foarte fiind însă precum cel cea cei unui unei fie poate astfel ca doar acum încă "
+        "au ce",
+    ),
+    "ru": (
+        "Russian",
+        "если можно чем когда где того этой этот эти есть быть том их её ему них своих под мы они были был "
+        "была до может чтобы этом во со без году между и в не на что с по это как он к из для о от за так его "
+        "но же было только уже также при который которые года после более будет или этого она все",
+    ),
+    "sk": (
+        "Slovak",
+        "pokiaľ ani môžu nie táto tieto ktorých ktorej ktorú sme teda a sa na v je že o s z do to i ako k vo "
+        "pre by za ale sú bol bola bolo tiež podľa jeho ktorý ktorá ktoré po už než pri len môže ešte ich "
+        "medzi tak roku tejto však alebo aby kde keď aj som byť či iba ktorí povedal",
+    ),
+    "sv": (
+        "Swedish",
+        "mer annan annat inga ingen sådan och i att det som en på är av för med till den har de inte om ett "
+        "var jag sig men kan efter under också eller vid hade sade säger även när utan mycket någon några "
+        "detta vara sina från ska hon deras enligt över sedan mellan bara eftersom år",
+    ),
+    "tr": (
+        "Turkish",
+        "birçok veya ayrıca diğer tüm bütün kendi önce var yok sadece üzere etti edildi eden oldu ve bir bu "
+        "da de için ile olarak daha çok en gibi ama kadar olan sonra ise değil göre tarafından ancak ki şu "
+        "olduğu olduğunu yılında karşı ilk o ne her",
+    ),
+    "uk": (
+        "Ukrainian",
+        "ці цей ця ми вони є бути коли де якщо чи лише тільки між під без своїх може можна тому проте однак "
+        "зокрема того і в у не на що з до це як від для про за та але його вже також було який яка які щоб ще "
+        "він її року після через має буде або цього вона при так",
+    ),
 }  # fmt: skip
 
+#: The languages detection tells apart: tag to English name.
+LANGUAGE_NAMES = {tag: name for tag, (name, _) in _PROFILES.items()}
 
-def detect_language(texts: Iterable[str]) -> tuple[str, bool, dict[str, int]]:
-    """Return ``(tag, confident, scores)`` for the text pieces, read in order."""
+
+def _index(profiles: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """Each function word with the languages whose list has it."""
+    languages_of: dict[str, tuple[str, ...]] = {}
+    for tag, (_, words) in profiles.items():
+        for word in words.split():
+            languages_of[word] = (*languages_of.get(word, ()), tag)
+    return languages_of
+
+
+_LANGUAGES_OF = _index(_PROFILES)
+_VOCABULARY = frozenset(_LANGUAGES_OF)
+
+
+class Detection(NamedTuple):
+    """What detection found: a tag (or :data:`UNDETERMINED`), whether it is sure, and the evidence."""
+
+    language: str
+    confident: bool
+    #: Distinct function words of the sample found in each language's list (languages with none left out).
+    counts: Mapping[str, int]
+
+    def summary(self) -> str:
+        """The evidence in words, for a message: ``4 Danish, 4 Norwegian Bokmål and 2 Swedish function words``."""
+        ranked = sorted(self.counts.items(), key=_most_first)[:3]
+        if not ranked:
+            return f"no function word of the {len(LANGUAGE_NAMES)} languages it knows"
+        found = [f"{count} {LANGUAGE_NAMES[tag]}" for tag, count in ranked]
+        listed = found[0] if len(found) == 1 else f"{', '.join(found[:-1])} and {found[-1]}"
+        one = len(ranked) == 1 and ranked[0][1] == 1
+        return f"{listed} function word{'' if one else 's'}"
+
+
+def detect_language(texts: Iterable[str]) -> Detection:
+    """Detect the language of the text pieces, read in order up to :data:`SAMPLE_CHARS` characters."""
+    found = list(map(_LANGUAGES_OF.__getitem__, _VOCABULARY.intersection(_sample(texts).lower().split())))
+    counts = Counter(chain.from_iterable(found))
+    ranked = sorted(counts.values(), reverse=True)
+    best = ranked[0] if ranked else 0
+    runner_up = ranked[1] if len(ranked) > 1 else 0
+    if best < MIN_WORDS or best - runner_up < MIN_LEAD:
+        return Detection(UNDETERMINED, False, counts)
+    winner = max(counts, key=counts.__getitem__)
+    # MIN_RATIO times the runner-up's count holds against every language; only a close race counts shared words.
+    if best < MIN_RATIO * runner_up and not _outweighs(winner, found, counts):
+        return Detection(UNDETERMINED, False, counts)
+    return Detection(winner, True, counts)
+
+
+def _outweighs(winner: str, found: list[tuple[str, ...]], counts: Mapping[str, int]) -> bool:
+    """Whether ``winner`` has :data:`MIN_RATIO` times the words of its own against each other language."""
+    shared = Counter(chain.from_iterable(languages for languages in found if winner in languages))
+    best = counts[winner]
+    return all(best - shared[tag] >= MIN_RATIO * (count - shared[tag]) for tag, count in counts.items())
+
+
+def _sample(texts: Iterable[str]) -> str:
     parts: list[str] = []
     size = 0
     for text in texts:
@@ -41,16 +261,11 @@ def detect_language(texts: Iterable[str]) -> tuple[str, bool, dict[str, int]]:
         size += len(text) + 1
         if size >= SAMPLE_CHARS:
             break
-    words = " ".join(parts).lower().split()
-    scores = {lang: len(function_words.intersection(words)) for lang, function_words in _FUNCTION_WORDS.items()}
-    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-    best, runner_up = ranked[0], ranked[1]
-    if scores[best] == 0:
-        return FALLBACK_LANGUAGE, False, scores
-    confident = (scores[best] >= 3 and scores[best] >= 2 * scores[runner_up]) or (
-        scores[best] >= 2 and scores[runner_up] == 0
-    )
-    return best, confident, scores
+    return " ".join(parts)
+
+
+def _most_first(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 def section_texts(headline: str, sections: Iterable[Section]) -> Iterator[str]:
@@ -64,5 +279,5 @@ def section_texts(headline: str, sections: Iterable[Section]) -> Iterator[str]:
 
 def stated_language_needed(article: Article) -> bool:
     """Whether the text format must state ``article.language`` because detection would not find it."""
-    language, confident, _ = detect_language(section_texts(article.headline, article.sections))
-    return not confident or language != article.language
+    detection = detect_language(section_texts(article.headline, article.sections))
+    return not detection.confident or detection.language != article.language

@@ -61,6 +61,7 @@ def parse(
     source: str | None = None,
     strict: bool = False,
     language: str | None = None,
+    default_language: str | None = None,
     trailer_lines: Iterable[str] = DEFAULT_TRAILER_LINES,
     on_diagnostic: DiagnosticHandler | None = None,
     max_size: int | None = MAX_INPUT_SIZE,
@@ -74,7 +75,10 @@ def parse(
     :param strict: Raise :class:`ParseError` instead of recovering. In the
         default lenient mode every recovery that guesses or lacks information
         is reported as a :class:`Diagnostic`.
-    :param language: BCP 47 tag of the text; detected from the text when None.
+    :param language: BCP 47 tag of the text, over a ``lang:`` line in it.
+    :param default_language: BCP 47 tag of a text without a ``lang:`` line.
+        When both are None the language is detected from the text, and is
+        ``"und"`` (undetermined, reported as ``language-guess``) when unclear.
     :param trailer_lines: Lines a scraper leaves at the end, removed into
         ``Article.trailer``; extend :data:`DEFAULT_TRAILER_LINES` to add your own.
     :param on_diagnostic: Called with each Diagnostic of a lenient parse. When
@@ -90,15 +94,13 @@ def parse(
         _check_input_size(data, max_size, source)
     if isinstance(trailer_lines, str):
         raise TypeError(f"trailer_lines takes a collection of lines, such as {{{trailer_lines!r}}}, not a str")
-    if language is not None:
-        language = language.replace("_", "-")
-        if not _BCP47.fullmatch(language):
-            raise ValueError(f"language must be a BCP 47 tag such as 'de' or 'de-AT', not {language!r}")
+    language = _language_tag("language", language)
+    default_language = _language_tag("default_language", default_language)
     reader = _Reader(source, strict, on_diagnostic)
     text = reader.decode(data)
     keys = DEFAULT_TRAILER_KEYS if trailer_lines is DEFAULT_TRAILER_LINES else trailer_keys(trailer_lines)
     try:
-        article = reader.read(text, language, keys)
+        article = reader.read(text, language, default_language, keys)
     except ParseError:
         raise
     except ValueError as exc:
@@ -115,6 +117,7 @@ def parse_file(
     source: str | None = None,
     strict: bool = False,
     language: str | None = None,
+    default_language: str | None = None,
     trailer_lines: Iterable[str] = DEFAULT_TRAILER_LINES,
     on_diagnostic: DiagnosticHandler | None = None,
     max_size: int | None = MAX_INPUT_SIZE,
@@ -145,10 +148,23 @@ def parse_file(
         source=source,
         strict=strict,
         language=language,
+        default_language=default_language,
         trailer_lines=trailer_lines,
         on_diagnostic=on_diagnostic,
         max_size=max_size,
     )
+
+
+def _language_tag(name: str, value: str | None) -> str | None:
+    """A caller's language tag, ``de_AT`` spelled ``de-AT``; a ValueError names the argument."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str such as 'de' or 'de-AT', not {type(value).__name__}")
+    tag = value.replace("_", "-")
+    if not _BCP47.fullmatch(tag):
+        raise ValueError(f"{name} must be a BCP 47 tag such as 'de' or 'de-AT', not {value!r}")
+    return tag
 
 
 def _check_max_size(max_size: int | None) -> None:
@@ -265,7 +281,7 @@ class _Reader:
 
     # -- structure --------------------------------------------------------
 
-    def read(self, text: str, language: str | None, keys: frozenset[str]) -> Article:
+    def read(self, text: str, language: str | None, default_language: str | None, keys: frozenset[str]) -> Article:
         lines = self._lines(text)
         header = list(itertools.islice(_nonblank(lines), 3))
         if not header:
@@ -277,6 +293,8 @@ class _Reader:
                 body_start += 1
                 if language is None:
                     language = stated.group(1)
+        if language is None:
+            language = default_language
         end, trailer = self._trailer(lines, body_start, keys)
         empty_body_line = min(body_start, len(lines)) + 1
         blocks, wrapped = _blocks(lines, body_start, end)
@@ -386,14 +404,15 @@ class _Reader:
         return index, tuple(found)
 
     def _detect_language(self, headline: str, sections: tuple[Section, ...], line: int) -> str:
-        language, confident, scores = detect_language(_texts(headline, sections))
-        if not confident:
+        detection = detect_language(_texts(headline, sections))
+        if not detection.confident:
             self.report(
                 "language-guess",
-                f"too little text to tell the language (function words {scores}); assumed {language!r}",
+                f"could not tell the language (found {detection.summary()}); labelled it {detection.language!r}, "
+                "undetermined: state it with a 'lang: xx' line after the date",
                 line,
             )
-        return language
+        return detection.language
 
 
 def _blocks(lines: list[str], start: int, end: int) -> tuple[list[str], set[int]]:

@@ -1,0 +1,162 @@
+"""Language detection on real paragraphs, the undetermined result when it cannot tell, and ``default_language``."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+
+from language_samples import SAMPLES
+from newsarticle import Article, Diagnostic, ParseError, Section, parse, parse_file, unparse
+from newsarticle._language import LANGUAGE_NAMES, SAMPLE_CHARS, detect_language
+from scaling import doubling_ratio
+
+#: The languages the issue names: those Babel formats best in Europe.
+MAIN = ("de", "en", "fr", "es", "it", "nl", "pt", "pl", "sv", "da")
+
+CASES = [(tag, paragraph) for tag, paragraphs in SAMPLES.items() for paragraph in paragraphs]
+IDS = [f"{tag}-{index}" for tag, paragraphs in SAMPLES.items() for index in range(len(paragraphs))]
+
+
+def text(body: str, *, headline: str = "Update", date: str = "2025-02-27") -> str:
+    return f"Lokales\n{headline}\n{date}\n\n{body}\n"
+
+
+def parsed(data: str, **options: str) -> tuple[Article, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    return parse(data, on_diagnostic=diagnostics.append, **options), diagnostics
+
+
+def _cut(paragraph: str, limit: int) -> str:
+    """The paragraph's words that fit in ``limit`` characters."""
+    return paragraph[: paragraph.rfind(" ", 0, limit)]
+
+
+# -- each language ------------------------------------------------------------------------------------------------
+
+
+def test_the_languages_of_the_issue_and_more_are_known() -> None:
+    assert set(MAIN) < set(LANGUAGE_NAMES)
+    assert set(SAMPLES) == set(LANGUAGE_NAMES)  # each language it claims to know is tested below
+    assert all(len(SAMPLES[tag]) >= 6 for tag in MAIN)
+
+
+@pytest.mark.parametrize(("tag", "paragraph"), CASES, ids=IDS)
+def test_a_paragraph_is_labelled_with_its_language(tag: str, paragraph: str) -> None:
+    article, diagnostics = parsed(text(paragraph))
+    assert (article.language, diagnostics) == (tag, [])
+
+
+@pytest.mark.parametrize(("tag", "paragraph"), CASES, ids=IDS)
+def test_the_headline_and_paragraphs_are_read_together(tag: str, paragraph: str) -> None:
+    # Split into a headline (its first words) and two paragraphs, the article still reads as one text.
+    words = paragraph.split()
+    headline, first, second = " ".join(words[:6]), " ".join(words[6:20]), " ".join(words[20:])
+    article, diagnostics = parsed(text(f"{first}\n\n{second}", headline=headline))
+    assert (article.language, diagnostics) == (tag, [])
+
+
+# -- undetermined -------------------------------------------------------------------------------------------------
+
+SHORT = (
+    "Kurz.",
+    "Stadtrat beschließt Haushalt",
+    "Council approves budget",
+    "Le conseil adopte le budget",
+    "El Gobierno aprueba los presupuestos",
+    "Berlin, Paris, London, Rom",
+    "2:1 (1:0)",
+    "Fotos: dpa",
+)
+
+
+@pytest.mark.parametrize("body", SHORT)
+def test_too_little_text_is_undetermined_and_reported(body: str) -> None:
+    article, diagnostics = parsed(text(body))
+    assert article.language == "und"
+    assert [(d.code, d.line) for d in diagnostics] == [("language-guess", 4)]
+
+
+@pytest.mark.parametrize(("first", "second"), list(itertools.permutations(MAIN, 2)))
+def test_the_same_news_half_in_one_language_half_in_another_is_undetermined(first: str, second: str) -> None:
+    for index in range(3):  # the first three samples of each language tell the same three stories
+        body = f"{_cut(SAMPLES[first][index], 150)}\n\n{_cut(SAMPLES[second][index], 150)}"
+        article, diagnostics = parsed(text(body))
+        assert article.language == "und", body
+        assert [d.code for d in diagnostics] == ["language-guess"]
+
+
+def test_the_message_says_what_was_found_in_words() -> None:
+    body = f"{_cut(SAMPLES['de'][0], 150)}\n\n{_cut(SAMPLES['en'][0], 150)}"
+    _, [diagnostic] = parsed(text(body))
+    # Counts by language name, most first, at most three; no raw Python dict.
+    found = re.fullmatch(
+        r"could not tell the language \(found (\d+ \w+), (\d+ \w+) and \d+ \w+ function words\); "
+        r"labelled it 'und', undetermined: state it with a 'lang: xx' line after the date",
+        diagnostic.message,
+    )
+    assert found is not None, diagnostic.message
+    assert sorted(name.split()[1] for name in found.groups()) == ["English", "German"]
+    _, [nothing] = parsed(text("Berlin, Paris, London, Rom"))
+    assert f"(found no function word of the {len(LANGUAGE_NAMES)} languages it knows)" in nothing.message
+    _, [one] = parsed(text("Kurz und bündig"))
+    assert "(found 1 German function word)" in one.message
+
+
+def test_strict_mode_refuses_to_guess() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse(text("Kurz."), strict=True)
+    assert caught.value.code == "language-guess"
+
+
+def test_an_undetermined_article_reads_back_as_undetermined() -> None:
+    for paragraphs in (["Kurz."], [SAMPLES["de"][0]]):
+        article = Article(headline="Update", language="und", sections=[Section(paragraphs=paragraphs)])
+        written = unparse(article)
+        assert written.split("\n")[3] == "lang: und"
+        assert parse(written, strict=True) == article
+
+
+# -- the caller's language ----------------------------------------------------------------------------------------
+
+
+def test_default_language_labels_a_text_that_does_not_state_one() -> None:
+    german = text(SAMPLES["de"][0])
+    assert parsed(german, default_language="fr") == (parse(german, language="fr"), [])
+    assert parsed(text("Kurz."), default_language="de_AT")[0].language == "de-AT"
+    stated = text(SAMPLES["de"][0], date="2025-02-27\nlang: de-CH")
+    assert parsed(stated, default_language="fr") == (parse(stated), [])  # the text's own line wins
+    assert parse(stated, language="it", default_language="fr").language == "it"  # language= wins over both
+
+
+def test_parse_file_passes_default_language(tmp_path: Path) -> None:
+    path = tmp_path / "kurz.txt"
+    path.write_text(text("Kurz."), encoding="utf-8")
+    assert parse_file(path, default_language="en").language == "en"
+
+
+@pytest.mark.parametrize("name", ["language", "default_language"])
+def test_a_tag_that_is_no_language_tag_is_refused_by_name(name: str) -> None:
+    with pytest.raises(ValueError, match=f"^{name} must be a BCP 47 tag such as 'de' or 'de-AT', not 'German'$"):
+        parse(text("Kurz."), **{name: "German"})
+    with pytest.raises(TypeError, match=f"^{name} must be a str"):
+        parse(text("Kurz."), **{name: 7})  # type: ignore[arg-type]
+
+
+# -- cost ---------------------------------------------------------------------------------------------------------
+
+
+def test_detection_reads_a_fixed_sample_whatever_the_length() -> None:
+    def make(n: int) -> list[str]:
+        return [SAMPLES["de"][n % 6] for n in range(n)]
+
+    def work(paragraphs: list[str]) -> None:
+        for _ in range(200):
+            detect_language(paragraphs)
+
+    # Twice the paragraphs, the same time: only the first SAMPLE_CHARS characters are read.
+    assert sum(map(len, make(100))) > 10 * SAMPLE_CHARS
+    assert doubling_ratio(make, work, 2_000, repeat=5) < 1.5
+    assert doubling_ratio(lambda n: ["Wort " * n], work, 50_000, repeat=5) < 1.5
