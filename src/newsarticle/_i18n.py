@@ -46,6 +46,7 @@ __all__ = [
     "compile_po",
     "formatter_for",
     "get_locale",
+    "is_right_to_left",
     "locale_identifiers",
     "month_numbers",
     "set_catalog_dir",
@@ -488,3 +489,58 @@ class Formatter:
 def formatter_for(locale: str) -> Formatter:
     """One cached Formatter per locale identifier."""
     return Formatter(locale)
+
+
+#: Scripts written right to left (ISO 15924 codes, from Unicode's script data), for the tags Babel has no locale
+#: for: a script no locale of the language uses (``tk-Arab``), or a language without a locale (``arc``, ``nqo``).
+RTL_SCRIPTS = frozenset(
+    {
+        "Adlm", "Arab", "Aran", "Armi", "Avst", "Chrs", "Cprt", "Elym", "Gara", "Hatr", "Hebr", "Hung", "Khar",
+        "Lydi", "Mand", "Mani", "Mend", "Merc", "Mero", "Narb", "Nbat", "Nkoo", "Orkh", "Ougr", "Palm", "Phli",
+        "Phlp", "Phnx", "Prti", "Rohg", "Samr", "Sarb", "Sogd", "Sogo", "Syrc", "Syre", "Syrj", "Syrn", "Thaa",
+        "Yezi",
+    }
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def is_right_to_left(tag: str) -> bool:
+    """Whether text in the language ``tag`` (BCP 47, or a locale identifier) runs right to left.
+
+    CLDR's character order for the tag's locale decides (``ar``, ``pa-Arab``
+    and ``pa-PK`` yes; ``pa`` and ``pa-Guru`` no). A script Babel has no locale
+    with (``tk-Arab``, ``ar-Latn``) decides by itself, and a language Babel does
+    not know by its likely script (``arc``: Imperial Aramaic). Cached per tag.
+    """
+    language, script, territory = _subtags(tag)
+    # The territory can tell the script (pa-PK is pa-Arab-PK), but Babel may have a locale without it.
+    full = "_".join(part for part in (language, script, territory) if part)
+    for identifier in dict.fromkeys((full, "_".join(part for part in (language, script) if part))):
+        try:
+            locale = Locale.parse(identifier)
+        except (_BabelUnknownLocale, ValueError):
+            continue
+        if script is None or locale.script == script:
+            return bool(locale.character_order == "right-to-left")
+        break  # Babel answered for the language in another script
+    return (script or _likely_script(language)) in RTL_SCRIPTS
+
+
+# Language, then optional script and territory; what follows (variants, extensions, "@euro") is ignored.
+_SUBTAGS = re.compile(r"([A-Za-z]{2,3})(?:[-_]([A-Za-z]{4}))?(?:[-_]([A-Za-z]{2}|[0-9]{3}))?(?![A-Za-z0-9])")
+
+
+def _subtags(tag: str) -> tuple[str, str | None, str | None]:
+    """Language, script and territory of ``de-AT``, ``pa_Arab_PK`` or ``sr-Latn-RS-1996``."""
+    found = _SUBTAGS.match(tag)
+    if found is None:
+        return tag.lower(), None, None
+    language, script, territory = found.groups()
+    return language.lower(), script and script.title(), territory and territory.upper()
+
+
+def _likely_script(language: str) -> str | None:
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(language)
+    return None if likely is None else _subtags(likely)[1]

@@ -29,6 +29,7 @@ parsing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import unicodedata
 from functools import partial
@@ -56,9 +57,6 @@ STYLESHEET = (
     ".meta{margin:0;color:#595959;font-size:.9rem}"
     "@media (max-width:30rem){body{font-size:1.0625rem}h1{font-size:1.6rem}}"
 )
-
-# Languages written right to left (primary subtags): the article gets dir="rtl".
-_RTL = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "mzn", "pnb", "ps", "sd", "ug", "ur", "yi"})
 
 # Text content: quotes need no escaping there, and leaving them keeps the output readable.
 _text = partial(escape, quote=False)
@@ -199,8 +197,12 @@ class HtmlRenderer:
         parts += ('<p class="meta"', lang, ">", _META_SEPARATOR.join(pieces), "</p>\n")
 
 
+@functools.lru_cache(maxsize=256)
 def _is_rtl(language: str) -> bool:
-    return language.partition("-")[0].lower() in _RTL
+    """Whether ``language`` is written right to left (then the element gets ``dir="rtl"``), from Babel's data."""
+    from newsarticle._i18n import is_right_to_left  # Babel loads on the first render, as for any date
+
+    return is_right_to_left(language)
 
 
 @hookimpl
