@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 
 from language_samples import SAMPLES
-from newsarticle import Article, Diagnostic, ParseError, Section, parse, parse_file, unparse
+from newsarticle import (
+    Article,
+    Diagnostic,
+    ParseError,
+    Section,
+    UnknownLocaleError,
+    parse,
+    parse_file,
+    render,
+    unparse,
+)
 from newsarticle._language import LANGUAGE_NAMES, SAMPLE_CHARS, detect_language
 from scaling import doubling_ratio
 
@@ -41,6 +51,14 @@ def test_the_languages_of_the_issue_and_more_are_known() -> None:
     assert set(MAIN) < set(LANGUAGE_NAMES)
     assert set(SAMPLES) == set(LANGUAGE_NAMES)  # each language it claims to know is tested below
     assert all(len(SAMPLES[tag]) >= 6 for tag in MAIN)
+
+
+def test_format_doc_lists_the_languages_it_knows() -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "format.md").read_text(encoding="utf-8")
+    section = doc.split("## 8. Language", 1)[1].split("\n## ", 1)[0]
+    listed = dict(re.findall(r"`([a-z]{2,3})` ([A-Z][a-zå]+(?: Bokmål)?)", section))
+    assert listed == LANGUAGE_NAMES
+    assert f"It knows {len(LANGUAGE_NAMES)} languages" in section
 
 
 @pytest.mark.parametrize(("tag", "paragraph"), CASES, ids=IDS)
@@ -117,6 +135,14 @@ def test_an_undetermined_article_reads_back_as_undetermined() -> None:
         written = unparse(article)
         assert written.split("\n")[3] == "lang: und"
         assert parse(written, strict=True) == article
+
+
+def test_an_undetermined_article_is_rendered_in_the_default_locale() -> None:
+    article = parse(text("Kurz.", date="2025-02-27"), on_diagnostic=lambda _: None)
+    assert article.language == "und"
+    assert "Veröffentlicht am 27. Februar 2025" in str(render(article, "text"))  # not Babel's reading of und: en_US
+    with pytest.raises(UnknownLocaleError, match="unknown locale 'und'"):
+        render(article, "text", locale="und")
 
 
 # -- the caller's language ----------------------------------------------------------------------------------------

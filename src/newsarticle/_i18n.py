@@ -86,8 +86,12 @@ def get_locale(identifier: str) -> Locale:
     """Parse a locale identifier (``de``, ``de_AT``, ``de-AT``) once, and cache it.
 
     :raises UnknownLocaleError: Babel does not know the identifier; the message says how to list those it knows.
+        ``und`` (an article whose language detection could not tell) is no locale either.
     """
     try:
+        # Babel reads "und" (undetermined) as en_US, its likeliest language; it means no language at all.
+        if identifier.replace("-", "_").partition("_")[0].lower() == "und":
+            raise _BabelUnknownLocale(identifier)
         return Locale.parse(identifier.replace("-", "_"))
     except (_BabelUnknownLocale, ValueError, TypeError, AttributeError) as exc:
         raise UnknownLocaleError(
