@@ -21,6 +21,7 @@ from newsarticle import (
     unparse,
 )
 from newsarticle._language import LANGUAGE_NAMES, SAMPLE_CHARS, detect_language
+from newsarticle._parser import check_language_tag
 from scaling import doubling_ratio
 
 #: The languages the issue names: those Babel formats best in Europe.
@@ -169,6 +170,12 @@ def test_a_tag_that_is_no_language_tag_is_refused_by_name(name: str) -> None:
         parse(text("Kurz."), **{name: "German"})
     with pytest.raises(TypeError, match=f"^{name} must be a str"):
         parse(text("Kurz."), **{name: 7})  # type: ignore[arg-type]
+
+
+def test_the_command_checks_its_language_option_with_the_same_rule() -> None:
+    assert check_language_tag("--language", "pt_BR") == "pt-BR"
+    with pytest.raises(ValueError, match=r"^--language must be a BCP 47 tag such as 'de' or 'de-AT', not 'Deutsch'$"):
+        check_language_tag("--language", "Deutsch")
 
 
 # -- cost ---------------------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from newsarticle._models import _BCP47, Article, Section, trusted
 from newsarticle._paths import read_limited
 from newsarticle._text import collapse_spaces, find_forbidden, text_problem
 
-__all__ = ["MAX_INPUT_SIZE", "parse", "parse_file"]
+__all__ = ["MAX_INPUT_SIZE", "check_language_tag", "parse", "parse_file"]
 
 #: The default ``max_size`` of :func:`parse` and :func:`parse_file`: 16 MiB. The
 #: longest articles are tens of kilobytes and a whole book is one or two megabytes;
@@ -94,8 +94,8 @@ def parse(
         _check_input_size(data, max_size, source)
     if isinstance(trailer_lines, str):
         raise TypeError(f"trailer_lines takes a collection of lines, such as {{{trailer_lines!r}}}, not a str")
-    language = _language_tag("language", language)
-    default_language = _language_tag("default_language", default_language)
+    language = check_language_tag("language", language)
+    default_language = check_language_tag("default_language", default_language)
     reader = _Reader(source, strict, on_diagnostic)
     text = reader.decode(data)
     keys = DEFAULT_TRAILER_KEYS if trailer_lines is DEFAULT_TRAILER_LINES else trailer_keys(trailer_lines)
@@ -155,8 +155,12 @@ def parse_file(
     )
 
 
-def _language_tag(name: str, value: str | None) -> str | None:
-    """A caller's language tag, ``de_AT`` spelled ``de-AT``; a ValueError names the argument."""
+def check_language_tag(name: str, value: str | None) -> str | None:
+    """A caller's language tag, ``de_AT`` spelled ``de-AT``; the errors name the argument (``--language``).
+
+    :raises ValueError: ``value`` is no BCP 47 tag.
+    :raises TypeError: ``value`` is no str.
+    """
     if value is None:
         return None
     if not isinstance(value, str):
