@@ -19,8 +19,8 @@ RIGHT_TO_LEFT = (
     "pa-Arab", "pa_Arab_PK", "pa-PK", "az-Arab", "az-IR", "uz-Arab", "ku-Arab", "ha-Arab", "ms-Arab", "ff-Adlm",
     # a script Babel has no locale with for this language, or no language at all
     "tk-Arab", "en-Hebr", "und-Arab", "zz-Thaa",
-    # languages Babel has no locale for, by their likely script
-    "arc", "nqo", "rhg",
+    # languages Babel has no locale for, by their likely script (pnb under its new code, lah)
+    "arc", "nqo", "rhg", "pnb",
 )  # fmt: skip
 LEFT_TO_RIGHT = (
     "de", "de-AT", "de-CH-1996", "de_DE@euro", "en", "en-GB", "pa", "pa-Guru", "pa-IN", "sd-Deva", "ks-Deva",

@@ -546,5 +546,7 @@ def _subtags(tag: str) -> tuple[str, str | None, str | None]:
 def _likely_script(language: str) -> str | None:
     from babel.core import get_global
 
-    likely = get_global("likely_subtags").get(language)
+    likely_subtags = get_global("likely_subtags")
+    # A deprecated code (pnb, now lah) has its likely subtags under the code that replaced it.
+    likely = likely_subtags.get(language) or likely_subtags.get(get_global("language_aliases").get(language, ""))
     return None if likely is None else _subtags(likely)[1]
