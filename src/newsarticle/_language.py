@@ -1,10 +1,10 @@
 """Telling the language of an article by its function words, and saying when it cannot.
 
 The method: lower-case a sample of the text (the headline and the first
-paragraphs, up to 400 characters, about 55 words), split it on whitespace, and
+paragraphs, up to 400 characters, about 55 words), split it into words, and
 count, for each language, how many distinct words of the sample are among its
 most frequent function words (the articles, pronouns, prepositions and
-conjunctions that make up a third of any text; 25 to 76 per language, and a word
+conjunctions that make up a third of any text; 25 to 113 per language, and a word
 such as ``de`` or ``in`` may be in several lists). The language with most wins
 when
 
@@ -58,7 +58,8 @@ MIN_LEAD = 2
 #: How many times more words only the winner's list has than only another's (with each other language).
 MIN_RATIO = 2.5
 
-# Each language's most frequent function words, as news prose uses them.
+# Each language's most frequent function words in news prose, and a few frequent words spelt differently in
+# close languages (Danish blev, procent; Norwegian ble, prosent), which are what tells those apart.
 _PROFILES = {
     "bg": (
         "Bulgarian",
