@@ -16,6 +16,8 @@ import pytest
 import newsarticle
 from newsarticle import Diagnostic
 
+pytestmark = pytest.mark.slow  # each test runs the command in a process of its own
+
 DATA = Path(__file__).parent / "data"
 SCRIPT = Path(sys.executable).with_name("newsarticle")
 # The installed console script; if it is missing, running it fails every test loudly.

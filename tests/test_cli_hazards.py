@@ -23,6 +23,8 @@ import pytest
 
 from processes import finish
 
+pytestmark = pytest.mark.slow  # each test runs the command in a process of its own, and kills or signals it
+
 DATA = Path(__file__).parent / "data"
 SOURCES = sorted(DATA.glob("*.txt"))
 SIGNAL_NAMES = ["SIGINT", "SIGTERM", "SIGHUP"]  # SIGHUP: the terminal or the ssh session closed

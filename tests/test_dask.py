@@ -17,6 +17,8 @@ from distributed import LocalCluster
 
 from processes import finish
 
+pytestmark = pytest.mark.slow  # a Dask cluster of worker processes, and the command in a process of its own
+
 DATA = Path(__file__).parent / "data"
 SCRIPT = Path(sys.executable).with_name("newsarticle")
 COMMAND = str(SCRIPT) if SCRIPT.exists() else (shutil.which("newsarticle") or "newsarticle")

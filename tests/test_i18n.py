@@ -97,6 +97,7 @@ def test_unknown_locale_says_how_to_list_valid_ones(identifier: str) -> None:
     assert isinstance(info.value, ValueError)
 
 
+@pytest.mark.slow
 def test_the_listing_command_in_the_error_works() -> None:
     command = shlex.split(_i18n.LIST_LOCALES_HINT.split("list them with: ", 1)[1])
     assert command[0] == "python"
@@ -135,6 +136,7 @@ def test_only_i18n_imports_babel() -> None:
     assert sorted(set(importers)) == ["_i18n.py"]
 
 
+@pytest.mark.slow
 def test_babel_loads_when_a_renderer_first_needs_it() -> None:
     code = textwrap.dedent(
         """

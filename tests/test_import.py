@@ -33,10 +33,12 @@ print(json.dumps(sorted({{name.split(".")[0] for name in sys.modules}} & {set(HE
     return json.loads(_run(probe))  # type: ignore[no-any-return]
 
 
+@pytest.mark.slow
 def test_import_loads_neither_babel_nor_cattrs_nor_pluggy() -> None:
     assert _loaded_after("import newsarticle") == []
 
 
+@pytest.mark.slow
 def test_parsing_and_writing_an_iso_dated_article_stay_light() -> None:
     code = """
 import newsarticle
@@ -46,6 +48,7 @@ newsarticle.unparse(article)
     assert _loaded_after(code) == []
 
 
+@pytest.mark.slow
 def test_heavy_modules_load_on_first_use() -> None:
     assert _loaded_after("import newsarticle; newsarticle.to_dict") == ["cattrs"]
     named_month = "import newsarticle; newsarticle.parse('a\\nb\\n3. März 2025\\n\\nc', language='de')"
@@ -66,6 +69,7 @@ def test_all_is_sorted_without_duplicates() -> None:
     assert len(set(newsarticle.__all__)) == len(newsarticle.__all__)
 
 
+@pytest.mark.slow
 def test_every_name_in_all_is_importable_in_a_fresh_interpreter() -> None:
     code = """
 import json, newsarticle

@@ -329,7 +329,7 @@ def test_a_uri_that_is_not_absolute_is_an_option_error(uri: str) -> None:
         render(ARTICLE, "ninjs", uri=uri)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.from_regex(_URI, fullmatch=True))
 def test_every_uri_the_option_accepts_is_valid_ninjs(uri: str) -> None:
     assert _errors(_ninjs(Article(headline="URI", language="de"), uri=uri)) == []
@@ -418,7 +418,7 @@ def _expected_created(published: dt.date | None, zone: str | None) -> dt.datetim
     return published
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_ARTICLES, st.sampled_from([None, BERLIN, "UTC", "America/New_York", "Asia/Kathmandu"]))
 @example(  # in a daylight-saving gap: found by hypothesis, where == between zones said "not equal"
     Article(headline="H", language="de", published=dt.datetime(2005, 3, 27, 1, 0, tzinfo=ZoneInfo("Antarctica/Troll"))),
