@@ -11,5 +11,5 @@ import os
 from hypothesis import settings
 
 settings.register_profile("dev", max_examples=25)
-settings.register_profile("ci", max_examples=350, print_blob=True)
+settings.register_profile("ci", max_examples=300, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
