@@ -143,7 +143,7 @@ def test_version_imports_nothing_heavy() -> None:
 
 
 def test_the_autoload_switch_has_the_plugin_hosts_name() -> None:
-    from newsarticle._cli import DISABLE_AUTOLOAD_ENV, ENTRY_POINT_GROUP
+    from newsarticle._cli.arguments import DISABLE_AUTOLOAD_ENV, ENTRY_POINT_GROUP
     from newsarticle._plugins import DISABLE_AUTOLOAD_ENV as HOST_ENV
     from newsarticle._plugins import ENTRY_POINT_GROUP as HOST_GROUP
 

@@ -1,7 +1,7 @@
 """Nothing hangs: a worker killed from outside, a file that never finishes, Ctrl-C and SIGTERM at any moment.
 
 The command runs in a subprocess through a small driver that wraps
-``newsarticle.parse`` so that a marker in an input file misbehaves the way a
+the parse that each worker calls so that a marker in an input file misbehaves the way a
 hostile or unlucky plugin does: the worker kills itself (as the
 out-of-memory killer would), loops forever in Python code, or blocks forever
 with every signal held back (as a hang in C code does). Every wait on the
@@ -32,10 +32,10 @@ ARTICLE = "Lokales\nÜberschrift {marker}\n2025-02-27\n\nText.\n"
 
 DRIVER = """
 import os, signal, sys, time
-import newsarticle
+from newsarticle._batch import work
 from newsarticle._cli import main
 
-_parse = newsarticle.parse
+_parse = work.parse
 
 def parse(data, *args, **kwargs):
     text = data if isinstance(data, str) else data.decode("utf-8", "replace")
@@ -49,12 +49,12 @@ def parse(data, *args, **kwargs):
         time.sleep(3600)
     return _parse(data, *args, **kwargs)
 
-newsarticle.parse = parse
+work.parse = parse  # what each worker calls for a file
 
 if os.environ.get("HAZARD_STOP_AFTER_SEND"):  # a worker stopped between files (kill -STOP, a debugger)
-    from newsarticle import _batch
+    from newsarticle._batch import workers
 
-    _send = _batch._send
+    _send = workers._send
 
     def send(connection, message):
         if message is not None and "-hazard" in message.source and "half-way" in os.environ["HAZARD_STOP_AFTER_SEND"]:
@@ -66,7 +66,7 @@ if os.environ.get("HAZARD_STOP_AFTER_SEND"):  # a worker stopped between files (
             os.kill(os.getpid(), signal.SIGSTOP)
         return sent
 
-    _batch._send = send
+    workers._send = send
 
 if os.environ.get("HAZARD_LOOPING_RENDERER"):  # a renderer that never returns, whatever it renders
     from newsarticle import hookimpl, register_plugin
@@ -90,16 +90,17 @@ if os.environ.get("HAZARD_LOOPING_RENDERER"):  # a renderer that never returns, 
     register_plugin(Looping(), name="looping")
 
 if os.environ.get("HAZARD_SLOW_WRITE"):  # a slow disk: signals arrive while a file is being written
-    from newsarticle import _atomic, _batch
+    from newsarticle import _atomic
+    from newsarticle._batch import work
 
-    _write = _batch.write_atomic
+    _write = work.write_atomic
 
     def write_atomic(path, data):
         with _atomic.signals_deferred():
             time.sleep(0.2)
             _write(path, data)
 
-    _batch.write_atomic = write_atomic
+    work.write_atomic = write_atomic
 
 sys.exit(main(sys.argv[1:]))
 """

@@ -125,9 +125,9 @@ def test_the_swap_is_refused_by_the_command_too(tmp_path: Path) -> None:
     secret = tmp_path / "secret"
     secret.mkdir()
     (secret / "0.txt").write_bytes(b"not an article at all\n")
-    from newsarticle._cli import _plain_tasks
+    from newsarticle._cli.commands import plain_tasks
 
-    tasks = [t for t in _plain_tasks(Inputs([str(tmp_path / "in")], "*.txt")) if isinstance(t, Task)]
+    tasks = [t for t in plain_tasks(Inputs([str(tmp_path / "in")], "*.txt")) if isinstance(t, Task)]
     swap_for_link(tmp_path / "in" / "sub", secret)
     outcomes = [process(task, Job("check")) for task in tasks]
     assert {o.errors[0].code for o in outcomes} == {"symlink"}
