@@ -26,10 +26,10 @@ SUMMARY = re.compile(r"([\d,]+) converted, ([\d,]+) failed, ([\d,]+) skipped")
 
 
 def run(
-    *args: str | os.PathLike[str], cwd: Path | None = None, stdin: bytes | None = None
+    *args: str | os.PathLike[str], cwd: Path | None = None, stdin: bytes | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [COMMAND, *map(str, args)], cwd=cwd, input=stdin, capture_output=True, timeout=300, check=False
+        [COMMAND, *map(str, args)], cwd=cwd, input=stdin, capture_output=True, timeout=300, check=False, env=env
     )
 
 
@@ -455,7 +455,7 @@ def test_an_unreachable_scheduler_leaves_no_file(tmp_path: Path) -> None:
     sources = [DATA / "001_174fa88330290a76.txt", DATA / "002_39ff97ad6b11d36b.txt"]
     result = run(
         "convert", *sources, "-t", "jsonl", "-o", "x.jsonl", "--errors", "e.jsonl", "--scheduler", "tcp://127.0.0.1:1",
-        cwd=work,
+        cwd=work, env={**os.environ, "NEWSARTICLE_SCHEDULER_TIMEOUT": "1"},  # not the default 10 s wait
     )  # fmt: skip
     assert result.returncode == 2, result.stderr
     assert b"--scheduler" in result.stderr or b"Dask scheduler" in result.stderr
