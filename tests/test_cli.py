@@ -26,7 +26,10 @@ SUMMARY = re.compile(r"([\d,]+) converted, ([\d,]+) failed, ([\d,]+) skipped")
 
 
 def run(
-    *args: str | os.PathLike[str], cwd: Path | None = None, stdin: bytes | None = None, env: dict[str, str] | None = None
+    *args: str | os.PathLike[str],
+    cwd: Path | None = None,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [COMMAND, *map(str, args)], cwd=cwd, input=stdin, capture_output=True, timeout=300, check=False, env=env
