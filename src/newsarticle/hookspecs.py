@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from newsarticle._render import RegisterRenderer, RegisterTransform
+    from newsarticle._plugin_api import RegisterRenderer, RegisterTransform
 
 __all__ = ["hookimpl", "hookspec", "register_renderers", "register_transforms"]
 
