@@ -321,3 +321,166 @@ def test_a_hook_with_an_unknown_argument_is_a_plugin_error() -> None:
 def test_transforms_must_be_a_sequence_of_names() -> None:
     with pytest.raises(TypeError, match=r"\['typography'\]"):
         newsarticle.render(ARTICLE, "source", transforms="typography")
+
+
+# -- hooks are called through pluggy --------------------------------------------------------
+
+
+def test_a_wrapper_runs_around_its_plugins_registration_and_can_register_and_catch() -> None:
+    calls: list[str] = []
+
+    class Wrapping:
+        @hookimpl(wrapper=True)
+        def register_renderers(self, register: Any) -> Any:
+            calls.append("before")
+            try:
+                return (yield)
+            except RuntimeError:  # its own plugin's failure, turned into a registration of its own
+                calls.append("caught")
+                register(Shout())
+                return []
+            finally:
+                calls.append("after")
+
+        @hookimpl(specname="register_renderers")
+        def fails(self, register: Any) -> None:
+            calls.append("inner")
+            raise RuntimeError("no backend")
+
+    name = newsarticle.register_plugin(Wrapping(), name="wrapping")
+    try:
+        assert calls == ["before", "inner", "caught", "after"]
+        assert newsarticle.render(ARTICLE, "shout") == "STADTRAT BESCHLIESST HAUSHALT!"
+    finally:
+        newsarticle.unregister_plugin(name)
+
+
+def test_an_old_style_hookwrapper_runs_too() -> None:
+    calls: list[str] = []
+
+    class Old:
+        @hookimpl(hookwrapper=True)
+        def register_renderers(self) -> Any:
+            calls.append("before")
+            yield
+            calls.append("after")
+
+    name = newsarticle.register_plugin(Old(), name="old-wrapper")
+    try:
+        assert calls == ["before", "after"]
+    finally:
+        newsarticle.unregister_plugin(name)
+
+
+def _shouting(marks: int, **markers: bool) -> object:
+    class Loud(Shout):
+        def render(self, article: Article, context: RenderContext) -> str:
+            return article.headline.upper() + "!" * marks
+
+    class Plugin:
+        @hookimpl(**markers)
+        def register_renderers(self, register: Any) -> None:
+            register(Loud())
+
+    return Plugin()
+
+
+def test_plugins_register_in_load_order_and_tryfirst_goes_ahead() -> None:
+    pm, providers = make_plugin_manager(load_entry_points=False)
+    pm.register(_shouting(1), name="first")
+    pm.register(_shouting(2), name="second")
+    with pytest.warns(newsarticle.PluginWarning, match=r"plugin 'second' failed to register.*'first' registered"):
+        registry = Registry.build(pm, providers)
+    assert registry.renderers["shout"][1].plugin == "first"
+
+    pm, providers = make_plugin_manager(load_entry_points=False)
+    pm.register(_shouting(1), name="first")
+    pm.register(_shouting(2, tryfirst=True), name="eager")
+    with pytest.warns(newsarticle.PluginWarning, match=r"plugin 'first' failed to register.*'eager' registered"):
+        registry = Registry.build(pm, providers)
+    assert registry.renderers["shout"][1].plugin == "eager"
+
+
+def test_trylast_goes_behind_plugins_loaded_after_it() -> None:
+    pm, providers = make_plugin_manager(load_entry_points=False)
+    pm.register(_shouting(1, trylast=True), name="patient")
+    pm.register(_shouting(2), name="later")
+    with pytest.warns(newsarticle.PluginWarning, match=r"plugin 'patient' failed to register.*'later' registered"):
+        registry = Registry.build(pm, providers)
+    assert registry.renderers["shout"][1].plugin == "later"
+
+
+def test_unregister_calls_the_remaining_plugins_hooks_again() -> None:
+    calls: list[str] = []
+
+    class Counting:
+        @hookimpl
+        def register_renderers(self, register: Any) -> None:
+            calls.append("counted")
+
+    counting = newsarticle.register_plugin(Counting(), name="counting")
+    other = newsarticle.register_plugin(ShoutPlugin(), name="other")
+    newsarticle.unregister_plugin(other)
+    try:
+        assert calls == ["counted", "counted"]  # on registering, and on the rebuild after the unregister
+    finally:
+        newsarticle.unregister_plugin(counting)
+
+
+# -- format names ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "format_name"), [("HTML", "html"), ("Md", "markdown"), ("txt", "text"), ("htm", "html"), ("JSON", "json")]
+)
+def test_format_names_are_case_insensitive_and_have_aliases(given: str, format_name: str) -> None:
+    assert newsarticle.render(ARTICLE, given) == newsarticle.render(ARTICLE, format_name)
+
+
+def test_formats_lists_the_aliases() -> None:
+    aliases = {info.name: info.aliases for info in newsarticle.formats()}
+    assert (aliases["html"], aliases["markdown"], aliases["text"], aliases["json"]) == (("htm",), ("md",), ("txt",), ())
+    assert newsarticle.FORMAT_ALIASES == {"htm": "html", "md": "markdown", "txt": "text"}
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"), [("htlm", "'html'"), ("markdwon", "'markdown'"), ("JSNO", "'json'"), ("tetx", "'text'")]
+)
+def test_a_mistyped_format_gets_a_suggestion(typo: str, meant: str) -> None:
+    with pytest.raises(newsarticle.UnknownFormatError, match=rf"unknown format '{typo}'; did you mean {meant}\?"):
+        newsarticle.render(ARTICLE, typo)
+
+
+def test_a_format_far_from_every_name_gets_no_suggestion() -> None:
+    with pytest.raises(newsarticle.UnknownFormatError) as info:
+        newsarticle.render(ARTICLE, "docx")
+    assert "did you mean" not in str(info.value)
+
+
+def test_a_plugin_format_of_another_case_is_a_duplicate_and_a_plugin_can_take_an_alias_name() -> None:
+    class Upper(Shout):
+        name = "SHOUT"
+
+    class Md(Shout):
+        name = "md"
+
+    class Plugin:
+        @hookimpl
+        def register_renderers(self, register: Any) -> None:
+            register(Upper())
+
+    class MdPlugin:
+        @hookimpl
+        def register_renderers(self, register: Any) -> None:
+            register(Md())
+
+    name = newsarticle.register_plugin(ShoutPlugin(), name="lower")
+    md = newsarticle.register_plugin(MdPlugin(), name="md-plugin")
+    try:
+        with pytest.raises(newsarticle.PluginError, match=r"'upper' registers 'SHOUT', which plugin 'lower'"):
+            newsarticle.register_plugin(Plugin(), name="upper")
+        assert newsarticle.render(ARTICLE, "md") == "STADTRAT BESCHLIESST HAUSHALT!"  # the plugin's, not markdown
+        assert "md" not in {info.name: info.aliases for info in newsarticle.formats()}["markdown"]
+    finally:
+        newsarticle.unregister_plugin(md)
+        newsarticle.unregister_plugin(name)
