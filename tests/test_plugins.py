@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import newsarticle
 from newsarticle import Article, Option, RenderContext, Section, hookimpl
-from newsarticle._plugins import DEFAULT_PLUGINS, Registry, make_plugin_manager
+from newsarticle._plugins import DEFAULT_PLUGINS, DISABLE_AUTOLOAD_ENV, Registry, make_plugin_manager
 from newsarticle.transforms.typography import smarten
 
 ARTICLE = Article(
@@ -484,3 +489,107 @@ def test_a_plugin_format_of_another_case_is_a_duplicate_and_a_plugin_can_take_an
     finally:
         newsarticle.unregister_plugin(md)
         newsarticle.unregister_plugin(name)
+
+
+def test_a_skipped_plugin_is_warned_about_once_though_unregister_rebuilds_the_registry() -> None:
+    pm, providers = make_plugin_manager(load_entry_points=False)
+    pm.register(_shouting(1), name="first")
+    pm.register(_shouting(2), name="second")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        registry = Registry.build(pm, providers)
+        pm.register(ShoutPlugin(), name="passing")
+        registry = Registry.build(pm, providers, registry.warned)
+    assert [str(warning.message) for warning in caught] == [
+        "plugin 'second' failed to register and was skipped: registers 'shout', which plugin 'first' registered"
+        " already; pass replace=True to replace it deliberately",
+        "plugin 'passing' failed to register and was skipped: registers 'shout', which plugin 'first' registered"
+        " already; pass replace=True to replace it deliberately",
+    ]
+
+
+def test_the_process_wide_registry_repeats_no_warning_after_an_unregister() -> None:
+    code = textwrap.dedent(
+        """
+        import warnings
+        import newsarticle
+
+        class Shout:
+            name = "html"
+            media_type = "text/html"
+            suffix = ".html"
+            description = "Another html."
+            options = ()
+
+            def render(self, article, context):
+                return ""
+
+        class Clash:
+            @newsarticle.hookimpl
+            def register_renderers(self, register):
+                register(Shout())
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            newsarticle.formats()
+            pm = newsarticle._plugins.get_registry().plugin_manager
+            pm.register(Clash(), name="clash")  # as an entry point would be: skipped at each build
+            newsarticle._plugins.unregister_plugin(newsarticle.register_plugin(object(), name="x"))
+            newsarticle._plugins.unregister_plugin(newsarticle.register_plugin(object(), name="y"))
+        print(sum(issubclass(w.category, newsarticle.PluginWarning) for w in caught))
+        """
+    )
+    env = {**os.environ, DISABLE_AUTOLOAD_ENV: "1"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == "1"
+
+
+DISTRIBUTION_MODULE = textwrap.dedent(
+    """
+    import newsarticle
+
+    class Shout:
+        name = "shout"
+        media_type = "text/plain"
+        suffix = ".shout"
+        description = "The headline in capitals."
+        options = ()
+
+        def render(self, article, context):
+            return __name__
+
+    @newsarticle.hookimpl
+    def register_renderers(register):
+        register(Shout())
+    """
+)
+
+
+def _site_with(site: Path, module: str) -> Path:
+    """A folder holding a distribution ``<module>`` 0.1 whose entry point registers the format ``shout``."""
+    site.mkdir()
+    (site / f"{module}.py").write_text(DISTRIBUTION_MODULE, encoding="utf-8")
+    dist_info = site / f"{module}-0.1.dist-info"
+    dist_info.mkdir()
+    metadata = f"Metadata-Version: 2.1\nName: {module.replace('_', '-')}\nVersion: 0.1\n"
+    (dist_info / "METADATA").write_text(metadata, encoding="utf-8")
+    (dist_info / "entry_points.txt").write_text(f"[newsarticle]\n{module} = {module}\n", encoding="utf-8")
+    return site
+
+
+def test_two_distributions_with_one_format_name_the_one_later_by_name_is_refused_whatever_the_path_order(
+    tmp_path: Path,
+) -> None:
+    sites = [_site_with(tmp_path / "z", "zeta_shout"), _site_with(tmp_path / "a", "alpha_shout")]
+    code = (
+        "import warnings, newsarticle\nwarnings.simplefilter('always')\n"
+        "print(newsarticle.render(newsarticle.parse('a\\nb\\n\\nc'), 'shout'))"
+    )
+    for order in (sites, sites[::-1]):
+        env = {key: value for key, value in os.environ.items() if key != DISABLE_AUTOLOAD_ENV}
+        env["PYTHONPATH"] = os.pathsep.join([*map(str, order), env.get("PYTHONPATH", "")])
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        assert done.stdout.strip() == "alpha_shout"
+        assert "plugin 'zeta_shout' (distribution zeta-shout 0.1) failed to register and was skipped" in done.stderr
+        assert "which plugin 'alpha_shout' (distribution alpha-shout 0.1) registered already" in done.stderr
+        assert done.stderr.count("PluginWarning") == 1

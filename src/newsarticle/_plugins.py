@@ -139,15 +139,23 @@ def _entry_point_provider(entry_point: metadata.EntryPoint) -> Provider:
     return Provider(entry_point.name, dist.name if dist else None, dist.version if dist else None)
 
 
-def _skip(exc: BaseException, provider: Provider, stage: str) -> None:
-    """Warn that a plugin failed to load or register and is skipped; an interrupt goes on up."""
+def _skip(exc: BaseException, provider: Provider, stage: str, shown: set[str] | None = None) -> None:
+    """Warn that a plugin failed to load or register and is skipped; an interrupt goes on up.
+
+    :param shown: Warnings given already, which are not repeated.
+    """
     error = plugin_fault(exc, str(provider))
     if error is exc:
         raise exc
     # The library's own errors (the host's checks among them) say what is wrong; anything else shows its type.
     own = isinstance(error, NewsArticleError) and type(exc) is type(error)
     detail = str(error).removeprefix(f"{provider} ") if own else describe(exc)
-    warnings.warn(f"{provider} failed to {stage} and was skipped: {detail}", PluginWarning, stacklevel=3)
+    message = f"{provider} failed to {stage} and was skipped: {detail}"
+    if shown is not None:
+        if message in shown:
+            return
+        shown.add(message)
+    warnings.warn(message, PluginWarning, stacklevel=3)
 
 
 def _own_version() -> str | None:
@@ -165,16 +173,23 @@ class Registry:
     providers: dict[str, Provider]
     renderers: dict[str, tuple[RegisteredRenderer, Provider]] = attrs.field(factory=dict)
     transforms: dict[str, tuple[RegisteredTransform, Provider]] = attrs.field(factory=dict)
+    #: The PluginWarnings given, so that a rebuild (after unregister_plugin) does not repeat them.
+    warned: set[str] = attrs.field(factory=set)
 
     @classmethod
-    def build(cls, pm: pluggy.PluginManager, providers: dict[str, Provider]) -> Registry:
-        """Call every registered plugin's hooks, in load order (see the module's docstring)."""
-        registry = cls(pm, providers)
+    def build(
+        cls, pm: pluggy.PluginManager, providers: dict[str, Provider], warned: set[str] | None = None
+    ) -> Registry:
+        """Call every registered plugin's hooks, in load order (see the module's docstring).
+
+        :param warned: Warnings given by an earlier build of this manager's registry, not to repeat.
+        """
+        registry = cls(pm, providers, warned=set() if warned is None else warned)
         for name, plugin in _in_call_order(pm):
             try:
                 registry.add_plugin(name, plugin)
             except BaseException as exc:  # one plugin's mistake leaves every other format working
-                _skip(exc, registry.provider(name), "register")
+                _skip(exc, registry.provider(name), "register", registry.warned)
         return registry
 
     def provider(self, name: str) -> Provider:
@@ -417,4 +432,4 @@ def unregister_plugin(name: str) -> None:
         registry.plugin_manager.unregister(name=name)
         registry.providers.pop(name, None)
         # Rebuild, so that a format the plugin replaced comes back.
-        _registry = Registry.build(registry.plugin_manager, registry.providers)
+        _registry = Registry.build(registry.plugin_manager, registry.providers, registry.warned)
