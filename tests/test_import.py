@@ -107,7 +107,22 @@ def test_version_comes_from_the_installed_metadata() -> None:
 
 
 API_DOC = Path(__file__).parent.parent / "docs" / "api.md"
-DOCUMENTED = ["parse", "parse_file", "unparse", "to_dict", "from_dict", "to_json", "from_json", "configure_converter"]
+DOCUMENTED = [
+    "parse",
+    "parse_file",
+    "unparse",
+    "to_dict",
+    "from_dict",
+    "to_json",
+    "from_json",
+    "configure_converter",
+    "render",
+    "formats",
+    "available_transforms",
+    "coerce_options",
+    "formatter_for",
+    "in_whole_minutes",
+]
 
 
 def _documented_signature(obj: object, name: str) -> str:
