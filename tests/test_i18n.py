@@ -134,6 +134,18 @@ def test_only_i18n_imports_babel() -> None:
     assert sorted(set(importers)) == ["_i18n.py"]
 
 
+def test_catalogs_are_compiled_in_one_place() -> None:
+    # The library, the wheel's build hook and scripts/catalogs.py all call _i18n.compile_po.
+    root = SRC.parent.parent
+    writers = [
+        path.relative_to(root).as_posix()
+        for path in sorted([*SRC.rglob("*.py"), root / "hatch_build.py", *(root / "scripts").glob("*.py")])
+        if "write_mo" in path.read_text(encoding="utf-8")
+    ]
+    assert writers == ["src/newsarticle/_i18n.py"]
+    assert "compile_po" in (root / "hatch_build.py").read_text(encoding="utf-8")
+
+
 def test_babel_loads_when_a_renderer_first_needs_it() -> None:
     code = textwrap.dedent(
         """
