@@ -154,3 +154,16 @@ def test_what_plugins_and_callers_name_is_public() -> None:
     assert newsarticle.RegisterRenderer is RegisterRenderer
     assert newsarticle.TransformInfo is TransformInfo
     assert newsarticle.formatter_for("de_AT").date(dt.date(2025, 1, 27)) == "27. Jänner 2025"
+
+
+def test_the_plugin_api_loads_without_the_plugin_manager() -> None:
+    # Option, the protocols and the render context sit below the plugin manager: a renderer module
+    # can be imported, and its options checked, with neither pluggy nor Babel loaded.
+    code = """
+import newsarticle
+option = newsarticle.Option(name="width", type=int, default=72, help="columns", min=0)
+option.check(40)
+newsarticle.RenderContext("de", {"width": 40}).options
+newsarticle.Renderer, newsarticle.RegisterRenderer, newsarticle.DATE_OPTIONS
+"""
+    assert _loaded_after(code) == []
