@@ -120,6 +120,7 @@ DOCUMENTED = [
     "formats",
     "available_transforms",
     "coerce_options",
+    "check_transforms",
     "formatter_for",
     "in_whole_minutes",
 ]

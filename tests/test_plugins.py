@@ -593,3 +593,12 @@ def test_two_distributions_with_one_format_name_the_one_later_by_name_is_refused
         assert "plugin 'zeta_shout' (distribution zeta-shout 0.1) failed to register and was skipped" in done.stderr
         assert "which plugin 'alpha_shout' (distribution alpha-shout 0.1) registered already" in done.stderr
         assert done.stderr.count("PluginWarning") == 1
+
+
+def test_check_transforms_refuses_an_unknown_name_with_a_suggestion_and_takes_any_case() -> None:
+    newsarticle.check_transforms(["typography", "Typography"])
+    with pytest.raises(newsarticle.UnknownTransformError, match=r"'typografy'; did you mean 'typography'\?"):
+        newsarticle.check_transforms(["typography", "typografy"])
+    assert newsarticle.render(ARTICLE, "source", transforms=["TYPOGRAPHY"]) == newsarticle.render(
+        ARTICLE, "source", transforms=["typography"]
+    )

@@ -46,7 +46,14 @@ if TYPE_CHECKING:
         TransformInfo,
     )
     from newsarticle._plugins import register_plugin, unregister_plugin
-    from newsarticle._render import FORMAT_ALIASES, available_transforms, coerce_options, formats, render
+    from newsarticle._render import (
+        FORMAT_ALIASES,
+        available_transforms,
+        check_transforms,
+        coerce_options,
+        formats,
+        render,
+    )
     from newsarticle._serde import (
         SCHEMA_VERSION,
         configure_converter,
@@ -89,6 +96,7 @@ __all__ = [
     "UnknownTransformError",
     "__version__",
     "available_transforms",
+    "check_transforms",
     "coerce_options",
     "configure_converter",
     "formats",
@@ -122,6 +130,7 @@ _LAZY = {
     "Transform": "newsarticle._plugin_api",
     "TransformInfo": "newsarticle._plugin_api",
     "available_transforms": "newsarticle._render",
+    "check_transforms": "newsarticle._render",
     "coerce_options": "newsarticle._render",
     "formats": "newsarticle._render",
     "formatter_for": "newsarticle._i18n",

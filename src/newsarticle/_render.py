@@ -40,6 +40,7 @@ __all__ = [
     "DATE_OPTIONS",
     "FORMAT_ALIASES",
     "available_transforms",
+    "check_transforms",
     "coerce_option",
     "coerce_options",
     "formats",
@@ -220,17 +221,35 @@ def _article_locale(language: str) -> str:
         return DEFAULT_LOCALE
 
 
+def get_transform(name: str) -> RegisteredTransform:
+    """The transform named ``name``, in any case.
+
+    :raises UnknownTransformError: listing the transforms that exist, and the closest to ``name`` if any.
+    """
+    registry = get_registry().transforms
+    entry = registry.get(name) or (registry.get(name.lower()) if isinstance(name, str) else None)
+    if entry is None:
+        known = {key: transform.name for key, (transform, _) in registry.items()}
+        raise UnknownTransformError(_unknown("transform", name, known))
+    transform: RegisteredTransform = entry[0]
+    return transform
+
+
+def check_transforms(names: Iterable[str]) -> None:
+    """Raise :class:`UnknownTransformError` for the first of ``names`` that no plugin registered.
+
+    For callers that take transform names from a user: call it once, before the first article.
+    """
+    for name in names:
+        get_transform(name)
+
+
 def apply_transforms(article: Article, names: Iterable[str], context: RenderContext) -> Article:
     """Apply the named transforms in order."""
     if not names:
         return article
-    registry = get_registry().transforms
     for name in names:
-        entry = registry.get(name) or (registry.get(name.lower()) if isinstance(name, str) else None)
-        if entry is None:
-            known = {key: transform.name for key, (transform, _) in registry.items()}
-            raise UnknownTransformError(_unknown("transform", name, known))
-        transform: RegisteredTransform = entry[0]
+        transform = get_transform(name)
         try:
             result = transform.apply(article, context)
         except BaseException as exc:
