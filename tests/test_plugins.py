@@ -220,7 +220,10 @@ def test_transforms_run_only_when_named_and_in_order() -> None:
         assert calls == ["b", "a"]
         assert out.splitlines()[1] == "Stadtrat beschließt Haushalt b a"
         assert plain.splitlines()[1] == "Stadtrat beschließt Haushalt"
-        assert {"a", "b", "typography"} <= set(newsarticle.available_transforms())
+        infos = {info.name: info for info in newsarticle.available_transforms()}
+        assert {"a", "b", "typography"} <= set(infos)
+        assert (infos["a"].description, infos["a"].plugin, infos["a"].distribution) == (Tag.description, "tags", None)
+        assert infos["typography"].distribution == "newsarticle"
     finally:
         newsarticle.unregister_plugin(name)
 

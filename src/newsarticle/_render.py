@@ -32,6 +32,7 @@ from newsarticle._plugin_api import (
     RegisteredRenderer,
     RegisteredTransform,
     RenderContext,
+    TransformInfo,
     type_phrase,
 )
 from newsarticle._plugins import get_registry
@@ -86,9 +87,18 @@ def formats() -> list[FormatInfo]:
     return infos
 
 
-def available_transforms() -> dict[str, str]:
-    """Every registered transform name with its one-line description."""
-    return {transform.name: transform.description for _, (transform, _) in sorted(get_registry().transforms.items())}
+def available_transforms() -> list[TransformInfo]:
+    """Every registered transform, sorted by name, with the plugin that provides it."""
+    return [
+        TransformInfo(
+            name=transform.name,
+            description=transform.description,
+            plugin=provider.plugin,
+            distribution=provider.distribution,
+            version=provider.version,
+        )
+        for _, (transform, provider) in sorted(get_registry().transforms.items())
+    ]
 
 
 def _unknown(kind: str, name: object, spellings: Mapping[str, str]) -> str:
