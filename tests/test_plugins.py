@@ -605,3 +605,15 @@ def test_check_transforms_refuses_an_unknown_name_with_a_suggestion_and_takes_an
     assert newsarticle.render(ARTICLE, "source", transforms=["TYPOGRAPHY"]) == newsarticle.render(
         ARTICLE, "source", transforms=["typography"]
     )
+
+
+def test_hook_calls_go_through_pluggy_so_its_monitoring_sees_each_plugin() -> None:
+    seen: list[tuple[str, list[str]]] = []
+    pm, providers = make_plugin_manager(load_entry_points=False)
+    pm.add_hookcall_monitoring(
+        lambda hook, impls, kwargs: seen.append((hook, [impl.plugin_name for impl in impls])),
+        lambda outcome, hook, impls, kwargs: None,
+    )
+    Registry.build(pm, providers)
+    assert ("register_renderers", ["newsarticle.renderers.html"]) in seen
+    assert ("register_transforms", ["newsarticle.transforms.typography"]) in seen
