@@ -87,12 +87,14 @@ def test_unregister_removes_the_format(script_plugin: str) -> None:
     newsarticle.register_plugin(ShoutPlugin(), name=script_plugin)  # for the fixture's teardown
 
 
-def test_option_of_the_wrong_type_is_refused(script_plugin: str) -> None:
+@pytest.mark.usefixtures("script_plugin")
+def test_option_of_the_wrong_type_is_refused() -> None:
     with pytest.raises(newsarticle.OptionError, match="bang"):
         newsarticle.render(ARTICLE, "shout", bang="three")
 
 
-def test_unknown_option_lists_the_declared_ones(script_plugin: str) -> None:
+@pytest.mark.usefixtures("script_plugin")
+def test_unknown_option_lists_the_declared_ones() -> None:
     with pytest.raises(newsarticle.OptionError, match=r"no option 'loud'.*bang"):
         newsarticle.render(ARTICLE, "shout", loud=True)
 
@@ -102,7 +104,8 @@ def test_unknown_format_lists_what_exists() -> None:
         newsarticle.render(ARTICLE, "docx")
 
 
-def test_duplicate_format_names_both_plugins(script_plugin: str) -> None:
+@pytest.mark.usefixtures("script_plugin")
+def test_duplicate_format_names_both_plugins() -> None:
     class Again:
         @hookimpl
         def register_renderers(self, register: Any) -> None:
