@@ -247,7 +247,7 @@ def test_an_output_that_is_the_input_is_refused(tmp_path: Path) -> None:
     [
         (["-t", "nope"], "unknown format 'nope'; available formats:"),
         (["-t", "text", "-O", "nope=1"], "has no option 'nope'; its options:"),
-        (["-t", "text", "-O", "width=wide"], "option 'width' takes a int"),
+        (["-t", "text", "-O", "width=wide"], "option 'width' takes a whole number, not 'wide'"),
         (["-t", "text", "-O", "width"], "-O takes KEY=VALUE"),
         (["-t", "text", "-s"], "has no option 'standalone'"),
         (["-t", "source", "--transform", "nope"], "unknown transform 'nope'"),

@@ -206,7 +206,7 @@ def test_the_longest_time_limit_is_taken(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_renderer_that_loops_fails_each_file_instead_of_hanging_the_probe(
+def test_a_renderer_that_loops_fails_each_file_instead_of_hanging_the_run(
     driver: list[str], tmp_path: Path, jobs: str
 ) -> None:
     inputs = tmp_path / "in"

@@ -442,3 +442,38 @@ def test_any_article_renders_valid_faithful_ninjs(article: Article, zone: str | 
         offset = expected.utcoffset()
         if offset is not None and not offset % dt.timedelta(minutes=1):
             assert written.utcoffset() == offset  # and the same offset, when RFC 3339 can say it
+
+
+# -- a plugin as an outside author writes one ---------------------------------------------------
+
+
+def test_the_plugin_imports_only_newsarticles_public_names() -> None:
+    import ast
+
+    import newsarticle_ninjs
+
+    tree = ast.parse(Path(newsarticle_ninjs.__file__).read_text(encoding="utf-8"))
+    imported = {
+        (node.module, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("newsarticle")
+        for alias in node.names
+    }
+    assert imported
+    assert {module for module, _ in imported} == {"newsarticle"}
+    assert {name for _, name in imported} <= set(newsarticle.__all__)
+    assert {"RegisterRenderer", "in_whole_minutes"} <= {name for _, name in imported}
+
+
+@pytest.mark.parametrize(
+    ("texts", "message"),
+    [
+        ({"uri": "no uri"}, "option 'uri' takes an absolute URI such as https://example.org/news/1, not 'no uri'"),
+        ({"midnight_timezone": "Mars/Olympus"}, "option 'midnight_timezone' takes an IANA time zone such as"),
+        ({"indent": "-1"}, "option 'indent' takes 0 or more, not -1"),
+    ],
+)
+def test_option_values_are_refused_before_any_article(texts: dict[str, str], message: str) -> None:
+    with pytest.raises(OptionError) as info:
+        newsarticle.coerce_options("ninjs", texts)
+    assert str(info.value).startswith(message)

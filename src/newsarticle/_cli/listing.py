@@ -10,13 +10,13 @@ from newsarticle._cli.jobs import JSONL, JSONL_DESCRIPTION, JSONL_SUFFIX
 from newsarticle._cli.streams import stdout
 
 if TYPE_CHECKING:
-    from newsarticle import FormatInfo, Option
+    from newsarticle._plugin_api import FormatInfo, Option
 
 
 def list_formats(args: argparse.Namespace) -> int:
-    import newsarticle
+    from newsarticle._render import formats
 
-    infos = newsarticle.formats()
+    infos = formats()
     if args.format == "json":
         import json
 
