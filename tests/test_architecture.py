@@ -9,6 +9,7 @@ modules on disk, so a module added later is covered without editing this file.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -143,3 +144,10 @@ def test_the_walk_finds_cycles_of_every_kind_of_import(
         (package / name).write_text(text, encoding="utf-8")
     found = cycles(import_graph(package))
     assert found == (expected if expected is not None else [["pkg._b", "pkg.sub"]])
+
+
+def test_every_module_has_its_row_on_the_architecture_page() -> None:
+    page = (PACKAGE.parent.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"`(newsarticle(?:\.\w+)*)`", page))
+    assert sorted(set(modules(PACKAGE)) - rows) == []
+    assert sorted(rows - set(modules(PACKAGE))) == []  # and no row for a module that is gone
