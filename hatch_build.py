@@ -12,8 +12,12 @@ in memory on first use, so editing a catalog shows at once.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 import tempfile
+import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,27 +33,40 @@ def compile_catalogs(source: Path, target: Path) -> list[Path]:
     :returns: The ``.mo`` paths relative to ``target``.
     :raises ValueError: a catalog has errors; the message lists them.
     """
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
+    compile_po = _compile_po(source.parent)
     compiled = []
     for po_path in sorted(source.glob("*/LC_MESSAGES/*.po")):
-        relative = po_path.relative_to(source)
-        with po_path.open("rb") as po_file:
-            catalog = read_po(po_file, locale=relative.parts[0], domain=po_path.stem)
-        errors = [
-            f"{po_path}: {message.id!r}: {error}"
-            for message, message_errors in catalog.check()
-            for error in message_errors
-        ]
-        if errors:
-            raise ValueError("catalog errors:\n" + "\n".join(errors))
-        mo_path = target / relative.with_suffix(".mo")
-        mo_path.parent.mkdir(parents=True, exist_ok=True)
-        with mo_path.open("wb") as mo_file:
-            write_mo(mo_file, catalog, use_fuzzy=False)
-        compiled.append(relative.with_suffix(".mo"))
+        relative = po_path.relative_to(source).with_suffix(".mo")
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        (target / relative).write_bytes(compile_po(po_path))
+        compiled.append(relative)
     return compiled
+
+
+def _compile_po(package_dir: Path) -> Callable[[Path], bytes]:
+    """The library's own ``newsarticle._i18n.compile_po``, loaded from the source tree.
+
+    The build environment has Babel but not the package's other dependencies
+    (attrs), which the package's ``__init__`` imports; so the package is an
+    empty module here, whose submodules load from ``package_dir``.
+    """
+    package = types.ModuleType("newsarticle")
+    package.__path__ = [str(package_dir)]
+    saved = {name: module for name, module in sys.modules.items() if name.split(".")[0] == "newsarticle"}
+    sys.modules["newsarticle"] = package
+    try:
+        spec = importlib.util.spec_from_file_location("newsarticle._i18n", package_dir / "_i18n.py")
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        compile_po: Callable[[Path], bytes] = module.compile_po
+        return compile_po
+    finally:
+        for name in [name for name in sys.modules if name.split(".")[0] == "newsarticle"]:
+            del sys.modules[name]
+        sys.modules.update(saved)
 
 
 class CatalogBuildHook(BuildHookInterface):  # type: ignore[type-arg]

@@ -212,7 +212,7 @@ def builtin_formats() -> tuple[newsarticle.FormatInfo, ...]:
 
 def check_render(article: Article, choices: Choices) -> None:
     """Every built-in format, with options, locale and transforms read from ``choices``."""
-    transforms = [name for name in newsarticle.available_transforms() if choices.flag()]
+    transforms = [info.name for info in newsarticle.available_transforms() if choices.flag()]
     locale = choices.pick(LOCALES)
     for info in builtin_formats():
         options = {o.name: choices.pick(OPTION_VALUES[o.name]) for o in info.options if o.name in OPTION_VALUES}

@@ -26,7 +26,6 @@ from pathlib import Path
 from babel.messages import frontend
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
@@ -132,10 +131,10 @@ def init(language: str) -> Path:
 
 def compile_all() -> None:
     """Compile every catalog to a ``.mo`` beside it, as the wheel's build hook (hatch_build.py) does into the wheel."""
+    from newsarticle._i18n import compile_po
+
     for path in po_files():
-        catalog = _read(path)
-        with path.with_suffix(".mo").open("wb") as mo_file:
-            write_mo(mo_file, catalog, use_fuzzy=False)
+        path.with_suffix(".mo").write_bytes(compile_po(path))
         print(f"compiled {_shown(path.with_suffix('.mo'))}")
 
 

@@ -23,6 +23,8 @@ from mounts import mounted
 from newsarticle import _atomic, parse, unparse
 from newsarticle._atomic import AtomicFile, is_temporary, remove_stale, write_atomic
 
+pytestmark = pytest.mark.slow  # most tests fill a mounted disk or run the command in a process of its own
+
 SCRIPT = Path(sys.executable).with_name("newsarticle")
 COMMAND = str(SCRIPT) if SCRIPT.exists() else (shutil.which("newsarticle") or "newsarticle")
 DISK = 64 * 1024

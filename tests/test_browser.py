@@ -15,6 +15,8 @@ import pytest
 import newsarticle
 from newsarticle import Article, Section
 
+pytestmark = pytest.mark.slow  # headless Chromium, a process per page
+
 INSTALL_HINT = "run .ci/install-html-tools.sh (as root) to install Java and Chromium"
 
 # Every way text could try to run a script, if it were not escaped.
@@ -97,7 +99,6 @@ def browsed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Element, Element]
     return dump_dom(page, directory / "profile"), dump_dom(control, directory / "profile")
 
 
-@pytest.mark.slow
 def test_the_browser_runs_scripts_at_all(browsed: tuple[Element, Element]) -> None:
     _, control = browsed
     title = control.find("head/title")
@@ -105,7 +106,6 @@ def test_the_browser_runs_scripts_at_all(browsed: tuple[Element, Element]) -> No
     assert text_of(title) == "ran"
 
 
-@pytest.mark.slow
 def test_the_browser_sees_the_article(browsed: tuple[Element, Element]) -> None:
     root, _ = browsed
     assert root.attrib["lang"] == "de"
@@ -124,7 +124,6 @@ def test_the_browser_sees_the_article(browsed: tuple[Element, Element]) -> None:
     assert [e.tag for e in article.iter() if e.tag in {"b", "img", "svg", "script"}] == []
 
 
-@pytest.mark.slow
 def test_no_script_but_the_json_ld(browsed: tuple[Element, Element]) -> None:
     root, _ = browsed
     scripts = list(root.iter("script"))

@@ -16,6 +16,8 @@ import pytest
 import newsarticle
 from newsarticle import Diagnostic
 
+pytestmark = pytest.mark.slow  # each test runs the command in a process of its own
+
 DATA = Path(__file__).parent / "data"
 SCRIPT = Path(sys.executable).with_name("newsarticle")
 # The installed console script; if it is missing, running it fails every test loudly.
@@ -24,10 +26,13 @@ SUMMARY = re.compile(r"([\d,]+) converted, ([\d,]+) failed, ([\d,]+) skipped")
 
 
 def run(
-    *args: str | os.PathLike[str], cwd: Path | None = None, stdin: bytes | None = None
+    *args: str | os.PathLike[str],
+    cwd: Path | None = None,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [COMMAND, *map(str, args)], cwd=cwd, input=stdin, capture_output=True, timeout=300, check=False
+        [COMMAND, *map(str, args)], cwd=cwd, input=stdin, capture_output=True, timeout=300, check=False, env=env
     )
 
 
@@ -141,7 +146,7 @@ def test_version_imports_nothing_heavy() -> None:
 
 
 def test_the_autoload_switch_has_the_plugin_hosts_name() -> None:
-    from newsarticle._cli import DISABLE_AUTOLOAD_ENV, ENTRY_POINT_GROUP
+    from newsarticle._cli.arguments import DISABLE_AUTOLOAD_ENV, ENTRY_POINT_GROUP
     from newsarticle._plugins import DISABLE_AUTOLOAD_ENV as HOST_ENV
     from newsarticle._plugins import ENTRY_POINT_GROUP as HOST_GROUP
 
@@ -242,7 +247,7 @@ def test_an_output_that_is_the_input_is_refused(tmp_path: Path) -> None:
     [
         (["-t", "nope"], "unknown format 'nope'; available formats:"),
         (["-t", "text", "-O", "nope=1"], "has no option 'nope'; its options:"),
-        (["-t", "text", "-O", "width=wide"], "option 'width' takes a int"),
+        (["-t", "text", "-O", "width=wide"], "option 'width' takes a whole number, not 'wide'"),
         (["-t", "text", "-O", "width"], "-O takes KEY=VALUE"),
         (["-t", "text", "-s"], "has no option 'standalone'"),
         (["-t", "source", "--transform", "nope"], "unknown transform 'nope'"),
@@ -453,7 +458,7 @@ def test_an_unreachable_scheduler_leaves_no_file(tmp_path: Path) -> None:
     sources = [DATA / "001_174fa88330290a76.txt", DATA / "002_39ff97ad6b11d36b.txt"]
     result = run(
         "convert", *sources, "-t", "jsonl", "-o", "x.jsonl", "--errors", "e.jsonl", "--scheduler", "tcp://127.0.0.1:1",
-        cwd=work,
+        cwd=work, env={**os.environ, "NEWSARTICLE_SCHEDULER_TIMEOUT": "1"},  # not the default 10 s wait
     )  # fmt: skip
     assert result.returncode == 2, result.stderr
     assert b"--scheduler" in result.stderr or b"Dask scheduler" in result.stderr

@@ -1,7 +1,7 @@
 """Nothing hangs: a worker killed from outside, a file that never finishes, Ctrl-C and SIGTERM at any moment.
 
 The command runs in a subprocess through a small driver that wraps
-``newsarticle.parse`` so that a marker in an input file misbehaves the way a
+the parse that each worker calls so that a marker in an input file misbehaves the way a
 hostile or unlucky plugin does: the worker kills itself (as the
 out-of-memory killer would), loops forever in Python code, or blocks forever
 with every signal held back (as a hang in C code does). Every wait on the
@@ -23,6 +23,8 @@ import pytest
 
 from processes import finish
 
+pytestmark = pytest.mark.slow  # each test runs the command in a process of its own, and kills or signals it
+
 DATA = Path(__file__).parent / "data"
 SOURCES = sorted(DATA.glob("*.txt"))
 SIGNAL_NAMES = ["SIGINT", "SIGTERM", "SIGHUP"]  # SIGHUP: the terminal or the ssh session closed
@@ -30,10 +32,10 @@ ARTICLE = "Lokales\nÜberschrift {marker}\n2025-02-27\n\nText.\n"
 
 DRIVER = """
 import os, signal, sys, time
-import newsarticle
+from newsarticle._batch import work
 from newsarticle._cli import main
 
-_parse = newsarticle.parse
+_parse = work.parse
 
 def parse(data, *args, **kwargs):
     text = data if isinstance(data, str) else data.decode("utf-8", "replace")
@@ -47,12 +49,12 @@ def parse(data, *args, **kwargs):
         time.sleep(3600)
     return _parse(data, *args, **kwargs)
 
-newsarticle.parse = parse
+work.parse = parse  # what each worker calls for a file
 
 if os.environ.get("HAZARD_STOP_AFTER_SEND"):  # a worker stopped between files (kill -STOP, a debugger)
-    from newsarticle import _batch
+    from newsarticle._batch import workers
 
-    _send = _batch._send
+    _send = workers._send
 
     def send(connection, message):
         if message is not None and "-hazard" in message.source and "half-way" in os.environ["HAZARD_STOP_AFTER_SEND"]:
@@ -64,7 +66,7 @@ if os.environ.get("HAZARD_STOP_AFTER_SEND"):  # a worker stopped between files (
             os.kill(os.getpid(), signal.SIGSTOP)
         return sent
 
-    _batch._send = send
+    workers._send = send
 
 if os.environ.get("HAZARD_LOOPING_RENDERER"):  # a renderer that never returns, whatever it renders
     from newsarticle import hookimpl, register_plugin
@@ -88,16 +90,17 @@ if os.environ.get("HAZARD_LOOPING_RENDERER"):  # a renderer that never returns, 
     register_plugin(Looping(), name="looping")
 
 if os.environ.get("HAZARD_SLOW_WRITE"):  # a slow disk: signals arrive while a file is being written
-    from newsarticle import _atomic, _batch
+    from newsarticle import _atomic
+    from newsarticle._batch import work
 
-    _write = _batch.write_atomic
+    _write = work.write_atomic
 
     def write_atomic(path, data):
         with _atomic.signals_deferred():
             time.sleep(0.2)
             _write(path, data)
 
-    _batch.write_atomic = write_atomic
+    work.write_atomic = write_atomic
 
 sys.exit(main(sys.argv[1:]))
 """
@@ -203,7 +206,7 @@ def test_the_longest_time_limit_is_taken(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_renderer_that_loops_fails_each_file_instead_of_hanging_the_probe(
+def test_a_renderer_that_loops_fails_each_file_instead_of_hanging_the_run(
     driver: list[str], tmp_path: Path, jobs: str
 ) -> None:
     inputs = tmp_path / "in"

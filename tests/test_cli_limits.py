@@ -13,6 +13,8 @@ import pytest
 import newsarticle
 from newsarticle._batch import Job
 
+pytestmark = pytest.mark.slow  # each test runs the command in a process of its own
+
 DATA = Path(__file__).parent / "data"
 SCRIPT = Path(sys.executable).with_name("newsarticle")
 COMMAND = str(SCRIPT) if SCRIPT.exists() else (shutil.which("newsarticle") or "newsarticle")

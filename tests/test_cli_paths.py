@@ -30,7 +30,10 @@ COMMAND = str(SCRIPT) if SCRIPT.exists() else (shutil.which("newsarticle") or "n
 # A FIFO that blocks the command must fail the test, not hang the suite.
 TIMEOUT = 60
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX links, FIFOs and byte file names")
+pytestmark = [
+    pytest.mark.slow,  # most tests run the command in a process of its own
+    pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX links, FIFOs and byte file names"),
+]
 
 
 def run(

@@ -125,9 +125,9 @@ def test_the_swap_is_refused_by_the_command_too(tmp_path: Path) -> None:
     secret = tmp_path / "secret"
     secret.mkdir()
     (secret / "0.txt").write_bytes(b"not an article at all\n")
-    from newsarticle._cli import _plain_tasks
+    from newsarticle._cli.commands import plain_tasks
 
-    tasks = [t for t in _plain_tasks(Inputs([str(tmp_path / "in")], "*.txt")) if isinstance(t, Task)]
+    tasks = [t for t in plain_tasks(Inputs([str(tmp_path / "in")], "*.txt")) if isinstance(t, Task)]
     swap_for_link(tmp_path / "in" / "sub", secret)
     outcomes = [process(task, Job("check")) for task in tasks]
     assert {o.errors[0].code for o in outcomes} == {"symlink"}
@@ -143,6 +143,7 @@ def test_parse_file_with_a_huge_limit_reads_a_small_file(tmp_path: Path, limit: 
     assert parse_file(path, max_size=limit) == parse_file(path, max_size=None)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("limit", "jobs"), [("1024G", "1"), ("1024G", "2"), ("99999999999999999999G", "2")])
 def test_a_huge_max_size_converts_without_a_traceback(tmp_path: Path, limit: str, jobs: str) -> None:
     corpus(tmp_path / "in", 2)
@@ -151,6 +152,7 @@ def test_a_huge_max_size_converts_without_a_traceback(tmp_path: Path, limit: str
     assert len(list((tmp_path / "out").rglob("*.html"))) == 2
 
 
+@pytest.mark.slow
 def test_a_huge_max_size_reads_standard_input(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "newsarticle", "convert", "-", "-t", "json", "--max-size", "1024G"],
@@ -213,6 +215,7 @@ def mounted(tmp_path: Path) -> Iterator[Path]:
         yield tmp_path
 
 
+@pytest.mark.slow
 def test_a_jsonl_output_reached_through_a_bind_mount_is_an_input(mounted: Path) -> None:
     done = command("convert", "in", "-t", "jsonl", "-o", "mnt/a.txt", "--force", cwd=mounted)
     assert done.returncode == 2
@@ -220,6 +223,7 @@ def test_a_jsonl_output_reached_through_a_bind_mount_is_an_input(mounted: Path) 
     assert (mounted / "in" / "a.txt").read_bytes() == ARTICLE
 
 
+@pytest.mark.slow
 def test_an_error_report_reached_through_a_bind_mount_is_an_input(mounted: Path) -> None:
     (mounted / "in" / "e.txt").write_bytes(b"")
     done = command("convert", "in", "-t", "html", "-o", "out", "--errors", "mnt/b.txt", cwd=mounted)
@@ -228,6 +232,7 @@ def test_an_error_report_reached_through_a_bind_mount_is_an_input(mounted: Path)
     assert (mounted / "in" / "b.txt").read_bytes() == ARTICLE
 
 
+@pytest.mark.slow
 def test_an_output_folder_reached_through_a_bind_mount_is_not_read_back(mounted: Path) -> None:
     for _run in range(2):
         done = command("convert", "in", "-t", "source", "-o", "mnt/out", "--force", cwd=mounted)
@@ -236,6 +241,7 @@ def test_an_output_folder_reached_through_a_bind_mount_is_not_read_back(mounted:
     assert written == ["a.txt", "b.txt", "sub/0.txt"]
 
 
+@pytest.mark.slow
 def test_an_input_folder_and_a_bind_mount_of_it_or_of_its_subfolder_are_one_place(mounted: Path) -> None:
     twice = command("convert", "in", "mnt", "-t", "html", "-o", "out", cwd=mounted)
     inside = command("convert", "in", "mnt/sub", "-t", "html", "-o", "out", cwd=mounted)
@@ -245,6 +251,7 @@ def test_an_input_folder_and_a_bind_mount_of_it_or_of_its_subfolder_are_one_plac
     assert not (mounted / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_subfolder_named_again_through_a_bind_mount_is_converted_once(mounted: Path) -> None:
     with bind(mounted / "in" / "sub", mounted / "again"):
         done = command("convert", "in", "again", "-t", "html", "-o", "out", cwd=mounted)

@@ -22,6 +22,8 @@ import pytest
 from newsarticle import from_json
 from newsarticle._plugins import DISABLE_AUTOLOAD_ENV
 
+pytestmark = pytest.mark.slow  # each test runs the command in a process of its own
+
 DATA = Path(__file__).parent / "data"
 SOURCES = sorted(DATA.glob("*.txt"))
 

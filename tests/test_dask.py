@@ -17,6 +17,8 @@ from distributed import LocalCluster
 
 from processes import finish
 
+pytestmark = pytest.mark.slow  # a Dask cluster of worker processes, and the command in a process of its own
+
 DATA = Path(__file__).parent / "data"
 SCRIPT = Path(sys.executable).with_name("newsarticle")
 COMMAND = str(SCRIPT) if SCRIPT.exists() else (shutil.which("newsarticle") or "newsarticle")
@@ -113,10 +115,10 @@ def test_an_address_dask_cannot_speak_is_refused_at_once(inputs: Path, tmp_path:
 # enough to lose the scheduler in the middle; a file with HAZARD-KILL kills the worker process reading it.
 PRELOAD = """
 import os, signal, time
-import newsarticle
+from newsarticle._batch import work
 
 # Dask imports a preload twice (it reloads it): wrap the original parse, never the wrapper.
-_parse = newsarticle.__dict__.setdefault("_unwrapped_parse", newsarticle.parse)
+_parse = work.__dict__.setdefault("_unwrapped_parse", work.parse)
 
 def parse(data, *args, **kwargs):
     if b"HAZARD-KILL" in data:
@@ -124,7 +126,7 @@ def parse(data, *args, **kwargs):
     time.sleep(0.02)
     return _parse(data, *args, **kwargs)
 
-newsarticle.parse = parse
+work.parse = parse  # what each worker calls for a file
 """
 
 

@@ -15,9 +15,12 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import pytest
 from jsonschema import Draft202012Validator
 
 from newsarticle._plugins import DISABLE_AUTOLOAD_ENV
+
+pytestmark = pytest.mark.slow  # entry points are discovered in fresh interpreters
 
 ROOT = Path(__file__).parent.parent
 NINJS_SCHEMA = ROOT / "plugins" / "newsarticle-ninjs" / "tests" / "ninjs-schema_3.1.json"

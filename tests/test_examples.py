@@ -11,6 +11,8 @@ import pytest
 
 import newsarticle
 
+pytestmark = pytest.mark.slow  # the example scripts run in fresh interpreters
+
 EXAMPLES = Path(__file__).parent.parent / "examples"
 ARTICLES = sorted((EXAMPLES / "articles").glob("*.txt"))
 DATA = Path(__file__).parent / "data"

@@ -655,6 +655,7 @@ def _articles(folder: Path, headlines: list[str]) -> None:
         (folder / f"{index:02d}.txt").write_text(text, encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_batch_records_the_files_a_plugin_fails_and_converts_the_rest(tmp_path: Path, jobs: str) -> None:
     site = tmp_path / "site"
@@ -680,6 +681,7 @@ def test_a_batch_records_the_files_a_plugin_fails_and_converts_the_rest(tmp_path
     assert "surrogate" in report
 
 
+@pytest.mark.slow
 def test_a_suffix_that_escapes_the_output_folder_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
@@ -702,6 +704,7 @@ def test_a_suffix_that_escapes_the_output_folder_is_refused_and_nothing_is_writt
 EXITING_AT_IMPORT = "import sys\nsys.exit(12)\n"
 
 
+@pytest.mark.slow
 def test_a_plugin_that_exits_at_import_is_skipped_and_the_command_runs(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
@@ -718,6 +721,7 @@ def test_a_plugin_that_exits_at_import_is_skipped_and_the_command_runs(tmp_path:
     assert quiet.stderr == ""  # -q leaves out warnings, plugin warnings too
 
 
+@pytest.mark.slow
 def test_a_distribution_with_malformed_entry_points_costs_only_itself(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()

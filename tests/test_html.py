@@ -426,7 +426,7 @@ def test_quotes_in_the_description_stay_in_the_attribute() -> None:
     check_document(document, article)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(article=any_article, reading_time=st.booleans())
 def test_fragment_reads_back_as_the_model(article: Article, reading_time: bool) -> None:
     fragment = newsarticle.render(article, "html", reading_time=reading_time)
@@ -434,7 +434,7 @@ def test_fragment_reads_back_as_the_model(article: Article, reading_time: bool) 
     check_article(parse_fragment(fragment), article, reading_time=reading_time)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(article=any_article)
 def test_document_reads_back_as_the_model(article: Article) -> None:
     document = newsarticle.render(article, "html", standalone=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import json
 import re
@@ -33,10 +34,12 @@ print(json.dumps(sorted({{name.split(".")[0] for name in sys.modules}} & {set(HE
     return json.loads(_run(probe))  # type: ignore[no-any-return]
 
 
+@pytest.mark.slow
 def test_import_loads_neither_babel_nor_cattrs_nor_pluggy() -> None:
     assert _loaded_after("import newsarticle") == []
 
 
+@pytest.mark.slow
 def test_parsing_and_writing_an_iso_dated_article_stay_light() -> None:
     code = """
 import newsarticle
@@ -46,6 +49,7 @@ newsarticle.unparse(article)
     assert _loaded_after(code) == []
 
 
+@pytest.mark.slow
 def test_heavy_modules_load_on_first_use() -> None:
     assert _loaded_after("import newsarticle; newsarticle.to_dict") == ["cattrs"]
     named_month = "import newsarticle; newsarticle.parse('a\\nb\\n3. März 2025\\n\\nc', language='de')"
@@ -66,6 +70,7 @@ def test_all_is_sorted_without_duplicates() -> None:
     assert len(set(newsarticle.__all__)) == len(newsarticle.__all__)
 
 
+@pytest.mark.slow
 def test_every_name_in_all_is_importable_in_a_fresh_interpreter() -> None:
     code = """
 import json, newsarticle
@@ -106,7 +111,23 @@ def test_version_comes_from_the_installed_metadata() -> None:
 
 
 API_DOC = Path(__file__).parent.parent / "docs" / "api.md"
-DOCUMENTED = ["parse", "parse_file", "unparse", "to_dict", "from_dict", "to_json", "from_json", "configure_converter"]
+DOCUMENTED = [
+    "parse",
+    "parse_file",
+    "unparse",
+    "to_dict",
+    "from_dict",
+    "to_json",
+    "from_json",
+    "configure_converter",
+    "render",
+    "formats",
+    "available_transforms",
+    "coerce_options",
+    "check_transforms",
+    "formatter_for",
+    "in_whole_minutes",
+]
 
 
 def _documented_signature(obj: object, name: str) -> str:
@@ -125,3 +146,30 @@ def test_api_docs_head_each_function_with_its_signature(name: str) -> None:
 def test_api_docs_head_each_class_with_its_constructor(name: str) -> None:
     headings = re.findall(r"^### `(.+)`$", API_DOC.read_text(encoding="utf-8"), flags=re.MULTILINE)
     assert _documented_signature(getattr(newsarticle, name), name).removesuffix(" -> None") in headings
+
+
+def test_what_plugins_and_callers_name_is_public() -> None:
+    from newsarticle import _dates, _i18n, _parser
+    from newsarticle._plugin_api import RegisterRenderer, TransformInfo
+
+    assert newsarticle.DiagnosticHandler is _parser.DiagnosticHandler  # in parse()'s signature
+    assert newsarticle.formatter_for is _i18n.formatter_for  # named by Formatter's docstring
+    assert "formatter_for" in (newsarticle.Formatter.__doc__ or "")
+    assert newsarticle.in_whole_minutes is _dates.in_whole_minutes  # what RFC 3339 and HTML need
+    assert newsarticle.RegisterRenderer is RegisterRenderer
+    assert newsarticle.TransformInfo is TransformInfo
+    assert newsarticle.formatter_for("de_AT").date(dt.date(2025, 1, 27)) == "27. Jänner 2025"
+
+
+@pytest.mark.slow
+def test_the_plugin_api_loads_without_the_plugin_manager() -> None:
+    # Option, the protocols and the render context sit below the plugin manager: a renderer module
+    # can be imported, and its options checked, with neither pluggy nor Babel loaded.
+    code = """
+import newsarticle
+option = newsarticle.Option(name="width", type=int, default=72, help="columns", min=0)
+option.check(40)
+newsarticle.RenderContext("de", {"width": 40}).options
+newsarticle.Renderer, newsarticle.RegisterRenderer, newsarticle.DATE_OPTIONS
+"""
+    assert _loaded_after(code) == []

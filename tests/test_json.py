@@ -28,7 +28,7 @@ PACKAGE_SCHEMA = ROOT / "src" / "newsarticle" / "schemas" / "article.schema.json
 DOCS_SCHEMA = ROOT / "docs" / "article.schema.json"
 CORPUS = sorted((Path(__file__).parent / "data").glob("*.txt"))
 
-LAWS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+LAWS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 KEYS = [
     "schema_version",
@@ -331,7 +331,7 @@ _FORBIDDEN = (
 _ANY_CHAR = st.characters(exclude_categories=())  # surrogates included
 
 
-@settings(max_examples=500, deadline=None)
+@settings(deadline=None)
 @given(
     st.lists(
         st.one_of(

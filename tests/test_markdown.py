@@ -298,7 +298,7 @@ def test_heading_escaping(text: str, markdown: str) -> None:
     assert read_back(f"## {markdown}") == [("h2", text)]
 
 
-@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_text())
 def test_any_text_reads_back(text: str) -> None:
     assert read_back(escape_block(text)) == [("p", text)]
@@ -341,7 +341,7 @@ def test_corpus_stays_readable(corpus_files: list[Path]) -> None:
     assert "\\" not in render(plain)[0]
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.one_of(articles(), markdown_articles()), st.booleans())
 def test_any_article_reads_back(article: Article, with_front_matter: bool) -> None:
     output, context = render(article, front_matter=with_front_matter)
@@ -430,7 +430,6 @@ def test_front_matter_without_date_and_category() -> None:
     assert split_front_matter(front_matter(article))[0] == {"title": "H", "lang": "en"}
 
 
-@settings(max_examples=300)
 @given(articles())
 def test_front_matter_any_article(article: Article) -> None:
     check_front_matter(article, front_matter(article) + "\n")

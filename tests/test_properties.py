@@ -13,7 +13,7 @@ import newsarticle
 from newsarticle import Article, Diagnostic, ParseError, from_dict, from_json, parse, to_dict, to_json, unparse
 from strategies import HOSTILE, WHITESPACE, articles, blank_text, one_line_text
 
-LAWS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+LAWS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _parse_quietly(data: str | bytes, **options: object) -> tuple[Article, list[Diagnostic]]:

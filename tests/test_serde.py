@@ -294,3 +294,29 @@ def test_an_unknown_key_with_lone_surrogates_is_named_in_a_printable_message(key
     message = str(caught.value)
     assert message.encode("utf-8").decode("utf-8") == message
     assert "extra fields found (" + key.encode("utf-8", "backslashreplace").decode("ascii") + ")" in message
+
+
+@attrs.frozen
+class Event:
+    title: str
+    day: dt.date | None
+    tags: tuple[str, ...] = ()
+
+
+def test_configure_converter_leaves_the_callers_own_hooks_alone() -> None:
+    converter = cattrs.Converter()
+    converter.register_structure_hook(str, lambda value, _: str(value).strip().upper())
+    converter.register_unstructure_hook(str, lambda value: value.lower())
+    converter.register_structure_hook(dt.date | None, lambda value, _: dt.date(*value) if value else None)
+    converter.register_unstructure_hook(dt.date, lambda value: [value.year, value.month, value.day])
+    configure_converter(converter)
+
+    event = converter.structure({"title": " launch ", "day": [2025, 2, 27], "tags": [1, "b"]}, Event)
+    assert event == Event(title="LAUNCH", day=dt.date(2025, 2, 27), tags=("1", "B"))
+    assert converter.unstructure(event) == {"title": "launch", "day": [2025, 2, 27], "tags": ["1", "b"]}
+    # ...and Articles are read and written exactly as to_dict does, whatever the converter's own hooks say.
+    plain = converter.unstructure(ARTICLE)
+    assert plain == {k: v for k, v in to_dict(ARTICLE).items() if k != "schema_version"}
+    assert converter.structure(plain, Article) == ARTICLE
+    with pytest.raises(cattrs.BaseValidationError):
+        converter.structure({**plain, "headline": 42}, Article)

@@ -288,7 +288,7 @@ def test_bad_width(width: object) -> None:
         render(SIMPLE, width=width)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(articles(), st.sampled_from([0, 1, 12, 40, 72]), st.sampled_from(["de", "en", "fr", "de_CH"]))
 def test_any_article(article: Article, width: int, locale: str) -> None:
     output = render(article, width=width, locale=locale)

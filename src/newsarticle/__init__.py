@@ -28,13 +28,13 @@ from newsarticle._exceptions import (
 )
 from newsarticle._format import DEFAULT_TRAILER_LINES
 from newsarticle._models import WORDS_PER_MINUTE, Article, Section
-from newsarticle._parser import MAX_INPUT_SIZE, parse, parse_file
+from newsarticle._parser import MAX_INPUT_SIZE, DiagnosticHandler, parse, parse_file
 from newsarticle._source import unparse
 
 if TYPE_CHECKING:
-    from newsarticle._i18n import Formatter
-    from newsarticle._plugins import register_plugin, unregister_plugin
-    from newsarticle._render import (
+    from newsarticle._dates import in_whole_minutes
+    from newsarticle._i18n import Formatter, formatter_for
+    from newsarticle._plugin_api import (
         DATE_OPTIONS,
         FormatInfo,
         Option,
@@ -43,7 +43,14 @@ if TYPE_CHECKING:
         RenderContext,
         Renderer,
         Transform,
+        TransformInfo,
+    )
+    from newsarticle._plugins import register_plugin, unregister_plugin
+    from newsarticle._render import (
+        FORMAT_ALIASES,
         available_transforms,
+        check_transforms,
+        coerce_options,
         formats,
         render,
     )
@@ -60,12 +67,14 @@ if TYPE_CHECKING:
 __all__ = [
     "DATE_OPTIONS",
     "DEFAULT_TRAILER_LINES",
+    "FORMAT_ALIASES",
     "MAX_INPUT_SIZE",
     "SCHEMA_VERSION",
     "WORDS_PER_MINUTE",
     "Article",
     "DeserializationError",
     "Diagnostic",
+    "DiagnosticHandler",
     "FormatInfo",
     "Formatter",
     "NewsArticleError",
@@ -81,17 +90,22 @@ __all__ = [
     "Renderer",
     "Section",
     "Transform",
+    "TransformInfo",
     "UnknownFormatError",
     "UnknownLocaleError",
     "UnknownTransformError",
     "__version__",
     "available_transforms",
+    "check_transforms",
+    "coerce_options",
     "configure_converter",
     "formats",
+    "formatter_for",
     "from_dict",
     "from_json",
     "hookimpl",
     "hookspec",
+    "in_whole_minutes",
     "parse",
     "parse_file",
     "register_plugin",
@@ -104,18 +118,24 @@ __all__ = [
 
 # Names whose modules import cattrs, pluggy or Babel: loaded on first access.
 _LAZY = {
-    "DATE_OPTIONS": "newsarticle._render",
+    "DATE_OPTIONS": "newsarticle._plugin_api",
+    "FORMAT_ALIASES": "newsarticle._render",
     "Formatter": "newsarticle._i18n",
-    "FormatInfo": "newsarticle._render",
-    "Option": "newsarticle._render",
-    "RegisterRenderer": "newsarticle._render",
-    "RegisterTransform": "newsarticle._render",
-    "RenderContext": "newsarticle._render",
-    "Renderer": "newsarticle._render",
-    "Transform": "newsarticle._render",
-    "formats": "newsarticle._render",
-    "render": "newsarticle._render",
+    "FormatInfo": "newsarticle._plugin_api",
+    "Option": "newsarticle._plugin_api",
+    "RegisterRenderer": "newsarticle._plugin_api",
+    "RegisterTransform": "newsarticle._plugin_api",
+    "RenderContext": "newsarticle._plugin_api",
+    "Renderer": "newsarticle._plugin_api",
+    "Transform": "newsarticle._plugin_api",
+    "TransformInfo": "newsarticle._plugin_api",
     "available_transforms": "newsarticle._render",
+    "check_transforms": "newsarticle._render",
+    "coerce_options": "newsarticle._render",
+    "formats": "newsarticle._render",
+    "formatter_for": "newsarticle._i18n",
+    "in_whole_minutes": "newsarticle._dates",
+    "render": "newsarticle._render",
     "register_plugin": "newsarticle._plugins",
     "unregister_plugin": "newsarticle._plugins",
     "hookimpl": "newsarticle.hookspecs",

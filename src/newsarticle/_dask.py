@@ -1,9 +1,9 @@
 """The same batch conversion, on a Dask cluster: ``newsarticle convert ... --scheduler tcp://host:8786``.
 
-:class:`DaskWorkers` is the batch runner's :class:`~newsarticle._batch.Workers`
+:class:`DaskWorkers` is the batch runner's :class:`~newsarticle._batch.records.Workers`
 on a cluster: each Dask task is one chunk of files that a worker reads, parses,
 renders and writes exactly as a local worker process does
-(:func:`newsarticle._batch.run_file`), and :class:`~newsarticle._batch.Runner`
+(:func:`newsarticle._batch.work.run_file`), and :class:`~newsarticle._batch.runner.Runner`
 feeds them and yields outcomes in input order, so the output is the same as
 with ``--jobs``. The workers need newsarticle (and any plugin the format comes
 from) installed, and the input and output folders on a filesystem they share.
@@ -25,7 +25,8 @@ import time
 
 from distributed import Client, Future
 
-from newsarticle._batch import Job, Outcome, Task, lost, run_file
+from newsarticle._batch.records import Job, Outcome, Task
+from newsarticle._batch.work import lost, run_file
 
 __all__ = ["CONNECT_TIMEOUT", "TIMEOUT_ENV", "DaskWorkers", "connect_timeout", "run_chunk"]
 

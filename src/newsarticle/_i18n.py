@@ -46,8 +46,9 @@ __all__ = [
     "compile_po",
     "formatter_for",
     "get_locale",
+    "is_date_format",
     "is_right_to_left",
-    "locale_identifiers",
+    "is_time_zone",
     "month_numbers",
     "set_catalog_dir",
     "weekday_numbers",
@@ -98,13 +99,6 @@ def get_locale(identifier: str) -> Locale:
             f"unknown locale {identifier!r}: use an identifier Babel knows, such as 'de', 'de_AT', 'de-CH' or 'en_GB'"
             f" ({LIST_LOCALES_HINT})"
         ) from exc
-
-
-def locale_identifiers() -> list[str]:
-    """Every locale identifier Babel knows, sorted."""
-    from babel.localedata import locale_identifiers as _ids
-
-    return sorted(_ids())
 
 
 def _name_table(groups: Iterable[dict[int, str]], shift: int = 0) -> dict[str, int]:
@@ -164,13 +158,25 @@ def set_catalog_dir(directory: Path | None) -> None:
 
 
 def compile_po(po_path: Path) -> bytes:
-    """Compile a ``.po`` file to ``.mo`` bytes with Babel, leaving fuzzy entries out as ``pybabel compile`` does."""
+    """Compile ``<lang>/LC_MESSAGES/<domain>.po`` to ``.mo`` bytes, without fuzzy entries (as ``pybabel compile``).
+
+    :raises ValueError: the catalog has errors (a placeholder missing from a
+        translation, a broken plural form); the message lists each with the file.
+    """
+    # The one place that compiles catalogs: the wheel's build hook (hatch_build.py) and
+    # scripts/catalogs.py call it too.
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
+    # In the usual layout the directory names the language, for a catalog whose header does not.
+    language = po_path.parent.parent.name if po_path.parent.name == "LC_MESSAGES" else None
     with po_path.open("rb") as po_file:
-        # The plural rule and the language come from the catalog's own header.
-        catalog = read_po(po_file, domain=po_path.stem)
+        catalog = read_po(po_file, locale=language, domain=po_path.stem)
+    errors = [
+        f"{po_path}: {message.id!r}: {error}" for message, message_errors in catalog.check() for error in message_errors
+    ]
+    if errors:
+        raise ValueError("catalog errors:\n" + "\n".join(errors))
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()
@@ -224,6 +230,15 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise OptionError(f"unknown time zone {name!r}: use an IANA name such as 'Europe/Berlin'") from exc
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone that this system knows (``Europe/Berlin``)."""
+    try:
+        _zone(name)
+    except OptionError:
+        return False
+    return True
 
 
 _MEMO_SIZE = 4096
@@ -305,6 +320,27 @@ def _check_pattern(pattern: str) -> None:
             f"date_format {pattern!r} is neither short, medium, long nor full, nor a CLDR date pattern"
             " with date fields such as 'd. MMMM y'"
         )
+
+
+# A date-time with every field a pattern can show, to try a pattern on once.
+_SAMPLE = dt.datetime(2025, 2, 27, 14, 30, 15, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+
+@functools.lru_cache(maxsize=256)
+def is_date_format(date_format: str) -> bool:
+    """Whether ``date_format`` is a named format or a CLDR date pattern with date fields.
+
+    A pattern with time fields too (``d. MMMM y, HH:mm``) is one: it suits
+    date-times, and a date-only article refuses it on its own.
+    """
+    if date_format in DATE_FORMATS:
+        return True
+    try:
+        _check_pattern(date_format)
+        _dates.format_datetime(_SAMPLE, date_format, locale=get_locale("en"))
+    except (OptionError, AttributeError, KeyError, ValueError, TypeError):
+        return False
+    return True
 
 
 class Formatter:

@@ -4,6 +4,14 @@ Built-ins are registered under their dotted module names exactly as
 third-party plugins are (pluggy skips an entry point whose name is already
 registered, so short names would shadow third-party plugins). Nothing is
 scanned at ``import newsarticle``: the registry is built on first use.
+
+Plugins load in a fixed order: the built-ins in :data:`DEFAULT_PLUGINS`
+order, then entry points sorted by distribution name and entry-point name,
+then plugins registered by :func:`register_plugin`, in the order registered.
+The registry calls each plugin's hooks through pluggy in that order, one
+plugin at a time, so that whatever a plugin registers is known to be its own
+and a plugin that fails costs only itself; ``tryfirst`` moves a plugin ahead
+of the others (built-ins included), ``trylast`` behind them.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from newsarticle._exceptions import (
     describe,
     plugin_fault,
 )
-from newsarticle._render import Option, Provider, RegisteredRenderer, RegisteredTransform
+from newsarticle._plugin_api import Option, Provider, RegisteredRenderer, RegisteredTransform
 
 __all__ = [
     "DEFAULT_PLUGINS",
@@ -94,10 +102,13 @@ def make_plugin_manager(*, load_entry_points: bool | None = None) -> tuple[plugg
 
 
 def _entry_points() -> list[metadata.EntryPoint]:
-    """The group's entry points, one distribution at a time.
+    """The group's entry points, one distribution at a time, sorted by distribution and entry-point name.
 
     ``metadata.entry_points()`` raises for all when one distribution's
     ``entry_points.txt`` is malformed; here that distribution alone is skipped.
+    Sorted, because ``sys.path`` order differs between installs, and which of
+    two plugins registering one format name comes second (and is refused)
+    must not.
     """
     found: list[metadata.EntryPoint] = []
     seen: set[str] = set()
@@ -114,7 +125,13 @@ def _entry_points() -> list[metadata.EntryPoint]:
             found.extend(dist.entry_points.select(group=ENTRY_POINT_GROUP))
         except BaseException as exc:
             _skip(exc, provider, "load")
-    return found
+    return sorted(found, key=_load_order)
+
+
+def _load_order(entry_point: metadata.EntryPoint) -> tuple[str, str]:
+    dist = entry_point.dist
+    name = dist.name if dist is not None and isinstance(dist.name, str) else ""
+    return (re.sub(r"[-_.]+", "-", name).lower(), entry_point.name)
 
 
 def _entry_point_provider(entry_point: metadata.EntryPoint) -> Provider:
@@ -122,15 +139,23 @@ def _entry_point_provider(entry_point: metadata.EntryPoint) -> Provider:
     return Provider(entry_point.name, dist.name if dist else None, dist.version if dist else None)
 
 
-def _skip(exc: BaseException, provider: Provider, stage: str) -> None:
-    """Warn that a plugin failed to load or register and is skipped; an interrupt goes on up."""
+def _skip(exc: BaseException, provider: Provider, stage: str, shown: set[str] | None = None) -> None:
+    """Warn that a plugin failed to load or register and is skipped; an interrupt goes on up.
+
+    :param shown: Warnings given already, which are not repeated.
+    """
     error = plugin_fault(exc, str(provider))
     if error is exc:
         raise exc
     # The library's own errors (the host's checks among them) say what is wrong; anything else shows its type.
     own = isinstance(error, NewsArticleError) and type(exc) is type(error)
     detail = str(error).removeprefix(f"{provider} ") if own else describe(exc)
-    warnings.warn(f"{provider} failed to {stage} and was skipped: {detail}", PluginWarning, stacklevel=3)
+    message = f"{provider} failed to {stage} and was skipped: {detail}"
+    if shown is not None:
+        if message in shown:
+            return
+        shown.add(message)
+    warnings.warn(message, PluginWarning, stacklevel=3)
 
 
 def _own_version() -> str | None:
@@ -148,42 +173,59 @@ class Registry:
     providers: dict[str, Provider]
     renderers: dict[str, tuple[RegisteredRenderer, Provider]] = attrs.field(factory=dict)
     transforms: dict[str, tuple[RegisteredTransform, Provider]] = attrs.field(factory=dict)
+    #: The PluginWarnings given, so that a rebuild (after unregister_plugin) does not repeat them.
+    warned: set[str] = attrs.field(factory=set)
 
     @classmethod
-    def build(cls, pm: pluggy.PluginManager, providers: dict[str, Provider]) -> Registry:
-        """Ask every registered plugin for its renderers and transforms, built-ins first."""
-        registry = cls(pm, providers)
-        for name, plugin in pm.list_name_plugin():
-            if plugin is None:
-                continue
+    def build(
+        cls, pm: pluggy.PluginManager, providers: dict[str, Provider], warned: set[str] | None = None
+    ) -> Registry:
+        """Call every registered plugin's hooks, in load order (see the module's docstring).
+
+        :param warned: Warnings given by an earlier build of this manager's registry, not to repeat.
+        """
+        registry = cls(pm, providers, warned=set() if warned is None else warned)
+        for name, plugin in _in_call_order(pm):
             try:
                 registry.add_plugin(name, plugin)
             except BaseException as exc:  # one plugin's mistake leaves every other format working
-                _skip(exc, registry.provider(name), "register")
+                _skip(exc, registry.provider(name), "register", registry.warned)
         return registry
 
     def provider(self, name: str) -> Provider:
         return self.providers.get(name) or Provider(name)
 
     def add_plugin(self, name: str, plugin: object) -> None:
-        """Collect what one plugin registers; on any error, register none of it.
+        """Call one plugin's hooks through pluggy and collect what it registers; on any error, keep none of it.
 
-        Errors propagate, as whatever the plugin's code raised; callers contain them.
+        Only this plugin's implementations take part in the call, its
+        wrappers (``wrapper=True``, ``hookwrapper=True``) included: a wrapper
+        wraps its own plugin's registration. Errors propagate, as whatever the
+        plugin's code raised; callers contain them.
         """
         provider = self.provider(name)
         renderers: dict[str, tuple[Any, Provider]] = {}
         transforms: dict[str, tuple[Any, Provider]] = {}
+        others = [other for _, other in self.plugin_manager.list_name_plugin() if other is not plugin]
         for hook, found, known, check in (
             ("register_renderers", renderers, self.renderers, _check_renderer),
             ("register_transforms", transforms, self.transforms, _check_transform),
         ):
-            arguments = {"register": _registrar(provider, found, known, check)}
-            for impl in getattr(self.plugin_manager.hook, hook).get_hookimpls():
-                if impl.plugin is plugin:
-                    # pluggy's own calling convention: a hook takes only the arguments it names.
-                    impl.function(*(arguments[name] for name in impl.argnames))
+            caller = self.plugin_manager.subset_hook_caller(hook, remove_plugins=others)
+            if caller.get_hookimpls():
+                caller(register=_registrar(provider, found, known, check))
         self.renderers.update(renderers)
         self.transforms.update(transforms)
+
+
+def _in_call_order(pm: pluggy.PluginManager) -> list[tuple[str, object]]:
+    """The plugins in load order, those with a ``tryfirst`` hook first and those with a ``trylast`` one last."""
+    impls = [*pm.hook.register_renderers.get_hookimpls(), *pm.hook.register_transforms.get_hookimpls()]
+    first = {id(impl.plugin) for impl in impls if impl.tryfirst}
+    last = {id(impl.plugin) for impl in impls if impl.trylast} - first
+    ranks = {**dict.fromkeys(last, 2), **dict.fromkeys(first, 0)}
+    plugins = [(name, plugin) for name, plugin in pm.list_name_plugin() if plugin is not None]
+    return sorted(plugins, key=lambda item: ranks.get(id(item[1]), 1))  # stable: load order within a rank
 
 
 def _registrar(
@@ -195,13 +237,14 @@ def _registrar(
     def register(thing: object, *, replace: bool = False) -> None:
         registered = check(thing, provider)
         name = registered.name
-        existing = found.get(name) or known.get(name)
+        key = name.lower()  # names are looked up case-insensitively, so "HTML" is "html" again
+        existing = found.get(key) or known.get(key)
         if existing is not None and not replace:
             raise PluginError(
                 f"{provider} registers {name!r}, which {existing[1]} registered already;"
                 " pass replace=True to replace it deliberately"
             )
-        found[name] = (registered, provider)
+        found[key] = (registered, provider)
 
     return register
 
@@ -389,4 +432,4 @@ def unregister_plugin(name: str) -> None:
         registry.plugin_manager.unregister(name=name)
         registry.providers.pop(name, None)
         # Rebuild, so that a format the plugin replaced comes back.
-        _registry = Registry.build(registry.plugin_manager, registry.providers)
+        _registry = Registry.build(registry.plugin_manager, registry.providers, registry.warned)

@@ -43,10 +43,6 @@ class Progress:
             self.stream.flush()
             self._visible = False
 
-    def redraw(self) -> None:
-        if self.enabled and not self._visible:
-            self._draw(time.monotonic())
-
     def _width(self) -> int:
         # The terminal that shows the bar, which need not be standard output's.
         try:

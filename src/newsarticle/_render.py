@@ -1,17 +1,16 @@
-"""Rendering: the Renderer protocol, the render context, and ``render()``.
+"""Rendering: ``render()``, the formats and transforms on offer, and option values.
 
-A renderer is any object with ``name``, ``media_type``, ``suffix``,
-``description``, ``options`` and ``render(article, context)``; plugins register
-them through the ``register_renderers`` hook. The context carries the locale
-and a :class:`Formatter` bound to it, so a renderer formats dates, numbers and
-labels correctly without importing Babel.
+The Renderer protocol, ``Option`` and the render context live in
+:mod:`newsarticle._plugin_api`, which plugins and the plugin manager share;
+this module uses the registry that :mod:`newsarticle._plugins` builds.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -26,253 +25,60 @@ from newsarticle._exceptions import (
     plugin_fault,
 )
 from newsarticle._models import Article, Section
-
-if TYPE_CHECKING:
-    from newsarticle._i18n import Formatter
+from newsarticle._plugin_api import (
+    DATE_OPTIONS,
+    FormatInfo,
+    Option,
+    RegisteredRenderer,
+    RegisteredTransform,
+    RenderContext,
+    TransformInfo,
+    type_phrase,
+)
+from newsarticle._plugins import get_registry
 
 __all__ = [
     "DATE_OPTIONS",
-    "FormatInfo",
-    "Option",
-    "Provider",
-    "RegisterRenderer",
-    "RegisterTransform",
-    "RegisteredRenderer",
-    "RegisteredTransform",
-    "RenderContext",
-    "Renderer",
-    "Transform",
+    "FORMAT_ALIASES",
     "available_transforms",
+    "check_transforms",
     "coerce_option",
+    "coerce_options",
     "formats",
+    "get_renderer",
     "render",
+    "render_encoded",
+    "resolve_options",
 ]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 
-
-@attrs.frozen(kw_only=True)
-class Option:
-    """One option a renderer accepts: ``render(article, "html", standalone=True)``."""
-
-    name: str
-    type: type[Any]
-    default: Any
-    help: str
-    choices: tuple[Any, ...] | None = attrs.field(default=None, converter=attrs.converters.optional(tuple))
-
-    def check(self, value: object) -> Any:
-        """Return ``value`` if it has this option's type (and is one of ``choices``); raise OptionError otherwise."""
-        expected = self.type
-        valid = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value, valid = float(value), True
-        if value is None and self.default is None:
-            valid = True
-        if not valid:
-            raise OptionError(f"option {self.name!r} takes a {expected.__name__}, not {value!r}")
-        if self.choices is not None and value not in self.choices:
-            raise OptionError(f"option {self.name!r} takes one of {', '.join(map(repr, self.choices))}, not {value!r}")
-        return value
-
-
-#: Options of every renderer that shows a date to people.
-DATE_OPTIONS = (
-    Option(
-        name="date_format",
-        type=str,
-        default="long",
-        help="how to show the date: short, medium, long, full, or a CLDR pattern such as 'd. MMMM y'",
-    ),
-    Option(
-        name="timezone",
-        type=str,
-        default=None,
-        help="show date-times in this IANA time zone (Europe/Berlin) instead of their own offset",
-    ),
-)
-
-
-@runtime_checkable
-class Renderer(Protocol):
-    """What a renderer plugin registers: one output format.
-
-    Plain class attributes satisfy the read-only members.
-    """
-
-    @property
-    def name(self) -> str:
-        """The format name users type: ``html``."""
-
-    @property
-    def media_type(self) -> str:
-        """The IANA media type of the output: ``text/html``."""
-
-    @property
-    def suffix(self) -> str:
-        """The file name suffix, with its dot: ``.html``."""
-
-    @property
-    def description(self) -> str:
-        """One line that says what the format is."""
-
-    @property
-    def options(self) -> Sequence[Option]:
-        """The options ``render`` accepts, validated before ``render`` is called."""
-
-    def render(self, article: Article, context: RenderContext) -> str | bytes:
-        """Render ``article``; ``context.options`` holds every declared option's value."""
-
-
-@runtime_checkable
-class Transform(Protocol):
-    """A named Article-to-Article step that callers apply explicitly, by name."""
-
-    @property
-    def name(self) -> str:
-        """The name callers give: ``typography``."""
-
-    @property
-    def description(self) -> str:
-        """One line that says what the transform does."""
-
-    def apply(self, article: Article, context: RenderContext) -> Article:
-        """Return a new Article (Articles are immutable)."""
-
-
-class RegisterRenderer(Protocol):
-    """The ``register`` callback that ``register_renderers`` receives."""
-
-    def __call__(self, renderer: Renderer, *, replace: bool = False) -> None: ...
-
-
-class RegisterTransform(Protocol):
-    """The ``register`` callback that ``register_transforms`` receives."""
-
-    def __call__(self, transform: Transform, *, replace: bool = False) -> None: ...
-
-
-@attrs.frozen
-class Provider:
-    """Which plugin registered something, and the distribution that ships it."""
-
-    plugin: str
-    distribution: str | None = None
-    version: str | None = None
-
-    def __str__(self) -> str:
-        if self.distribution is None:
-            return f"plugin {self.plugin!r}"
-        return f"plugin {self.plugin!r} (distribution {self.distribution} {self.version})"
-
-
-@attrs.frozen(kw_only=True)
-class RegisteredRenderer:
-    """A renderer as the host checked it at registration.
-
-    Its attributes are read once, there, so that a property computed by the
-    plugin cannot hand the command line another suffix later; ``render`` is
-    the plugin's own bound method, so the hot path pays no extra call.
-    """
-
-    name: str
-    media_type: str
-    suffix: str
-    description: str
-    options: tuple[Option, ...]
-    defaults: Mapping[str, Any]
-    render: Callable[[Article, RenderContext], object]
-    provider: Provider
-
-
-@attrs.frozen(kw_only=True)
-class RegisteredTransform:
-    """A transform as the host checked it at registration (see :class:`RegisteredRenderer`)."""
-
-    name: str
-    description: str
-    apply: Callable[[Article, RenderContext], object]
-    provider: Provider
-
-
-class RenderContext:
-    """What a renderer gets besides the article.
-
-    :ivar options: Every declared option, with the caller's value or its default.
-    """
-
-    def __init__(self, locale: str | Callable[[], str], options: Mapping[str, Any] | None = None) -> None:
-        self._locale = locale
-        self.options: Mapping[str, Any] = dict(options or {})
-        self._formatter: Formatter | None = None
-
-    def __repr__(self) -> str:
-        return f"RenderContext(locale={self.locale!r}, options={dict(self.options)!r})"
-
-    @property
-    def locale(self) -> str:
-        """The locale identifier (``de_AT``) that dates, numbers and labels use."""
-        if callable(self._locale):
-            # Resolved on first use, so renderers that show nothing localized never load Babel.
-            self._locale = self._locale()
-        return self._locale
-
-    @property
-    def formatter(self) -> Formatter:
-        """Dates, numbers, plural units and translated labels for :attr:`locale` (Babel loads on first use)."""
-        if self._formatter is None:
-            from newsarticle._i18n import formatter_for
-
-            self._formatter = formatter_for(self.locale)
-        return self._formatter
-
-    @property
-    def language_tag(self) -> str:
-        """The locale as a BCP 47 tag (``de-AT``) for ``lang`` attributes.
-
-        The same as ``formatter.language_tag``, without loading Babel for it.
-        """
-        return self.locale.replace("_", "-")
-
-    def date(self, article: Article) -> str | None:
-        """The article's date for people, honouring the ``date_format`` and ``timezone`` options."""
-        if article.published is None:
-            return None
-        return self.formatter.date(
-            article.published,
-            self.options.get("date_format") or "long",
-            self.options.get("timezone"),
-        )
-
-
-@attrs.frozen(kw_only=True)
-class FormatInfo:
-    """What :func:`formats` tells about one available format."""
-
-    name: str
-    suffix: str
-    media_type: str
-    description: str
-    options: tuple[Option, ...]
-    plugin: str
-    distribution: str | None
-    version: str | None
+#: Other names for built-in formats, each used only while no plugin registers a format of that name.
+FORMAT_ALIASES = {"htm": "html", "md": "markdown", "txt": "text"}
 
 
 def formats() -> list[FormatInfo]:
     """Every available output format, sorted by name, with the plugin that provides it."""
-    from newsarticle._plugins import get_registry
-
+    renderers = get_registry().renderers
+    aliases: dict[str, list[str]] = {}
+    for alias, key in FORMAT_ALIASES.items():
+        if alias not in renderers:
+            aliases.setdefault(key, []).append(alias)
     infos = []
-    for name, (renderer, provider) in sorted(get_registry().renderers.items()):
+    for key, (renderer, provider) in sorted(renderers.items()):
         infos.append(
             FormatInfo(
-                name=name,
+                name=renderer.name,
                 suffix=renderer.suffix,
                 media_type=renderer.media_type,
                 description=renderer.description,
                 options=renderer.options,
+                aliases=tuple(
+                    sorted(
+                        a for a, key in FORMAT_ALIASES.items() if key == renderer.name.lower() and a not in renderers
+                    )
+                ),
                 plugin=provider.plugin,
                 distribution=provider.distribution,
                 version=provider.version,
@@ -281,50 +87,77 @@ def formats() -> list[FormatInfo]:
     return infos
 
 
-def available_transforms() -> dict[str, str]:
-    """Every registered transform name with its one-line description."""
-    from newsarticle._plugins import get_registry
+def available_transforms() -> list[TransformInfo]:
+    """Every registered transform, sorted by name, with the plugin that provides it."""
+    return [
+        TransformInfo(
+            name=transform.name,
+            description=transform.description,
+            plugin=provider.plugin,
+            distribution=provider.distribution,
+            version=provider.version,
+        )
+        for _, (transform, provider) in sorted(get_registry().transforms.items())
+    ]
 
-    return {name: t.description for name, (t, _) in sorted(get_registry().transforms.items())}
 
+def _unknown(kind: str, name: object, spellings: Mapping[str, str]) -> str:
+    """``unknown format 'htlm'; did you mean 'html'? available formats: ...``.
 
-@functools.cache
-def _registry_getter() -> Callable[[], Any]:
-    # A function-level import costs about a microsecond, as much as the whole render() overhead
-    # besides; get_renderer() is on the hot path, so it imports once.
-    from newsarticle._plugins import get_registry
-
-    return get_registry
+    :param spellings: Each name that is accepted, in lower case, with the name it stands for.
+    """
+    names = sorted(set(spellings.values()))
+    message = f"unknown {kind} {name!r}; "
+    if isinstance(name, str):
+        close = difflib.get_close_matches(name.lower(), list(spellings), n=3, cutoff=0.6)
+        meant = list(dict.fromkeys(spellings[spelling] for spelling in close))
+        if meant:
+            message += f"did you mean {' or '.join(map(repr, meant))}? "
+    return message + f"available {kind}s: {', '.join(names) or 'none'}"
 
 
 def get_renderer(format: str) -> RegisteredRenderer:
-    """The renderer for ``format``; raises UnknownFormatError listing those that exist."""
-    renderers = _registry_getter()().renderers
-    entry = renderers.get(format)
+    """The renderer for ``format``, in any case, or an alias of it (:data:`FORMAT_ALIASES`).
+
+    :raises UnknownFormatError: listing the formats that exist, and the closest to ``format`` if any.
+    """
+    renderers = get_registry().renderers
+    entry = renderers.get(format)  # the name as registered, in lower case: the common case, one lookup
+    if entry is None and isinstance(format, str):
+        key = format.lower()
+        entry = renderers.get(key) or renderers.get(FORMAT_ALIASES.get(key, key))
     if entry is None:
-        available = ", ".join(sorted(renderers)) or "none"
-        raise UnknownFormatError(f"unknown format {format!r}; available formats: {available}")
+        aliases = {alias: key for alias, key in FORMAT_ALIASES.items() if key in renderers and alias not in renderers}
+        names = {key: renderer.name for key, (renderer, _) in renderers.items()}
+        spellings = {**{alias: names[key] for alias, key in aliases.items()}, **names}
+        raise UnknownFormatError(_unknown("format", format, spellings))
     renderer: RegisteredRenderer = entry[0]
     return renderer
 
 
 def resolve_options(renderer: RegisteredRenderer, given: Mapping[str, Any]) -> dict[str, Any]:
-    """Every declared option with the given value (checked) or its default; unknown names are errors."""
+    """Every declared option with the given value (checked by its :class:`Option`) or its default.
+
+    :raises OptionError: an option the renderer does not declare, or a value its Option refuses.
+    """
     if not given:
         return dict(renderer.defaults)
     declared = {option.name: option for option in renderer.options}
     unknown = sorted(set(given) - set(declared))
     if unknown:
-        names = ", ".join(sorted(declared)) or "none"
-        raise OptionError(f"format {renderer.name!r} has no option {unknown[0]!r}; its options: {names}")
+        raise OptionError(_no_option(renderer, unknown[0], declared))
     return {
         name: _check_option(renderer, option, given[name]) if name in given else option.default
         for name, option in declared.items()
     }
 
 
+def _no_option(renderer: RegisteredRenderer, name: str, declared: Mapping[str, Option]) -> str:
+    return f"format {renderer.name!r} has no option {name!r}; its options: {', '.join(sorted(declared)) or 'none'}"
+
+
 def _check_option(renderer: RegisteredRenderer, option: Option, value: object) -> Any:
-    # An Option subclass's check(), or an option type's metaclass, is plugin code.
+    # An Option subclass's check(), or its validator, is plugin code.
     try:
         return option.check(value)
     except BaseException as exc:
@@ -332,24 +165,51 @@ def _check_option(renderer: RegisteredRenderer, option: Option, value: object) -
 
 
 def coerce_option(renderer: RegisteredRenderer, name: str, text: str) -> Any:
-    """Turn a command-line ``key=value`` string into the option's type."""
+    """Turn a command-line ``key=value`` string into the option's type, and check it."""
     declared = {option.name: option for option in renderer.options}
     option = declared.get(name)
     if option is None:
-        names = ", ".join(sorted(declared)) or "none"
-        raise OptionError(f"format {renderer.name!r} has no option {name!r}; its options: {names}")
-    value: Any = text
+        raise OptionError(_no_option(renderer, name, declared))
+    return _check_option(renderer, option, _from_text(option, text))
+
+
+def coerce_options(format: str, texts: Mapping[str, str]) -> dict[str, Any]:
+    """Every option of ``format`` from text as a command line gives it (``{"width": "60"}``), checked once.
+
+    For callers that take options as text: call it once, before any article, so
+    that a bad value is one error rather than one per file; then pass the result
+    to :func:`render` as keyword arguments.
+
+    :raises UnknownFormatError: no renderer provides ``format``.
+    :raises OptionError: an option the format does not declare, or a value that
+        its :class:`Option` refuses; the message names the option, the value and
+        what it takes.
+    :returns: Every declared option: the given values in their types, the rest their defaults.
+    """
+    renderer = get_renderer(format)
+    declared = {option.name: option for option in renderer.options}
+    typed: dict[str, Any] = {}
+    for name, text in texts.items():
+        option = declared.get(name)
+        if option is None:
+            raise OptionError(_no_option(renderer, name, declared))
+        typed[name] = _from_text(option, text)
+    return resolve_options(renderer, typed)
+
+
+def _from_text(option: Option, text: str) -> Any:
+    """``text`` in the option's type (bool, int, float); other types take the text as it is."""
     if option.type is bool:
         lowered = text.strip().lower()
         if lowered not in _TRUE | _FALSE:
-            raise OptionError(f"option {name!r} takes true or false, not {text!r}")
-        value = lowered in _TRUE
-    elif option.type in (int, float):
+            raise OptionError(f"option {option.name!r} takes true or false, not {text!r}")
+        return lowered in _TRUE
+    if option.type in (int, float):
         try:
-            value = option.type(text)
+            return option.type(text)
         except ValueError:
-            raise OptionError(f"option {name!r} takes a {option.type.__name__}, not {text!r}") from None
-    return _check_option(renderer, option, value)
+            raise OptionError(f"option {option.name!r} takes {type_phrase(option.type)}, not {text!r}") from None
+    return text
 
 
 def resolve_locale(locale: str | None, article: Article) -> str:
@@ -371,17 +231,35 @@ def _article_locale(language: str) -> str:
         return DEFAULT_LOCALE
 
 
+def get_transform(name: str) -> RegisteredTransform:
+    """The transform named ``name``, in any case.
+
+    :raises UnknownTransformError: listing the transforms that exist, and the closest to ``name`` if any.
+    """
+    registry = get_registry().transforms
+    entry = registry.get(name) or (registry.get(name.lower()) if isinstance(name, str) else None)
+    if entry is None:
+        known = {key: transform.name for key, (transform, _) in registry.items()}
+        raise UnknownTransformError(_unknown("transform", name, known))
+    transform: RegisteredTransform = entry[0]
+    return transform
+
+
+def check_transforms(names: Iterable[str]) -> None:
+    """Raise :class:`UnknownTransformError` for the first of ``names`` that no plugin registered.
+
+    For callers that take transform names from a user: call it once, before the first article.
+    """
+    for name in names:
+        get_transform(name)
+
+
 def apply_transforms(article: Article, names: Iterable[str], context: RenderContext) -> Article:
     """Apply the named transforms in order."""
     if not names:
         return article
-    registry = _registry_getter()().transforms
     for name in names:
-        entry = registry.get(name)
-        if entry is None:
-            available = ", ".join(sorted(registry)) or "none"
-            raise UnknownTransformError(f"unknown transform {name!r}; available transforms: {available}")
-        transform: RegisteredTransform = entry[0]
+        transform = get_transform(name)
         try:
             result = transform.apply(article, context)
         except BaseException as exc:

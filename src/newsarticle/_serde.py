@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import format_exception
 
 from newsarticle._dates import read_date_line
@@ -105,26 +105,50 @@ def _unstructure_published(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _structure_optional_str(value: object, _type: object) -> str | None:
+    return None if value is None else _structure_str(value, _type)
+
+
+def _as_is(value: _T) -> _T:
+    return value
+
+
 def configure_converter(converter: cattrs.Converter) -> None:
     """Teach ``converter`` newsarticle's types, exactly as :func:`to_dict` uses them.
 
     For applications that keep their own converter and embed Articles in
-    their own attrs classes.
+    their own attrs classes. Only the hooks for :class:`Article` and
+    :class:`Section` are registered: each field's hook is bound to the field,
+    so the converter's own hooks for ``str``, dates or tuples stay as they were,
+    and do not change how Articles are read and written.
     """
-    converter.register_structure_hook(str, _structure_str)
-    converter.register_structure_hook_func(lambda t: t == tuple[str, ...], _structure_str_tuple)
-    converter.register_structure_hook(dt.date | None, _structure_published)
-    converter.register_unstructure_hook(dt.date, _unstructure_published)
-    converter.register_unstructure_hook(dt.datetime, _unstructure_published)
-    # Order matters: a generated class hook binds the field hooks registered before it.
-    section = make_dict_structure_fn(Section, converter, _cattrs_forbid_extra_keys=True)
+    strings = override(struct_hook=_structure_str_tuple, unstruct_hook=list)
+    text = override(struct_hook=_structure_str, unstruct_hook=_as_is)
+    optional_text = override(struct_hook=_structure_optional_str, unstruct_hook=_as_is)
+    # Typed Any: the generators take overrides and their own flags as one **kwargs.
+    section_fields: dict[str, Any] = {"heading": optional_text, "paragraphs": strings}
+    section = make_dict_structure_fn(Section, converter, _cattrs_forbid_extra_keys=True, **section_fields)
+    unstructure_section = make_dict_unstructure_fn(Section, converter, **section_fields)
     converter.register_structure_hook(Section, _objects_only(section))
-    sections = _lists_only(converter.get_structure_hook(tuple[Section, ...]))
-    converter.register_structure_hook_func(lambda t: t == tuple[Section, ...], sections)
-    article = make_dict_structure_fn(Article, converter, _cattrs_forbid_extra_keys=True)
+    converter.register_unstructure_hook(Section, unstructure_section)
+
+    # cattrs' own hook for the tuple names the index of a bad section; made after Section's, it uses it.
+    structure_sections = _lists_only(converter.get_structure_hook(tuple[Section, ...]))
+    article_fields: dict[str, Any] = {
+        "headline": text,
+        "language": text,
+        "category": optional_text,
+        "published": override(struct_hook=_structure_published, unstruct_hook=_unstructure_published),
+        "sections": override(
+            struct_hook=structure_sections,
+            unstruct_hook=lambda sections: [unstructure_section(section) for section in sections],
+        ),
+        "trailer": strings,
+        "source": optional_text,
+    }
+    article = make_dict_structure_fn(Article, converter, _cattrs_forbid_extra_keys=True, **article_fields)
     converter.register_structure_hook(Article, _objects_only(article))
-    for cls in (Section, Article):
-        converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter))
+    converter.register_unstructure_hook(Article, make_dict_unstructure_fn(Article, converter, **article_fields))
 
 
 @functools.cache

@@ -13,21 +13,16 @@ import itertools
 import re
 
 __all__ = [
-    "FORBIDDEN_CHAR",
     "collapse_spaces",
     "find_forbidden",
     "text_problem",
     "word_count",
 ]
 
-# C0 controls except tab/LF/CR, DEL, C1 controls, surrogates, noncharacters.
-_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
-    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)
-)
-FORBIDDEN_CHAR = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
-# The same test in two fast steps: sre checks a BMP class and one astral range
-# in a few nanoseconds a character, but a class of 32 scattered astral code
-# points costs ten times that. Astral matches are rare (emoji) and checked one by one.
+# C0 controls except tab/LF/CR, DEL, C1 controls, surrogates, noncharacters, found in
+# two fast steps: sre checks a BMP class and one astral range in a few nanoseconds a
+# character, but a class of 32 scattered astral code points costs ten times that.
+# Astral matches are rare (emoji) and checked one by one.
 _SUSPECT = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff\U00010000-\U0010ffff]"
 )

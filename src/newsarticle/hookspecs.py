@@ -9,6 +9,14 @@ entry-point group ``newsarticle``::
 
 Hook functions take only the arguments they use, by name. The built-in
 renderers in :mod:`newsarticle.renderers` are plugins of exactly this kind.
+
+pluggy calls the hooks, one plugin at a time, so that what a plugin registers
+is known to be its own and a plugin that fails costs only itself: in load order
+(the built-ins, then entry points sorted by distribution name, then plugins
+given to :func:`newsarticle.register_plugin`), a plugin whose implementation
+is marked ``tryfirst`` ahead of all others and one marked ``trylast`` behind.
+A wrapper (``wrapper=True`` or ``hookwrapper=True``) wraps its own plugin's
+implementations: it can register too, and catch what they raise.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from newsarticle._render import RegisterRenderer, RegisterTransform
+    from newsarticle._plugin_api import RegisterRenderer, RegisterTransform
 
 __all__ = ["hookimpl", "hookspec", "register_renderers", "register_transforms"]
 
@@ -51,11 +59,18 @@ def register_renderers(register: RegisterRenderer) -> None:
     raises, ``sys.exit()`` included, skips the whole plugin with a
     :class:`newsarticle.PluginWarning`; nothing it registered is kept.
 
+    Format names are matched case-insensitively, so ``HTML`` is a second
+    ``html``.
+
     :param register: Call it with a renderer, and ``replace=True`` to replace
         an existing format of the same name.
     :returns: Nothing; the return value is ignored.
 
-    Called once per process, the first time a format is looked up.
+    Called once for each plugin when the registry is built: the first time a
+    format or transform is looked up, or at :func:`newsarticle.register_plugin`
+    for a plugin registered later. :func:`newsarticle.unregister_plugin`
+    rebuilds the registry, calling the remaining plugins' hooks once more, so
+    that a format the removed plugin replaced comes back.
     """
 
 
@@ -74,4 +89,6 @@ def register_transforms(register: RegisterTransform) -> None:
     :param register: Call it with a transform, and ``replace=True`` to
         replace an existing transform of the same name.
     :returns: Nothing; the return value is ignored.
+
+    Called when ``register_renderers`` is, and as often.
     """

@@ -329,7 +329,7 @@ def test_a_uri_that_is_not_absolute_is_an_option_error(uri: str) -> None:
         render(ARTICLE, "ninjs", uri=uri)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.from_regex(_URI, fullmatch=True))
 def test_every_uri_the_option_accepts_is_valid_ninjs(uri: str) -> None:
     assert _errors(_ninjs(Article(headline="URI", language="de"), uri=uri)) == []
@@ -418,7 +418,7 @@ def _expected_created(published: dt.date | None, zone: str | None) -> dt.datetim
     return published
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_ARTICLES, st.sampled_from([None, BERLIN, "UTC", "America/New_York", "Asia/Kathmandu"]))
 @example(  # in a daylight-saving gap: found by hypothesis, where == between zones said "not equal"
     Article(headline="H", language="de", published=dt.datetime(2005, 3, 27, 1, 0, tzinfo=ZoneInfo("Antarctica/Troll"))),
@@ -442,3 +442,38 @@ def test_any_article_renders_valid_faithful_ninjs(article: Article, zone: str | 
         offset = expected.utcoffset()
         if offset is not None and not offset % dt.timedelta(minutes=1):
             assert written.utcoffset() == offset  # and the same offset, when RFC 3339 can say it
+
+
+# -- a plugin as an outside author writes one ---------------------------------------------------
+
+
+def test_the_plugin_imports_only_newsarticles_public_names() -> None:
+    import ast
+
+    import newsarticle_ninjs
+
+    tree = ast.parse(Path(newsarticle_ninjs.__file__).read_text(encoding="utf-8"))
+    imported = {
+        (node.module, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("newsarticle")
+        for alias in node.names
+    }
+    assert imported
+    assert {module for module, _ in imported} == {"newsarticle"}
+    assert {name for _, name in imported} <= set(newsarticle.__all__)
+    assert {"RegisterRenderer", "in_whole_minutes"} <= {name for _, name in imported}
+
+
+@pytest.mark.parametrize(
+    ("texts", "message"),
+    [
+        ({"uri": "no uri"}, "option 'uri' takes an absolute URI such as https://example.org/news/1, not 'no uri'"),
+        ({"midnight_timezone": "Mars/Olympus"}, "option 'midnight_timezone' takes an IANA time zone such as"),
+        ({"indent": "-1"}, "option 'indent' takes 0 or more, not -1"),
+    ],
+)
+def test_option_values_are_refused_before_any_article(texts: dict[str, str], message: str) -> None:
+    with pytest.raises(OptionError) as info:
+        newsarticle.coerce_options("ninjs", texts)
+    assert str(info.value).startswith(message)

@@ -11,7 +11,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from newsarticle import Article, Option, OptionError, RegisterRenderer, RenderContext, hookimpl, to_dict
+from newsarticle import Article, Option, RegisterRenderer, RenderContext, hookimpl, to_dict
 from newsarticle._serde import dumps  # lone surrogates (only a source can hold one) as escapes, like to_json
 
 __all__ = ["SCHEMA_RESOURCE", "JsonRenderer", "article_data", "load_schema", "register_renderers"]
@@ -49,13 +49,12 @@ class JsonRenderer:
             type=int,
             default=2,
             help="spaces per nesting level; 0 writes the whole object on one line (for JSON Lines)",
+            min=0,
         ),
     )
 
     def render(self, article: Article, context: RenderContext) -> str:
         indent: int = context.options.get("indent", 2)
-        if indent < 0:
-            raise OptionError(f"option 'indent' takes 0 or more spaces, not {indent!r}")
         data = article_data(article)
         text = dumps(data, separators=(",", ":")) if indent == 0 else dumps(data, indent=indent)
         return text + "\n"

@@ -22,7 +22,6 @@ from newsarticle import (
     DATE_OPTIONS,
     Article,
     Option,
-    OptionError,
     RegisterRenderer,
     RenderContext,
     hookimpl,
@@ -104,14 +103,13 @@ class TextRenderer:
             type=int,
             default=72,
             help="wrap lines at this many columns, never inside a word or a URL; 0 for no wrapping",
+            min=0,
         ),
         *DATE_OPTIONS,
     )
 
     def render(self, article: Article, context: RenderContext) -> str:
         width: int = context.options.get("width", 72)
-        if width < 0:
-            raise OptionError(f"option 'width' takes a number of columns (0 for no wrapping), not {width!r}")
         blocks: list[str] = []
         if article.category is not None:
             blocks.append("\n".join(wrap(article.category, width)))

@@ -29,9 +29,9 @@ import re
 import uuid
 import zoneinfo
 from html import escape
-from typing import Any, Protocol
+from typing import Any
 
-from newsarticle import Article, Option, OptionError, RenderContext, Renderer, hookimpl
+from newsarticle import Article, Option, OptionError, RegisterRenderer, RenderContext, hookimpl, in_whole_minutes
 
 __all__ = [
     "NINJS_SCHEMA_URI",
@@ -63,10 +63,6 @@ _URI = re.compile(
 )
 
 
-class _Register(Protocol):
-    def __call__(self, renderer: Renderer, *, replace: bool = False) -> None: ...
-
-
 def content_uri(article: Article) -> str:
     """``urn:uuid:`` and a version 5 UUID of what the article says.
 
@@ -96,11 +92,16 @@ def to_ninjs(article: Article, *, uri: str | None = None, midnight_timezone: str
     :raises OptionError: for a ``uri`` that is not an absolute URI, or an
         unknown time zone.
     """
-    midnight = _zone(midnight_timezone)
+    # The same checks as the options' validators, for callers of this function.
+    for name, value, check in (("uri", uri, _check_uri), ("midnight_timezone", midnight_timezone, _check_zone)):
+        try:
+            if value is not None:
+                check(value)
+        except ValueError as exc:
+            raise OptionError(f"option {name!r} takes {exc}, not {value!r}") from None
+    midnight = None if midnight_timezone is None else zoneinfo.ZoneInfo(midnight_timezone)
     if uri is None:
         uri = content_uri(article)
-    elif not _URI.fullmatch(uri):
-        raise OptionError(f"option 'uri' takes an absolute URI such as https://example.org/news/1, not {uri!r}")
     data: dict[str, Any] = {
         "uri": uri,
         "standard": {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA_URI},
@@ -124,15 +125,16 @@ def to_ninjs(article: Article, *, uri: str | None = None, midnight_timezone: str
     return data
 
 
-def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:
-    if name is None:
-        return None
+def _check_uri(uri: str) -> None:
+    if not _URI.fullmatch(uri):
+        raise ValueError("an absolute URI such as https://example.org/news/1")
+
+
+def _check_zone(name: str) -> None:
     try:
-        return zoneinfo.ZoneInfo(name)
+        zoneinfo.ZoneInfo(name)
     except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):
-        raise OptionError(
-            f"option 'midnight_timezone' takes an IANA time zone such as Europe/Berlin, not {name!r}"
-        ) from None
+        raise ValueError("an IANA time zone such as Europe/Berlin") from None
 
 
 def _created(published: dt.date | None, midnight: zoneinfo.ZoneInfo | None) -> str | None:
@@ -146,16 +148,12 @@ def _created(published: dt.date | None, midnight: zoneinfo.ZoneInfo | None) -> s
 
 
 def _rfc3339(value: dt.datetime) -> str | None:
-    # RFC 3339 has no seconds in a UTC offset; only historical local mean time
-    # has them (Berlin before 1893: +00:53:28). Write that instant in UTC; at the
-    # very ends of the calendar, where UTC leaves years 1 to 9999, leave it out.
-    offset = value.utcoffset()
-    if offset is not None and offset % dt.timedelta(minutes=1):
-        try:
-            value = value.astimezone(dt.timezone.utc)
-        except OverflowError:
-            return None
-    return value.isoformat()
+    # RFC 3339 has no seconds in a UTC offset; only historical local mean time has them
+    # (Berlin before 1893: +00:53:28). newsarticle writes that instant in UTC; at the very
+    # ends of the calendar, where UTC leaves years 1 to 9999, it gives the date alone,
+    # which ninjs cannot hold: left out.
+    whole = in_whole_minutes(value)
+    return whole.isoformat() if isinstance(whole, dt.datetime) else None
 
 
 def _html(article: Article) -> str:
@@ -178,6 +176,7 @@ class NinjsRenderer:
             type=str,
             default=None,
             help="the ninjs uri (your canonical URL or id); by default urn:uuid: with a UUID of the content",
+            validator=_check_uri,
         ),
         Option(
             name="midnight_timezone",
@@ -185,19 +184,19 @@ class NinjsRenderer:
             default=None,
             help="IANA time zone (Europe/Berlin) in which a date-only date is written as midnight;"
             " by default such a date is left out, since ninjs holds only date-times",
+            validator=_check_zone,
         ),
         Option(
             name="indent",
             type=int,
             default=2,
             help="spaces per nesting level; 0 writes the whole object on one line",
+            min=0,
         ),
     )
 
     def render(self, article: Article, context: RenderContext) -> str:
         indent: int = context.options.get("indent", 2)
-        if indent < 0:
-            raise OptionError(f"option 'indent' takes 0 or more spaces, not {indent!r}")
         data = to_ninjs(
             article,
             uri=context.options.get("uri"),
@@ -209,5 +208,5 @@ class NinjsRenderer:
 
 
 @hookimpl
-def register_renderers(register: _Register) -> None:
+def register_renderers(register: RegisterRenderer) -> None:
     register(NinjsRenderer())

@@ -1,0 +1,147 @@
+"""One file: read, parse, render and write it, under the time limit; never raises for a bad file."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsarticle._diagnostics import Diagnostic
+    from newsarticle._models import Article
+
+from newsarticle._atomic import write_atomic
+from newsarticle._batch.records import CHECKED, CONVERTED, FAILED, STDIN_NAME, Job, Outcome, Problem, Task
+from newsarticle._batch.timelimit import TIMEOUT, TimeLimitExceeded, file_state, time_limit, work_done
+from newsarticle._exceptions import NewsArticleError, OptionError, ParseError, PluginError, UnknownLocaleError
+from newsarticle._parser import parse
+from newsarticle._paths import FolderCheck, InputRefused, display, read_input, read_limited
+
+
+def process(task: Task, job: Job) -> Outcome:
+    """Read, parse and (unless checking) render and write one file. Never raises for a bad file."""
+    name = STDIN_NAME if task.source == "-" else task.source
+    warnings: list[Problem] = []
+
+    def note(diagnostic: Diagnostic) -> None:
+        warnings.append(Problem(name, diagnostic.line, diagnostic.column, diagnostic.code, diagnostic.message))
+
+    def failed(code: str, message: str, line: int | None = None, column: int | None = None) -> Outcome:
+        error = Problem(name, line, column, code, message)
+        return Outcome(task.source, FAILED, task.output, errors=(error,), warnings=tuple(warnings))
+
+    try:
+        if task.source == "-":
+            data = _read_stdin(job.max_size)
+        elif task.folder is not None and not task.follow and not _CHECK_FOLDER(_folder_of(task.source), task.folder):
+            message = f"not read: its folder no longer leads to {task.folder}, where it was listed (replaced by a link)"
+            return failed("symlink", message)
+        else:
+            data = read_input(task.source, follow_symlinks=task.follow, max_size=job.max_size)
+    except InputRefused as exc:
+        return failed(exc.code, exc.message)
+    except OSError as exc:
+        return failed("io", exc.strerror or str(exc))
+    try:
+        # The article names its file as messages do: JSON and every renderer encode it strictly.
+        source = None if task.source == "-" else display(task.source)
+        article = parse(data, source=source, on_diagnostic=note, max_size=job.max_size)
+    except ParseError as exc:
+        return failed(exc.code, exc.message, exc.line, exc.column)
+    except Exception as exc:  # a parser bug must not stop the batch
+        return failed("internal", f"the parser failed: {exc!r}")
+    if job.strict and warnings:
+        return Outcome(task.source, FAILED, task.output, errors=tuple(warnings))
+    if job.mode == "check":
+        return Outcome(task.source, CHECKED, warnings=tuple(warnings))
+    try:
+        if job.mode == "jsonl":
+            rendered: str | bytes = jsonl_line(article, job.locale, job.transforms)
+        else:
+            assert job.format is not None
+            from newsarticle._render import render_encoded
+
+            # Encoded once: the check for text that cannot be written is that same encode.
+            rendered = render_encoded(article, job.format, locale=job.locale, transforms=job.transforms, **job.options)
+    except NewsArticleError as exc:
+        return failed(_error_code(exc), str(exc))
+    except Exception as exc:
+        return failed("internal", f"rendering failed: {exc!r}")
+    payload = rendered.encode("utf-8") if isinstance(rendered, str) else bytes(rendered)
+    if task.output is None:
+        return Outcome(task.source, CONVERTED, warnings=tuple(warnings), data=payload)
+    work_done()
+    if task.output_folder is not None and not _CHECK_FOLDER(_folder_of(task.output), task.output_folder):
+        message = f"refused: the folder of {task.output} no longer leads to {task.output_folder} (replaced by a link)"
+        return failed("output-outside", message)
+    try:
+        write_atomic(task.output, payload)
+    except OSError as exc:
+        return failed("io", f"cannot write {task.output}: {exc.strerror or exc}")
+    return Outcome(task.source, CONVERTED, task.output, warnings=tuple(warnings))
+
+
+# The folders found right once in this process, so that each file costs a few system calls.
+_CHECK_FOLDER = FolderCheck()
+
+
+def _folder_of(path: str) -> str:
+    return os.path.dirname(os.path.abspath(path))
+
+
+def _read_stdin(max_size: int | None) -> bytes:
+    data = read_limited(sys.stdin.buffer, 0, max_size)  # a pipe that never ends is not read whole
+    if max_size is not None and len(data) > max_size:
+        raise InputRefused("too-large", f"not read: more than the limit of {max_size:,} bytes (--max-size)")
+    return data
+
+
+def _error_code(exc: Exception) -> str:
+    if isinstance(exc, PluginError):
+        return "plugin"
+    if isinstance(exc, OptionError):
+        return "option"
+    if isinstance(exc, UnknownLocaleError):
+        return "locale"
+    return "render"
+
+
+# Characters that str.splitlines() and some JSON Lines readers take for line ends;
+# JSON allows them raw inside strings, so json.dumps(ensure_ascii=False) keeps them.
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def jsonl_line(article: Article, locale: str | None = None, transforms: Iterable[str] = ()) -> str:
+    """One line of the ``jsonl`` corpus: the ``json`` renderer's compact output (``indent=0``).
+
+    So every line has exactly the data, key order and schema of ``-t json``,
+    and ``from_json`` reads each line back.
+    """
+    from newsarticle._render import render
+
+    text = render(article, "json", locale=locale, transforms=tuple(transforms), indent=0)
+    assert isinstance(text, str)
+    return text.rstrip("\n").translate(_LINE_BREAKS) + "\n"
+
+
+def run_file(task: Task, job: Job, timeout: float, before_write: Callable[[], None] | None = None) -> Outcome:
+    """:func:`process` under the per-file time limit; a file over it fails with code ``timeout``.
+
+    Standard input has no limit: a pipe may be slow to fill.
+    """
+    file_state.before_write = before_write
+    try:
+        with time_limit(timeout if task.source != "-" else 0.0):
+            return process(task, job)
+    except TimeLimitExceeded:
+        reason = f"took longer than the time limit of {timeout:g} s (--timeout); nothing was written for it"
+        return lost(task, reason, TIMEOUT)
+    finally:
+        file_state.before_write = None
+
+
+def lost(task: Task, reason: str, code: str = "worker") -> Outcome:
+    """The failure of a file whose worker did not give its outcome (``reason`` says why)."""
+    problem = Problem(task.source, None, None, code, reason)
+    return Outcome(task.source, FAILED, task.output, errors=(problem,))

@@ -1,0 +1,195 @@
+"""The command line's grammar: argparse, the value parsers, and ``--version``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from newsarticle._cli.streams import stdout
+from newsarticle._parser import MAX_INPUT_SIZE
+
+if TYPE_CHECKING:
+    pass
+
+
+MAX_SECONDS = 10**9
+
+
+DISABLE_AUTOLOAD_ENV = "NEWSARTICLE_DISABLE_PLUGIN_AUTOLOAD"
+ENTRY_POINT_GROUP = "newsarticle"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, computed only when asked for (it reads the plugins' metadata)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        stream = stdout()
+        stream.write(version_text() + "\n")
+        stream.flush()
+        parser.exit()
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of worker processes, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 worker process, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):  # not NaN, not negative
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, 0 or more (0: no limit), got {text!r}")
+    if value > MAX_SECONDS:  # the interval timer cannot hold it
+        raise argparse.ArgumentTypeError(
+            f"expected at most {MAX_SECONDS:,} seconds (about 30 years), got {text!r}; 0 sets no limit"
+        )
+    return value
+
+
+def _size(text: str) -> int | None:
+    """``--max-size``: bytes, with an optional K, M or G (powers of 1024); 0 for no limit."""
+    number, unit = text.strip(), 1
+    if number[-1:].upper() in _UNITS:
+        number, unit = number[:-1], _UNITS[number[-1].upper()]
+    try:
+        value = int(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a size in bytes such as 16M or 500K, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a size of 0 or more (0: no limit), got {text!r}")
+    return value * unit or None
+
+
+_UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsarticle",
+        description="Convert scraped news articles to HTML, Markdown, JSON and more, one file or a whole corpus.",
+        epilog="Run 'newsarticle COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action=_VersionAction, help="show the versions of newsarticle and its plugins")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    batch = argparse.ArgumentParser(add_help=False)
+    group = batch.add_argument_group("batch")
+    group.add_argument(
+        "--glob",
+        default="*.txt",
+        metavar="PATTERN",
+        help="files to take from input folders, searched recursively (default: %(default)s)",
+    )
+    group.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="worker processes (default: the number of CPUs); 1 works in order in this process",
+    )
+    group.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786) instead of local worker"
+        " processes; its workers need newsarticle installed and the folders on a shared filesystem",
+    )
+    group.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow symbolic links found in input folders, to files and to folders (default: skip them with"
+        " a warning; a link named as INPUT is always followed)",
+    )
+    group.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="the time limit for one file; a file over it fails with code 'timeout' and the run goes on"
+        " (default: 60; 0 for none)",
+    )
+    group.add_argument(
+        "--max-size",
+        type=_size,
+        default=MAX_INPUT_SIZE,
+        metavar="BYTES",
+        help="refuse an input file larger than this, before reading it (code 'too-large'); K, M and G suffixes"
+        " (default: 16M; 0 for none)",
+    )
+    group.add_argument("--fail-fast", action="store_true", help="stop at the first file that fails")
+    group.add_argument("--errors", metavar="FILE", help="write every failure to FILE as JSON Lines")
+    group.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings or summary")
+    group.add_argument("--strict", action="store_true", help="a file with any diagnostic fails")  # fmt: skip
+
+    convert = commands.add_parser(
+        "convert",
+        parents=[batch],
+        help="convert articles to another format",
+        description="Convert articles. One input and no -o: the result goes to standard output. Several inputs "
+        "or a folder: -o names an output folder whose tree mirrors the inputs', with the format's suffix.",
+    )
+    convert.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, a folder, or - for standard input")
+    convert.add_argument("-t", "--to", metavar="FORMAT", help="output format (see 'newsarticle formats'); "
+                         "inferred from the suffix of -o FILE when not given")  # fmt: skip
+    convert.add_argument("-o", "--output", metavar="OUT", help="output file, or output folder for several inputs")
+    convert.add_argument("-s", "--standalone", action="store_true", help="a whole document (-O standalone=true)")
+    convert.add_argument("--locale", help="locale for dates, numbers and labels (de, de_AT, en_GB, ...)")
+    convert.add_argument("--transform", action="append", default=[], metavar="NAME",
+                         help="apply a transform before rendering (repeatable, applied in order)")  # fmt: skip
+    convert.add_argument("-O", "--option", action="append", default=[], dest="options", metavar="KEY=VALUE",
+                         help="a renderer option (repeatable); 'newsarticle formats' lists them")  # fmt: skip
+    convert.add_argument("--force", action="store_true", help="overwrite existing outputs (default: skip them)")
+    convert.set_defaults(command="convert")
+
+    check = commands.add_parser(
+        "check",
+        parents=[batch],
+        help="parse articles and print every diagnostic",
+        description="Parse without rendering and print each diagnostic as file:line:col: code: message.",
+    )
+    check.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, a folder, or - for standard input")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+    check.set_defaults(command="check")
+
+    formats = commands.add_parser(
+        "formats", help="list the output formats", description="List every output format and its options."
+    )
+    formats.add_argument("--format", choices=("text", "json"), default="text", help="list format (default: text)")
+    formats.set_defaults(command="formats")
+    return parser
+
+
+def version_text() -> str:
+    """``newsarticle 0.1.0`` and one line per plugin distribution, read from metadata (nothing is imported)."""
+    from importlib import metadata
+
+    try:
+        own = metadata.version("newsarticle")
+    except metadata.PackageNotFoundError:
+        own = "(not installed)"
+    lines = [f"newsarticle {own} (Python {sys.version.split()[0]})"]
+    plugins: dict[tuple[str, str], list[str]] = {}
+    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        dist = entry_point.dist
+        key = (dist.name, dist.version) if dist is not None else ("(unknown distribution)", "")
+        plugins.setdefault(key, []).append(entry_point.name)
+    for (name, version), names in sorted(plugins.items()):
+        lines.append(f"  {name} {version} (plugin {', '.join(sorted(names))})".rstrip())
+    if not plugins:
+        lines.append("  no plugins installed")
+    elif os.environ.get(DISABLE_AUTOLOAD_ENV):
+        lines.append(f"  (plugin autoload is off: {DISABLE_AUTOLOAD_ENV} is set)")
+    return "\n".join(lines)

@@ -1,0 +1,88 @@
+"""The two batch commands, ``convert`` and ``check``: choose the inputs and outputs, then run a session."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import TYPE_CHECKING, Any
+
+from newsarticle._cli.exits import EXIT_OK, UsageError
+from newsarticle._cli.guards import check_inputs, check_report, is_input, names_folder, refuse_special
+from newsarticle._cli.jobs import JSONL, infer_format, make_job
+from newsarticle._cli.session import Session
+from newsarticle._paths import display, same_file
+
+if TYPE_CHECKING:
+    from newsarticle._batch import Inputs
+
+
+def convert(args: argparse.Namespace) -> int:
+    from newsarticle._batch import Inputs, Task
+
+    inputs: list[str] = args.inputs
+    check_inputs(inputs)
+    output: str | None = None if args.output in (None, "-") else args.output
+    folders = any(os.path.isdir(i) for i in inputs if i != "-")
+    single = len(inputs) == 1 and not folders
+    format_name = args.to or infer_format(output, single)
+    job, suffix = make_job(format_name, args)
+    session = Session(args, check=False)
+
+    if job.mode == JSONL:
+        selection = Inputs(inputs, args.glob, follow_symlinks=args.follow_symlinks)
+        if output is not None:
+            if names_folder(output):
+                raise UsageError(f"-o {display(output)} is a folder; -t jsonl writes one file")
+            refuse_special("-o", output)
+            if is_input(output, selection):
+                raise UsageError(f"refused: the output {display(output)} is an input")
+        check_report(args.errors, selection, output)
+        return session.run(job, selection, plain_tasks(selection), jsonl_output=output, batch=not single)
+    if single and (output is None or not names_folder(output)):
+        source = inputs[0]
+        check_report(args.errors, Inputs(inputs, args.glob), output)
+        if output is None:
+            return session.run(job, None, iter([Task(source, None)]), batch=False)
+        refuse_special("-o", output)
+        if source != "-" and same_file(source, output):
+            raise UsageError(f"refused: the output {display(output)} is the input")
+        if os.path.lexists(output) and not args.force:
+            session.note(f"{display(output)} exists; skipped (use --force to overwrite)")
+            return EXIT_OK
+        return session.run(job, None, iter([Task(source, output)]), batch=False)
+    if "-" in inputs:
+        raise UsageError("standard input (-) goes to standard output or to -o FILE, not into a folder")
+    if output is None:
+        raise UsageError("several inputs or a folder need -o FOLDER for the outputs (or -t jsonl for one file)")
+    if os.path.exists(output) and not os.path.isdir(output):
+        raise UsageError(f"-o {display(output)} is a file; several inputs or a folder need an output folder")
+    selection = Inputs(inputs, args.glob, prune=output, follow_symlinks=args.follow_symlinks)
+    overlap = selection.overlap(suffix)
+    if overlap is not None:
+        raise UsageError(overlap)
+    check_report(args.errors, selection, output, output_suffix=suffix)
+    from newsarticle._batch import plan_mirror
+
+    plan = plan_mirror(selection, output, suffix, force=args.force)
+    return session.run(job, selection, plan, batch=not single)  # one file into a folder needs no workers
+
+
+def plain_tasks(selection: Inputs) -> Any:
+    from newsarticle._batch import Outcome, Task
+
+    return (
+        item if isinstance(item, Outcome) else Task(item.source, None, item.follow, item.folder)
+        for item in selection.walk()
+    )
+
+
+def check(args: argparse.Namespace) -> int:
+    from newsarticle._batch import Inputs, Job
+
+    check_inputs(args.inputs)
+    selection = Inputs(args.inputs, args.glob, follow_symlinks=args.follow_symlinks)
+    check_report(args.errors, selection, None)
+    single = len(args.inputs) == 1 and not selection.folders
+    session = Session(args, check=True)
+    job = Job("check", strict=args.strict, max_size=args.max_size)
+    return session.run(job, selection, plain_tasks(selection), batch=not single)

@@ -1,0 +1,100 @@
+"""From the command line to a Job: the format (given or inferred), options, locale and transforms, checked first."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import TYPE_CHECKING, Any
+
+from newsarticle._cli.exits import UsageError
+from newsarticle._cli.guards import names_folder
+from newsarticle._paths import display
+
+if TYPE_CHECKING:
+    from newsarticle._batch import Job
+
+
+#: The command line's own aggregate format: one JSON object per article, one file.
+JSONL = "jsonl"
+JSONL_SUFFIX = ".jsonl"
+JSONL_DESCRIPTION = "JSON Lines: every article in one file, one line each (the json format's compact output)."
+
+
+def infer_format(output: str | None, single: bool) -> str:
+    if output is None:
+        raise UsageError("give the output format with -t FORMAT (list them with: newsarticle formats)")
+    name = os.path.basename(output).lower()
+    if name.endswith(JSONL_SUFFIX):
+        return JSONL
+    if not single or names_folder(output):
+        raise UsageError("give the output format with -t FORMAT when -o names a folder")
+    from newsarticle._render import formats
+
+    # The longest suffix wins: out.ninjs.json is ninjs, out.json is json.
+    matches = [(len(info.suffix), info.name) for info in formats() if name.endswith(info.suffix.lower())]
+    longest = max((length for length, _name in matches), default=0)
+    names = sorted(format_name for length, format_name in matches if length == longest)
+    if len(names) == 1:
+        return names[0]
+    suffix = os.path.splitext(name)[1]
+    if not names:
+        if not suffix:
+            raise UsageError(f"cannot tell the format from -o {display(output)} (no suffix); give -t FORMAT")
+        shown = display(suffix)
+        raise UsageError(f"no format writes {shown} files; give -t FORMAT (list them with: newsarticle formats)")
+    raise UsageError(f"{suffix} is the suffix of several formats ({', '.join(names)}); give -t FORMAT")
+
+
+def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
+    """Check format, options, locale and transforms before any file is read; return the job and its suffix.
+
+    Each option's value is checked by its :class:`~newsarticle.Option` (type,
+    bounds, choices, validator) through :func:`~newsarticle.coerce_options`,
+    one at a time, so that the message names the flag to blame.
+    """
+    from newsarticle._batch import Job
+    from newsarticle._exceptions import OptionError, UnknownFormatError, UnknownLocaleError, UnknownTransformError
+    from newsarticle._render import check_transforms, coerce_options, get_renderer
+
+    transforms = tuple(args.transform)
+    try:
+        check_transforms(transforms)
+    except UnknownTransformError as exc:
+        raise UsageError(str(exc)) from None
+    locale: str | None = args.locale
+    if locale is not None:
+        from newsarticle._i18n import get_locale
+
+        try:
+            get_locale(locale)
+        except UnknownLocaleError as exc:
+            raise UsageError(str(exc)) from None
+    if format_name.lower() == JSONL:
+        if args.options or args.standalone:
+            raise UsageError("the jsonl format has no options")
+        try:
+            get_renderer("json")
+        except UnknownFormatError:
+            raise UsageError("the jsonl format needs the json format, which failed to load") from None
+        return Job(JSONL, JSONL, {}, locale, transforms, args.strict, args.max_size), JSONL_SUFFIX
+    try:
+        renderer = get_renderer(format_name)
+    except UnknownFormatError as exc:
+        raise UsageError(f"{exc} (and {JSONL})") from None
+    texts: dict[str, str] = {}
+    flags: dict[str, str] = {}  # each option as the user wrote it, for messages
+    for item in args.options:
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip():
+            raise UsageError(f"-O takes KEY=VALUE, not {item!r}")
+        texts[key.strip()], flags[key.strip()] = value, f"-O {item}"
+    if args.standalone:
+        texts.setdefault("standalone", "true")
+        flags.setdefault("standalone", "-s")
+    options: dict[str, Any] = {}
+    for key, text in texts.items():
+        try:
+            options[key] = coerce_options(renderer.name, {key: text})[key]
+        except OptionError as exc:
+            raise UsageError(f"{flags[key]}: {exc}") from None
+    return Job("render", renderer.name, options, locale, transforms, args.strict, args.max_size), renderer.suffix

@@ -1,0 +1,91 @@
+"""``newsarticle formats``: every output format and its options, as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from newsarticle._cli.exits import EXIT_OK
+from newsarticle._cli.jobs import JSONL, JSONL_DESCRIPTION, JSONL_SUFFIX
+from newsarticle._cli.streams import stdout
+
+if TYPE_CHECKING:
+    from newsarticle._plugin_api import FormatInfo, Option
+
+
+def list_formats(args: argparse.Namespace) -> int:
+    from newsarticle._render import formats
+
+    infos = formats()
+    if args.format == "json":
+        import json
+
+        listing = [_format_dict(info) for info in infos] + [_jsonl_dict()]
+        listing.sort(key=lambda item: str(item["name"]))
+        stdout().write(json.dumps(listing, ensure_ascii=False, indent=2, default=str) + "\n")
+        return EXIT_OK
+    entries: list[tuple[str, str]] = [(info.name, _describe(info)) for info in infos]
+    entries.append((JSONL, _describe_jsonl()))
+    for _name, text in sorted(entries):
+        stdout().write(text + "\n")
+    return EXIT_OK
+
+
+def _describe(info: FormatInfo) -> str:
+    provider = info.plugin if info.distribution is None else f"{info.plugin} ({info.distribution} {info.version})"
+    lines = [f"{info.name}  {info.suffix}  {info.media_type}", f"    {info.description}", f"    plugin: {provider}"]
+    for option in info.options:
+        lines.append(f"    -O {option.name}={_type_name(option)}  (default: {_show_default(option.default)})")
+        lines.append(f"        {option.help}")
+    return "\n".join(lines)
+
+
+def _describe_jsonl() -> str:
+    return f"{JSONL}  {JSONL_SUFFIX}  application/jsonl\n    {JSONL_DESCRIPTION}\n    plugin: the newsarticle command"
+
+
+def _type_name(option: Option) -> str:
+    if option.choices:
+        return "|".join(str(choice) for choice in option.choices)
+    return {bool: "true|false", int: "INT", float: "NUMBER", str: "TEXT"}.get(option.type, option.type.__name__.upper())
+
+
+def _show_default(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "unset" if value is None else str(value)
+
+
+def _format_dict(info: FormatInfo) -> dict[str, object]:
+    return {
+        "name": info.name,
+        "suffix": info.suffix,
+        "media_type": info.media_type,
+        "description": info.description,
+        "options": [
+            {
+                "name": o.name,
+                "type": o.type.__name__,
+                "default": o.default,
+                "help": o.help,
+                "choices": list(o.choices) if o.choices is not None else None,
+            }
+            for o in info.options
+        ],
+        "plugin": info.plugin,
+        "distribution": info.distribution,
+        "version": info.version,
+    }
+
+
+def _jsonl_dict() -> dict[str, object]:
+    return {
+        "name": JSONL,
+        "suffix": JSONL_SUFFIX,
+        "media_type": "application/jsonl",
+        "description": JSONL_DESCRIPTION,
+        "options": [],
+        "plugin": "newsarticle command line",
+        "distribution": "newsarticle",
+        "version": None,
+    }

@@ -1,0 +1,265 @@
+"""Running one batch command: the runner, its outputs and error report, and the report of each outcome."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING, Any, TextIO
+
+from newsarticle._cli.exits import EXIT_FAILED, EXIT_OK, UsageError
+from newsarticle._cli.signals import Interrupt
+from newsarticle._cli.streams import stdout
+from newsarticle._paths import display
+
+if TYPE_CHECKING:
+    from newsarticle._atomic import AtomicFile
+    from newsarticle._batch import Inputs, Job, Outcome, Runner
+    from newsarticle._progress import Progress
+
+
+def _runner(job: Job, scheduler: str | None, jobs: int, interrupt: Interrupt, timeout: float | None) -> Runner:
+    """Local worker processes, or with ``--scheduler`` a Dask cluster's workers (connected here, before any file)."""
+    from newsarticle._batch import DEFAULT_TIMEOUT, Runner
+
+    if timeout is None:
+        timeout = DEFAULT_TIMEOUT
+    if scheduler is None:
+        return Runner(job, jobs=jobs, interrupted=interrupt, timeout=timeout, interruptible=interrupt.raising)
+    try:
+        from newsarticle._dask import DaskWorkers
+    except ImportError:
+        raise UsageError("--scheduler needs Dask: pip install 'newsarticle[dask]'") from None
+    try:
+        workers = DaskWorkers(job, scheduler, timeout=timeout)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    return Runner(job, jobs=jobs, interrupted=interrupt, workers=lambda _job: workers, timeout=timeout)
+
+
+def _default_jobs() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    if affinity is not None:
+        return len(affinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+class Session:
+    """Runs one convert or check command and reports each outcome, in input order."""
+
+    def __init__(self, args: argparse.Namespace, *, check: bool) -> None:
+        self.args = args
+        self.check = check
+        self.quiet: bool = args.quiet
+        self.json = check and args.format == "json"
+        self.counts = {"converted": 0, "checked": 0, "failed": 0, "skipped": 0}
+        self.warning_count = 0
+        self.write_failed = False  # the jsonl corpus or the error report could not be written
+        self.progress: Progress | None = None
+        self._first_json = True
+
+    def note(self, text: str) -> None:
+        if not self.quiet:
+            print(f"newsarticle: {text}", file=sys.stderr)
+
+    def run(
+        self,
+        job: Job,
+        selection: Inputs | None,
+        items: Any,
+        *,
+        batch: bool,
+        jsonl_output: str | None = None,
+    ) -> int:
+        import time
+
+        from newsarticle._atomic import signals_deferred
+        from newsarticle._progress import Progress
+
+        args = self.args
+        start = time.monotonic()
+        if jsonl_output is not None and os.path.lexists(jsonl_output) and not args.force:
+            self.note(f"{display(jsonl_output)} exists; skipped (use --force to overwrite)")
+            return EXIT_OK
+        show_progress = batch and not self.quiet and sys.stderr.isatty()
+        total = selection.count() if show_progress and selection is not None else None
+        jobs = (args.jobs or _default_jobs()) if batch else 1
+        if total is not None:
+            jobs = max(1, min(jobs, total))
+        self.progress = Progress(sys.stderr, total, enabled=show_progress)
+        stopped = complete = False
+        sink: AtomicFile | None = None
+        errors_file: AtomicFile | None = None
+        with Interrupt(hard=not batch) as interrupt:
+            # The runner first: a scheduler that cannot be reached is a usage error before any file exists.
+            runner = _runner(job, args.scheduler if batch else None, jobs, interrupt, args.timeout)
+            outcomes = runner.run(items)
+            try:
+                # Each file is owned by the finally below from the moment it exists (signals wait until then).
+                with signals_deferred():
+                    if jsonl_output is not None:
+                        sink = _open_output(jsonl_output, parents=True)
+                    if args.errors:
+                        errors_file = _open_output(args.errors, parents=False)
+                if self.json:
+                    stdout().write('{"diagnostics": [')
+                for outcome in outcomes:
+                    self._report(outcome, sink, errors_file)
+                    if outcome.status == "failed" and args.fail_fast:
+                        stopped = True
+                        break
+                    if sink is not None and sink.closed:
+                        break  # the corpus failed to write: converting the rest would be for nothing
+                complete = not (stopped or runner.interrupted or runner.failure)
+            except KeyboardInterrupt:  # a single input: Ctrl-C raises at once (see Interrupt)
+                runner.interrupted = True
+            except _CannotCreate as exc:
+                self._write_error(exc.error)
+            finally:
+                outcomes.close()  # terminates the workers when the loop stopped early
+                runner.close()  # and releases a cluster's that never got a file
+                self.progress.clear()
+                self._close_outputs(sink, errors_file, complete=complete)
+        self._finish(time.monotonic() - start, stopped=stopped, interrupted=runner.interrupted, batch=batch)
+        return self._status(runner, interrupt)
+
+    def _status(self, runner: Runner, interrupt: Interrupt) -> int:
+        if runner.interrupted:
+            return interrupt.status()
+        if runner.failure is not None:
+            print(f"newsarticle: error: {runner.failure}; files not started are left for a rerun", file=sys.stderr)
+            return EXIT_FAILED
+        return EXIT_FAILED if self.counts["failed"] or self.write_failed else EXIT_OK
+
+    def _report(self, outcome: Outcome, sink: AtomicFile | None, errors_file: AtomicFile | None) -> None:
+        self.counts[outcome.status] += 1
+        self.warning_count += len(outcome.warnings)
+        assert self.progress is not None
+        if self.json:
+            self._report_json(outcome)
+        else:
+            # In strict mode the diagnostics are the errors: show each once.
+            shown = [] if self.quiet else [w for w in outcome.warnings if w not in outcome.errors]
+            shown += outcome.errors
+            if shown:
+                self.progress.clear()
+                stream: TextIO = stdout() if self.check else sys.stderr
+                stream.write("".join(f"{problem}\n" for problem in shown))
+                stream.flush()
+        if outcome.data is not None:
+            if sink is not None:
+                if not sink.closed:
+                    self._write(sink, outcome.data)
+            else:
+                stream = stdout()
+                stream.flush()
+                stream.buffer.write(outcome.data)
+                stream.buffer.flush()
+        if errors_file is not None and outcome.errors and not errors_file.closed:
+            import json
+
+            lines = "".join(json.dumps(problem.to_dict(), ensure_ascii=False) + "\n" for problem in outcome.errors)
+            self._write(errors_file, lines.encode("utf-8"))
+        self.progress.advance()
+
+    def _close_outputs(self, sink: AtomicFile | None, errors_file: AtomicFile | None, *, complete: bool) -> None:
+        try:
+            if errors_file is not None and not errors_file.closed:
+                self._commit(errors_file)
+        finally:
+            if sink is not None and not sink.closed:
+                # A corpus file is all or nothing: a stopped or interrupted run leaves none.
+                if complete:
+                    self._commit(sink)
+                else:
+                    sink.discard()
+
+    def _write(self, file: AtomicFile, data: bytes) -> None:
+        """Write to the corpus or the report; a failure (the file is then discarded) is reported once."""
+        try:
+            file.write(data)
+        except OSError as exc:
+            self._write_error(exc)
+
+    def _commit(self, file: AtomicFile) -> None:
+        try:
+            file.commit()
+        except OSError as exc:
+            self._write_error(exc)
+
+    def _write_error(self, exc: OSError) -> None:
+        """A full disk, a read-only folder: a message naming the file (AtomicFile's errors name their
+        target), exit status 1, and the other output still written."""
+        assert self.progress is not None
+        self.progress.clear()
+        self.write_failed = True
+        reason = exc.strerror or str(exc)
+        name = display(os.fsdecode(exc.filename)) if exc.filename is not None else "the output"
+        print(f"newsarticle: error: cannot write {name}: {reason}; nothing written", file=sys.stderr)
+
+    def _report_json(self, outcome: Outcome) -> None:
+        import json
+
+        for severity, problems in (("warning", outcome.warnings), ("error", outcome.errors)):
+            for problem in problems:
+                if severity == "warning" and problem in outcome.errors:
+                    continue
+                record = {**problem.to_dict(), "severity": severity}
+                stdout().write(("\n" if self._first_json else ",\n") + json.dumps(record, ensure_ascii=False))
+                self._first_json = False
+
+    def _finish(self, elapsed: float, *, stopped: bool, interrupted: bool, batch: bool) -> None:
+        counts = self.counts
+        done = counts["checked"] if self.check else counts["converted"]
+        if self.json:
+            import json
+
+            summary = {
+                "checked": counts["checked"] + counts["failed"],
+                "passed": counts["checked"],
+                "failed": counts["failed"],
+                "warnings": self.warning_count,
+                "interrupted": interrupted,
+            }
+            results = stdout()
+            results.write(("\n" if not self._first_json else "") + '],\n"summary": ' + json.dumps(summary) + "}\n")
+            results.flush()
+        if self.quiet and not interrupted and not stopped:
+            return
+        if not batch and not interrupted and not self.check:
+            return
+        if self.check:
+            text = f"{counts['checked'] + counts['failed']:,} checked: {done:,} passed, {counts['failed']:,} failed"
+            text += f", {self.warning_count:,} warning{'s' if self.warning_count != 1 else ''}"
+        else:
+            text = f"{done:,} converted, {counts['failed']:,} failed, {counts['skipped']:,} skipped"
+        processed = done + counts["failed"]
+        rate = f", {processed / elapsed:,.0f} files/s" if elapsed > 0 and processed else ""
+        text += f" in {elapsed:.1f} s{rate}"
+        if interrupted:
+            text = f"interrupted: {text}" + ("" if self.check else "; run the same command again to resume")
+        elif stopped:
+            text = f"stopped at the first failure (--fail-fast): {text}"
+        print(f"newsarticle: {text}", file=sys.stderr)
+
+
+def _open_output(path: str, *, parents: bool) -> AtomicFile:
+    """The corpus file or the error report, after removing the temporary files that killed runs left beside it.
+
+    The report's folder is never created (``check_report`` has named a missing one already).
+    """
+    from newsarticle._atomic import AtomicFile, remove_stale
+
+    remove_stale(os.path.dirname(path) or os.curdir)
+    try:
+        return AtomicFile(path, parents=parents)
+    except OSError as exc:
+        raise _CannotCreate(exc) from exc
+
+
+class _CannotCreate(Exception):
+    """The corpus file or the error report could not be created (other OSErrors, a broken pipe, are not this)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error)
+        self.error = error

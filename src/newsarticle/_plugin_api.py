@@ -1,0 +1,305 @@
+"""What plugins and the host share: the Renderer and Transform protocols, ``Option``,
+the render context, the ``register`` callbacks, and the records the host keeps.
+
+Both the plugin manager (:mod:`newsarticle._plugins`) and rendering
+(:mod:`newsarticle._render`) import this module, and it imports neither, so
+imports run one way: ``_render`` -> ``_plugins`` -> ``_plugin_api``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import attrs
+
+from newsarticle._exceptions import OptionError
+from newsarticle._models import Article
+
+if TYPE_CHECKING:
+    from newsarticle._i18n import Formatter
+
+__all__ = [
+    "DATE_OPTIONS",
+    "FormatInfo",
+    "Option",
+    "Provider",
+    "RegisterRenderer",
+    "RegisterTransform",
+    "RegisteredRenderer",
+    "RegisteredTransform",
+    "RenderContext",
+    "Renderer",
+    "Transform",
+    "TransformInfo",
+    "type_phrase",
+]
+
+# How a message names what an option of each type takes: "takes a whole number, not 'wide'".
+_TYPE_PHRASES: dict[type[Any], str] = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+
+
+def type_phrase(kind: type[Any]) -> str:
+    """What a value of ``kind`` is called in a message: ``a whole number``, ``an Enum``."""
+    phrase = _TYPE_PHRASES.get(kind)
+    if phrase is not None:
+        return phrase
+    name = kind.__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+@attrs.frozen(kw_only=True)
+class Option:
+    """One option a renderer accepts: ``render(article, "html", standalone=True)``.
+
+    A value is checked here, once, before any article is rendered: its
+    ``type``, then ``choices``, ``min`` and ``max``, then ``validator``, a
+    callable that raises :class:`ValueError` saying what the value should be
+    (``"an IANA time zone such as Europe/Berlin"``). Renderers can trust
+    ``context.options``.
+    """
+
+    name: str
+    type: type[Any]
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None = attrs.field(default=None, converter=attrs.converters.optional(tuple))
+    min: float | None = None
+    max: float | None = None
+    validator: Callable[[Any], object] | None = None
+
+    def check(self, value: object) -> Any:
+        """Return ``value`` if this option takes it; raise :class:`OptionError` naming option, value and expectation."""
+        expected = self.type
+        valid = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value, valid = float(value), True
+        if value is None and self.default is None:
+            return value  # unset: the renderer's own behaviour, nothing to check
+        if not valid:
+            raise OptionError(f"option {self.name!r} takes {type_phrase(expected)}, not {value!r}")
+        if self.choices is not None and value not in self.choices:
+            raise OptionError(f"option {self.name!r} takes one of {', '.join(map(repr, self.choices))}, not {value!r}")
+        if self.min is not None and value < self.min:  # type: ignore[operator]
+            raise OptionError(f"option {self.name!r} takes {self.min} or more, not {value!r}")
+        if self.max is not None and value > self.max:  # type: ignore[operator]
+            raise OptionError(f"option {self.name!r} takes {self.max} or less, not {value!r}")
+        if self.validator is not None:
+            try:
+                self.validator(value)
+            except OptionError:
+                raise
+            except ValueError as exc:
+                raise OptionError(f"option {self.name!r} takes {exc}, not {value!r}") from None
+        return value
+
+
+def _date_format(value: str) -> None:
+    from newsarticle._i18n import is_date_format
+
+    if not is_date_format(value):
+        raise ValueError("short, medium, long, full, or a CLDR date pattern with date fields such as 'd. MMMM y'")
+
+
+def _time_zone(value: str) -> None:
+    from newsarticle._i18n import is_time_zone
+
+    if not is_time_zone(value):
+        raise ValueError("an IANA time zone such as 'Europe/Berlin'")
+
+
+#: Options of every renderer that shows a date to people.
+DATE_OPTIONS = (
+    Option(
+        name="date_format",
+        type=str,
+        default="long",
+        help="how to show the date: short, medium, long, full, or a CLDR pattern such as 'd. MMMM y'",
+        validator=_date_format,
+    ),
+    Option(
+        name="timezone",
+        type=str,
+        default=None,
+        help="show date-times in this IANA time zone (Europe/Berlin) instead of their own offset",
+        validator=_time_zone,
+    ),
+)
+
+
+@runtime_checkable
+class Renderer(Protocol):
+    """What a renderer plugin registers: one output format.
+
+    Plain class attributes satisfy the read-only members.
+    """
+
+    @property
+    def name(self) -> str:
+        """The format name users type: ``html``."""
+
+    @property
+    def media_type(self) -> str:
+        """The IANA media type of the output: ``text/html``."""
+
+    @property
+    def suffix(self) -> str:
+        """The file name suffix, with its dot: ``.html``."""
+
+    @property
+    def description(self) -> str:
+        """One line that says what the format is."""
+
+    @property
+    def options(self) -> Sequence[Option]:
+        """The options ``render`` accepts, validated before ``render`` is called."""
+
+    def render(self, article: Article, context: RenderContext) -> str | bytes:
+        """Render ``article``; ``context.options`` holds every declared option's value."""
+
+
+@runtime_checkable
+class Transform(Protocol):
+    """A named Article-to-Article step that callers apply explicitly, by name."""
+
+    @property
+    def name(self) -> str:
+        """The name callers give: ``typography``."""
+
+    @property
+    def description(self) -> str:
+        """One line that says what the transform does."""
+
+    def apply(self, article: Article, context: RenderContext) -> Article:
+        """Return a new Article (Articles are immutable)."""
+
+
+class RegisterRenderer(Protocol):
+    """The ``register`` callback that ``register_renderers`` receives."""
+
+    def __call__(self, renderer: Renderer, *, replace: bool = False) -> None: ...
+
+
+class RegisterTransform(Protocol):
+    """The ``register`` callback that ``register_transforms`` receives."""
+
+    def __call__(self, transform: Transform, *, replace: bool = False) -> None: ...
+
+
+@attrs.frozen
+class Provider:
+    """Which plugin registered something, and the distribution that ships it."""
+
+    plugin: str
+    distribution: str | None = None
+    version: str | None = None
+
+    def __str__(self) -> str:
+        if self.distribution is None:
+            return f"plugin {self.plugin!r}"
+        return f"plugin {self.plugin!r} (distribution {self.distribution} {self.version})"
+
+
+@attrs.frozen(kw_only=True)
+class RegisteredRenderer:
+    """A renderer as the host checked it at registration.
+
+    Its attributes are read once, there, so that a property computed by the
+    plugin cannot hand the command line another suffix later; ``render`` is
+    the plugin's own bound method, so the hot path pays no extra call.
+    """
+
+    name: str
+    media_type: str
+    suffix: str
+    description: str
+    options: tuple[Option, ...]
+    defaults: Mapping[str, Any]
+    render: Callable[[Article, RenderContext], object]
+    provider: Provider
+
+
+@attrs.frozen(kw_only=True)
+class RegisteredTransform:
+    """A transform as the host checked it at registration (see :class:`RegisteredRenderer`)."""
+
+    name: str
+    description: str
+    apply: Callable[[Article, RenderContext], object]
+    provider: Provider
+
+
+@attrs.frozen(kw_only=True)
+class FormatInfo:
+    """What :func:`newsarticle.formats` tells about one available format."""
+
+    name: str
+    suffix: str
+    media_type: str
+    description: str
+    options: tuple[Option, ...]
+    aliases: tuple[str, ...]
+    plugin: str
+    distribution: str | None
+    version: str | None
+
+
+@attrs.frozen(kw_only=True)
+class TransformInfo:
+    """What :func:`newsarticle.available_transforms` tells about one transform."""
+
+    name: str
+    description: str
+    plugin: str
+    distribution: str | None
+    version: str | None
+
+
+class RenderContext:
+    """What a renderer gets besides the article.
+
+    :ivar options: Every declared option, with the caller's value or its default.
+    """
+
+    def __init__(self, locale: str | Callable[[], str], options: Mapping[str, Any] | None = None) -> None:
+        self._locale = locale
+        self.options: Mapping[str, Any] = dict(options or {})
+        self._formatter: Formatter | None = None
+
+    def __repr__(self) -> str:
+        return f"RenderContext(locale={self.locale!r}, options={dict(self.options)!r})"
+
+    @property
+    def locale(self) -> str:
+        """The locale identifier (``de_AT``) that dates, numbers and labels use."""
+        if callable(self._locale):
+            # Resolved on first use, so renderers that show nothing localized never load Babel.
+            self._locale = self._locale()
+        return self._locale
+
+    @property
+    def formatter(self) -> Formatter:
+        """Dates, numbers, plural units and translated labels for :attr:`locale` (Babel loads on first use)."""
+        if self._formatter is None:
+            from newsarticle._i18n import formatter_for
+
+            self._formatter = formatter_for(self.locale)
+        return self._formatter
+
+    @property
+    def language_tag(self) -> str:
+        """The locale as a BCP 47 tag (``de-AT``) for ``lang`` attributes.
+
+        The same as ``formatter.language_tag``, without loading Babel for it.
+        """
+        return self.locale.replace("_", "-")
+
+    def date(self, article: Article) -> str | None:
+        """The article's date for people, honouring the ``date_format`` and ``timezone`` options."""
+        if article.published is None:
+            return None
+        return self.formatter.date(
+            article.published,
+            self.options.get("date_format") or "long",
+            self.options.get("timezone"),
+        )
