@@ -20,7 +20,7 @@ from newsarticle import (
     render,
     unparse,
 )
-from newsarticle._language import LANGUAGE_NAMES, SAMPLE_CHARS, detect_language
+from newsarticle._language import _PROFILES, LANGUAGE_NAMES, SAMPLE_CHARS, detect_language
 from newsarticle._parser import check_language_tag
 from scaling import doubling_ratio
 
@@ -60,6 +60,10 @@ def test_format_doc_lists_the_languages_it_knows() -> None:
     listed = dict(re.findall(r"`([a-z]{2,3})` ([A-Z][a-zå]+(?: Bokmål)?)", section))
     assert listed == LANGUAGE_NAMES
     assert f"It knows {len(LANGUAGE_NAMES)} languages" in section
+
+
+def test_each_list_fits_the_byte_that_counts_it() -> None:
+    assert max(len(set(words.split())) for _, words in _PROFILES.values()) < 256
 
 
 @pytest.mark.parametrize(("tag", "paragraph"), CASES, ids=IDS)

@@ -26,9 +26,7 @@ need no model; docs/format.md has the languages and the figures.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -208,17 +206,29 @@ _PROFILES = {
 LANGUAGE_NAMES = {tag: name for tag, (name, _) in _PROFILES.items()}
 
 
-def _index(profiles: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, ...]]:
-    """Each function word with the languages whose list has it."""
-    languages_of: dict[str, tuple[str, ...]] = {}
-    for tag, (_, words) in profiles.items():
+_TAGS = tuple(_PROFILES)
+# All languages are counted in one integer: each has a byte of it (every list is shorter than 256 words), and a
+# word's weight adds 1 to the byte of each language whose list has it. One sum over the words found counts every
+# language at once, and to_bytes reads the counts out, both in C: this is the parser's hottest function.
+_SHIFTS = tuple(range(0, 8 * len(_TAGS), 8))
+
+
+def _weights(profiles: Mapping[str, tuple[str, str]]) -> dict[str, int]:
+    """Each function word with its weight: 1 in the byte of each language whose list has it."""
+    weights: dict[str, int] = {}
+    for shift, (_, words) in zip(_SHIFTS, profiles.values(), strict=True):
         for word in words.split():
-            languages_of[word] = (*languages_of.get(word, ()), tag)
-    return languages_of
+            weights[word] = weights.get(word, 0) + (1 << shift)
+    return weights
 
 
-_LANGUAGES_OF = _index(_PROFILES)
-_VOCABULARY = frozenset(_LANGUAGES_OF)
+_WEIGHT = _weights(_PROFILES)
+_VOCABULARY = frozenset(_WEIGHT)
+
+
+def _counts(words: Iterable[str]) -> bytes:
+    """How many of ``words`` each language's list has, one byte per language in the order of _TAGS."""
+    return sum(map(_WEIGHT.__getitem__, words)).to_bytes(len(_TAGS), "little")
 
 
 class Detection(NamedTuple):
@@ -226,8 +236,14 @@ class Detection(NamedTuple):
 
     language: str
     confident: bool
-    #: Distinct function words of the sample found in each language's list (languages with none left out).
-    counts: Mapping[str, int]
+    #: How many distinct function words of the sample each language's list has, a byte each, in the order of
+    #: LANGUAGE_NAMES.
+    found: bytes
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """The languages with any function word in the sample, and how many: ``{"de": 9, "en": 2}``."""
+        return {tag: count for tag, count in zip(_TAGS, self.found, strict=True) if count}
 
     def summary(self) -> str:
         """The evidence in words, for a message: ``4 Danish, 4 Norwegian Bokmål and 2 Swedish function words``."""
@@ -242,25 +258,25 @@ class Detection(NamedTuple):
 
 def detect_language(texts: Iterable[str]) -> Detection:
     """Detect the language of the text pieces, read in order up to :data:`SAMPLE_CHARS` characters."""
-    found = list(map(_LANGUAGES_OF.__getitem__, _VOCABULARY.intersection(_words(texts))))
-    counts = Counter(chain.from_iterable(found))
-    ranked = sorted(counts.values(), reverse=True)
-    best = ranked[0] if ranked else 0
-    runner_up = ranked[1] if len(ranked) > 1 else 0
+    words = _VOCABULARY.intersection(_words(texts))
+    found = _counts(words)
+    ranked = sorted(found)
+    best, runner_up = ranked[-1], ranked[-2]
     if best < MIN_WORDS or best - runner_up < MIN_LEAD:
-        return Detection(UNDETERMINED, False, counts)
-    winner = max(counts, key=counts.__getitem__)
+        return Detection(UNDETERMINED, False, found)
+    winner = found.index(best)
     # MIN_RATIO times the runner-up's count holds against every language; only a close race counts shared words.
-    if best < MIN_RATIO * runner_up and not _outweighs(winner, found, counts):
-        return Detection(UNDETERMINED, False, counts)
-    return Detection(winner, True, counts)
+    if best < MIN_RATIO * runner_up and not _outweighs(winner, words, found):
+        return Detection(UNDETERMINED, False, found)
+    return Detection(_TAGS[winner], True, found)
 
 
-def _outweighs(winner: str, found: list[tuple[str, ...]], counts: Mapping[str, int]) -> bool:
-    """Whether ``winner`` has :data:`MIN_RATIO` times the words of its own against each other language."""
-    shared = Counter(chain.from_iterable(languages for languages in found if winner in languages))
-    best = counts[winner]
-    return all(best - shared[tag] >= MIN_RATIO * (count - shared[tag]) for tag, count in counts.items())
+def _outweighs(winner: int, words: Iterable[str], found: bytes) -> bool:
+    """Whether the winner has :data:`MIN_RATIO` times the words of its own against each other language."""
+    bit = 1 << _SHIFTS[winner]
+    shared = _counts(word for word in words if _WEIGHT[word] & bit)
+    best = found[winner]
+    return all(best - both >= MIN_RATIO * (count - both) for count, both in zip(found, shared, strict=True))
 
 
 def _words(texts: Iterable[str]) -> list[str]:
