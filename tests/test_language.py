@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from language_samples import SAMPLES
 from newsarticle import (
@@ -148,6 +150,23 @@ def test_an_undetermined_article_is_rendered_in_the_default_locale() -> None:
     assert "Veröffentlicht am 27. Februar 2025" in str(render(article, "text"))  # not Babel's reading of und: en_US
     with pytest.raises(UnknownLocaleError, match="unknown locale 'und'"):
         render(article, "text", locale="und")
+
+
+_WORDS = st.sampled_from(sorted({word for _, words in _PROFILES.values() for word in words.split()}))
+
+
+@given(st.lists(st.one_of(_WORDS, st.text(max_size=12)), max_size=80), st.integers(min_value=1, max_value=5))
+@settings(deadline=None)
+def test_any_text_is_labelled_with_a_language_it_knows_or_und(words: list[str], pieces: int) -> None:
+    texts = [" ".join(words[index::pieces]) for index in range(pieces)]
+    detection = detect_language(texts)
+    assert detection.confident == (detection.language != "und")
+    assert detection.language in {*LANGUAGE_NAMES, "und"}
+    assert "{" not in detection.summary()
+    # Only the sample is read: what follows it changes nothing.
+    assert detect_language([*texts, "the and of that with from"]).language == detection.language or (
+        sum(map(len, texts)) + len(texts) < SAMPLE_CHARS
+    )
 
 
 # -- the caller's language ----------------------------------------------------------------------------------------
