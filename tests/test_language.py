@@ -22,7 +22,7 @@ from newsarticle import (
     render,
     unparse,
 )
-from newsarticle._language import _PROFILES, LANGUAGE_NAMES, SAMPLE_CHARS, detect_language
+from newsarticle._language import _PROFILES, LANGUAGE_NAMES, SAMPLE_CHARS, SCRIPT_LANGUAGES, detect_language
 from newsarticle._parser import check_language_tag
 from scaling import doubling_ratio
 
@@ -61,7 +61,9 @@ def test_format_doc_lists_the_languages_it_knows() -> None:
     section = doc.split("## 8. Language", 1)[1].split("\n## ", 1)[0]
     listed = dict(re.findall(r"`([a-z]{2,3})` ([A-Z][a-zå]+(?: Bokmål)?)", section))
     assert listed == LANGUAGE_NAMES
-    assert f"It knows {len(LANGUAGE_NAMES)} languages" in section
+    assert f"It knows {len(LANGUAGE_NAMES)} languages by their function words, and {len(SCRIPT_LANGUAGES)}" in section
+    by_script = section.split("| by script | ", 1)[1].split("\n", 1)[0]
+    assert re.findall(r"`([a-z]{2,3})`", by_script) == list(SCRIPT_LANGUAGES)
 
 
 def test_each_list_fits_the_byte_that_counts_it() -> None:
@@ -81,6 +83,45 @@ def test_the_headline_and_paragraphs_are_read_together(tag: str, paragraph: str)
     headline, first, second = " ".join(words[:6]), " ".join(words[6:20]), " ".join(words[20:])
     article, diagnostics = parsed(text(f"{first}\n\n{second}", headline=headline))
     assert (article.language, diagnostics) == (tag, [])
+
+
+# Texts whose function words do not tell, in a script only one language writes.
+BY_SCRIPT = {
+    "ja": "市議会は火曜日の夜、5時間以上に及ぶ議論の末、来年度の予算を可決した。野党は市営プールの予算削減を批判した。",
+    "ko": "시의회는 화요일 저녁 다섯 시간이 넘는 토론 끝에 내년 예산을 통과시켰다. 야당은 수영장 예산 삭감을 비판했다.",
+    "th": "สภาเทศบาลอนุมัติงบประมาณปีหน้าเมื่อคืนวันอังคาร หลังการอภิปรายนานกว่าห้าชั่วโมง",
+    "el": "Εγκρίθηκε ο προϋπολογισμός της πόλης",
+    "ka": "ქალაქის საბჭომ სამშაბათს საღამოს მომავალი წლის ბიუჯეტი დაამტკიცა.",
+    "hy": "Քաղաքային խորհուրդը երեքշաբթի երեկոյան հաստատեց հաջորդ տարվա բյուջեն։",
+    "ta": "நகர சபை செவ்வாய்க்கிழமை மாலை அடுத்த ஆண்டுக்கான வரவு செலவுத் திட்டத்துக்கு ஒப்புதல் அளித்தது.",
+}
+# Scripts that several languages write: Chinese characters (Chinese, and Japanese kanji), Hebrew (also Yiddish),
+# Arabic (also Persian, Urdu), Devanagari (Hindi, Marathi, Nepali), Cyrillic without enough function words.
+SHARED_SCRIPT = (
+    "市议会周二晚上在经过五个多小时的辩论后通过了明年的预算。",
+    "מועצת העיר אישרה את התקציב",
+    "وافق مجلس المدينة على الميزانية",
+    "नगर परिषद ने मंगलवार शाम अगले साल का बजट पारित किया",
+    "Совет утвердил бюджет",
+)
+
+
+@pytest.mark.parametrize(("tag", "body"), BY_SCRIPT.items(), ids=list(BY_SCRIPT))
+def test_a_script_only_one_language_writes_names_it(tag: str, body: str) -> None:
+    article, diagnostics = parsed(text(body, headline=body.split(maxsplit=1)[0]))
+    assert (article.language, diagnostics) == (tag, [])
+
+
+@pytest.mark.parametrize("body", SHARED_SCRIPT)
+def test_a_script_several_languages_write_names_none(body: str) -> None:
+    article, diagnostics = parsed(text(body))
+    assert (article.language, [d.code for d in diagnostics]) == ("und", ["language-guess"])
+
+
+def test_a_few_letters_of_another_script_do_not_decide() -> None:
+    article, _ = parsed(text("Tokio: 東京 meldet Schnee", headline="Wetter"))
+    assert article.language == "und"
+    assert parsed(text("Kurz: π und Δ"))[0].language == "und"
 
 
 # -- undetermined -------------------------------------------------------------------------------------------------
@@ -161,7 +202,7 @@ def test_any_text_is_labelled_with_a_language_it_knows_or_und(words: list[str], 
     texts = [" ".join(words[index::pieces]) for index in range(pieces)]
     detection = detect_language(texts)
     assert detection.confident == (detection.language != "und")
-    assert detection.language in {*LANGUAGE_NAMES, "und"}
+    assert detection.language in {*LANGUAGE_NAMES, *SCRIPT_LANGUAGES, "und"}
     assert "{" not in detection.summary()
     # Only the sample is read: what follows it changes nothing.
     assert detect_language([*texts, "the and of that with from"]).language == detection.language or (

@@ -16,9 +16,12 @@ when
   lists, so only the words they do not share decide between them, and a text
   that is half one language and half another has many of each.
 
-Otherwise the language is :data:`UNDETERMINED`, which claims nothing, and the
-parser reports ``language-guess``. A language without a list finds few words in
-any list and is undetermined too, not labelled as its nearest neighbour.
+Otherwise, when at least half the sample's letters are in a script that one
+language writes nearly alone (Japanese kana, Korean, Greek, Thai …; see
+:data:`SCRIPT_LANGUAGES`), it is that language; else the language is
+:data:`UNDETERMINED`, which claims nothing, and the parser reports
+``language-guess``. A language without a list finds few words in any list and is
+undetermined too, not labelled as its nearest neighbour.
 
 A split, a set intersection and a count cost a few microseconds per article and
 need no model; docs/format.md has the languages and the figures.
@@ -26,6 +29,7 @@ need no model; docs/format.md has the languages and the figures.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -38,6 +42,7 @@ __all__ = [
     "MIN_RATIO",
     "MIN_WORDS",
     "SAMPLE_CHARS",
+    "SCRIPT_LANGUAGES",
     "UNDETERMINED",
     "Detection",
     "detect_language",
@@ -258,16 +263,20 @@ class Detection(NamedTuple):
 
 def detect_language(texts: Iterable[str]) -> Detection:
     """Detect the language of the text pieces, read in order up to :data:`SAMPLE_CHARS` characters."""
-    words = _VOCABULARY.intersection(_words(texts))
+    sample = _sample(texts)
+    words = _VOCABULARY.intersection(_words(sample))
     found = _counts(words)
     ranked = sorted(found)
     best, runner_up = ranked[-1], ranked[-2]
-    if best < MIN_WORDS or best - runner_up < MIN_LEAD:
-        return Detection(UNDETERMINED, False, found)
     winner = found.index(best)
     # MIN_RATIO times the runner-up's count holds against every language; only a close race counts shared words.
-    if best < MIN_RATIO * runner_up and not _outweighs(winner, words, found):
-        return Detection(UNDETERMINED, False, found)
+    if (
+        best < MIN_WORDS
+        or best - runner_up < MIN_LEAD
+        or (best < MIN_RATIO * runner_up and not _outweighs(winner, words, found))
+    ):
+        by_script = _by_script(sample)
+        return Detection(by_script or UNDETERMINED, by_script is not None, found)
     return Detection(_TAGS[winner], True, found)
 
 
@@ -279,9 +288,57 @@ def _outweighs(winner: int, words: Iterable[str], found: bytes) -> bool:
     return all(best - both >= MIN_RATIO * (count - both) for count, both in zip(found, shared, strict=True))
 
 
-def _words(texts: Iterable[str]) -> list[str]:
+def _words(sample: str) -> list[str]:
     # A comma or full stop clings to the word before it ("mødt op, da"); the rest rarely follows a function word.
-    return _sample(texts).lower().replace(",", " ").replace(".", " ").split()
+    return sample.lower().replace(",", " ").replace(".", " ").split()
+
+
+# Scripts that one language writes nearly alone, for text whose function words do not tell: Japanese (its kana;
+# Chinese has none), Korean, Greek, Armenian, Georgian, Thai, Lao, Khmer, Sinhala, Tamil, Telugu, Malayalam,
+# Gujarati, Odia, Punjabi (Gurmukhi) and Dhivehi (Thaana). Latin, Cyrillic, Arabic, Hebrew, Devanagari, Bengali and
+# Han letters are each shared by several languages, so they name none.
+_SCRIPTS = tuple(
+    (tag, re.compile(f"[{letters}]"))
+    for tag, letters in (
+        ("ja", "\u3040-\u30ff\u31f0-\u31ff"),
+        ("ko", "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"),
+        ("el", "\u0370-\u03ff\u1f00-\u1fff"),
+        ("hy", "\u0531-\u058f"),
+        ("ka", "\u10a0-\u10ff\u1c90-\u1cbf"),
+        ("th", "\u0e00-\u0e7f"),
+        ("lo", "\u0e80-\u0eff"),
+        ("km", "\u1780-\u17ff"),
+        ("si", "\u0d80-\u0dff"),
+        ("ta", "\u0b80-\u0bff"),
+        ("te", "\u0c00-\u0c7f"),
+        ("ml", "\u0d00-\u0d7f"),
+        ("gu", "\u0a80-\u0aff"),
+        ("or", "\u0b00-\u0b7f"),
+        ("pa", "\u0a00-\u0a7f"),
+        ("dv", "\u0780-\u07bf"),
+    )
+)
+#: The languages told by their script alone, when function words do not tell.
+SCRIPT_LANGUAGES = tuple(tag for tag, _ in _SCRIPTS)
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+_ANY_SCRIPT = re.compile("|".join(script.pattern for _, script in _SCRIPTS))
+
+
+def _by_script(sample: str) -> str | None:
+    """The language whose own script writes at least half the sample's letters (and 4 or more), or None."""
+    if _ANY_SCRIPT.search(sample) is None:  # the common case, a Latin or Cyrillic text, in one scan
+        return None
+    letters = sum(map(str.isalpha, sample))
+    for tag, script in _SCRIPTS:
+        count = len(script.findall(sample))
+        if tag == "ja" and count:
+            # Japanese writes kana among Chinese characters: enough kana tell it from Chinese.
+            count = count + len(_HAN.findall(sample)) if 5 * count >= letters else 0
+        if count >= 4 and 2 * count >= letters:
+            return tag
+    return None
 
 
 def _sample(texts: Iterable[str]) -> str:
