@@ -85,6 +85,28 @@ def test_the_headline_and_paragraphs_are_read_together(tag: str, paragraph: str)
     assert (article.language, diagnostics) == (tag, [])
 
 
+# Short texts whose function words alone do not decide between close languages, but whose letters do.
+BY_LETTERS = {
+    "pl": "Frekwencja w niedzielnych wyborach samorządowych wyniosła rekordowe 58 procent, a liczenie głosów trwało do "
+    "wczesnych godzin porannych.",
+    "cs": "Kvůli bouři bylo v pondělí na severu země zrušeno několik stovek vlaků.",
+    "es": "Cientos de trenes fueron cancelados el lunes en el norte del país a causa de un temporal. La compañía "
+    "ferroviaria",
+    "ru": "В понедельник из-за сильного шторма на севере страны были отменены сотни поездов.",
+}
+
+
+@pytest.mark.parametrize(("tag", "body"), BY_LETTERS.items(), ids=list(BY_LETTERS))
+def test_letters_decide_where_function_words_do_not(tag: str, body: str) -> None:
+    article, diagnostics = parsed(text(body))
+    assert (article.language, diagnostics) == (tag, [])
+
+
+def test_letters_of_another_language_in_a_name_do_not_decide() -> None:
+    article, diagnostics = parsed(text("Der Zug nach Łódź fällt heute aus, teilte die Bahn am Morgen mit."))
+    assert (article.language, diagnostics) == ("de", [])
+
+
 # Texts whose function words do not tell, in a script only one language writes.
 BY_SCRIPT = {
     "ja": "市議会は火曜日の夜、5時間以上に及ぶ議論の末、来年度の予算を可決した。野党は市営プールの予算削減を批判した。",

@@ -16,8 +16,11 @@ when
   lists, so only the words they do not share decide between them, and a text
   that is half one language and half another has many of each.
 
-Otherwise, when at least half the sample's letters are in a script that one
-language writes nearly alone (Japanese kana, Korean, Greek, Thai …; see
+When the function words alone do not decide, letters that only some of these
+languages write (Polish ł, Czech ř, Danish and Norwegian æ and ø, ...) count as
+one more word for their languages, and the rule is applied again. Otherwise,
+when at least half the sample's letters are in a script that one language writes
+nearly alone (Japanese kana, Korean, Greek, Thai …; see
 :data:`SCRIPT_LANGUAGES`), it is that language; else the language is
 :data:`UNDETERMINED`, which claims nothing, and the parser reports
 ``language-guess``. A language without a list finds few words in any list and is
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -71,23 +75,23 @@ _PROFILES = {
     ),
     "ca": (
         "Catalan",
-        "de la i el que a en els per amb un una del no es les va al més però dels seva aquesta aquest molt "
+        "si de la i el que a en els per amb un una del no es les va al més però dels seva aquesta aquest molt "
         "també pel fins són hi ho això perquè després segons quan",
     ),
     "cs": (
         "Czech",
-        "pokud jestli ani jak co mohou mu ho jim tato tyto jež jsme není bez pouze rovněž avšak tedy zda a se "
-        "na v je že o s z do to i jako k ve pro by za ale jsou byl byla bylo také podle jeho který která "
-        "které po už než při jen může ještě již jejich mezi tak roce této však nebo aby kde když jsem tím být "
-        "bude proto řekl",
+        "od ze procent pokud jestli ani jak co mohou mu ho jim tato tyto jež jsme není bez pouze rovněž avšak "
+        "tedy zda a se na v je že o s z do to i jako k ve pro by za ale jsou byl byla bylo také podle jeho "
+        "který která které po už než při jen může ještě již jejich mezi tak roce této však nebo aby kde když "
+        "jsem tím být bude proto řekl",
     ),
     "da": (
         "Danish",
-        "op da lidt måske altid aldrig derefter imod desuden gøre gør fået gået give giver tage tager hvornår "
-        "hinanden uge haft jer næste bag procent næsten især lige selvom igennem ind os dig mig sådan nogen "
-        "noget uden blive mere anden andet og i at det en til er som på de med han af for ikke der var den "
-        "har sig men et om kan efter også når skal vil være hvis fra blev havde mellem ud nogle været siger "
-        "bliver hende vores mod endnu tilbage sidste fik gik sagde blevet gennem hvad meget kun",
+        "man op da lidt måske altid aldrig derefter imod desuden gøre gør fået gået give giver tage tager "
+        "hvornår hinanden uge haft jer næste bag procent næsten især lige selvom igennem ind os dig mig sådan "
+        "nogen noget uden blive mere anden andet og i at det en til er som på de med han af for ikke der var "
+        "den har sig men et om kan efter også når skal vil være hvis fra blev havde mellem ud nogle været "
+        "siger bliver hende vores mod endnu tilbage sidste fik gik sagde blevet gennem hvad meget kun",
     ),
     "de": (
         "German",
@@ -108,10 +112,11 @@ _PROFILES = {
     ),
     "es": (
         "Spanish",
-        "ni sino ante cada todos todas será hace ahora después además aún año años otro otra casi mismo misma "
-        "ellos ella cual quien mucho muchos tan hoy hacia es de la que el en y a los del se las por un para "
-        "con no una su al lo como más pero sus le ya o este fue ha porque esta entre cuando muy sin sobre "
-        "también me hasta hay donde desde todo nos durante según tras dijo son ser está están era fueron",
+        "si ni sino ante cada todos todas será hace ahora después además aún año años otro otra casi mismo "
+        "misma ellos ella cual quien mucho muchos tan hoy hacia es de la que el en y a los del se las por un "
+        "para con no una su al lo como más pero sus le ya o este fue ha porque esta entre cuando muy sin "
+        "sobre también me hasta hay donde desde todo nos durante según tras dijo son ser está están era "
+        "fueron",
     ),
     "fi": (
         "Finnish",
@@ -120,10 +125,10 @@ _PROFILES = {
     ),
     "fr": (
         "French",
-        "après avant sans sous chez vers contre encore déjà très bien alors donc car où dont lui leurs nous "
-        "vous ils elles ces cet de la le et les des en du un une est que pour qui dans a par plus pas au sur "
-        "ne se ce il sont ont avec son été aux elle mais ou leur cette comme aussi selon depuis était lors "
-        "tout sa ses y entre même deux",
+        "à si après avant sans sous chez vers contre encore déjà très bien alors donc car où dont lui leurs "
+        "nous vous ils elles ces cet de la le et les des en du un une est que pour qui dans a par plus pas au "
+        "sur ne se ce il sont ont avec son été aux elle mais ou leur cette comme aussi selon depuis était "
+        "lors tout sa ses y entre même deux",
     ),
     "hu": (
         "Hungarian",
@@ -140,39 +145,39 @@ _PROFILES = {
     ),
     "nb": (
         "Norwegian Bokmål",
-        "da litt kanskje alltid aldri deretter imot dessuten gjøre gjør fått gått gi gir ta tar tok hverandre "
-        "uke hatt dere igjen neste bak prosent nesten særlig fortsatt enda inn oss deg meg slik noe uten bli "
-        "annen annet og i det som en på er til av at for med ikke har de den han var seg men et om kan etter "
-        "også når skal vil være hvis fra ble hadde mellom ut noen vært sier blir henne mot ennå tilbake siste "
-        "fikk gikk å enn nå blitt gjennom hva mye bare",
+        "man da litt kanskje alltid aldri deretter imot dessuten gjøre gjør fått gått gi gir ta tar tok "
+        "hverandre uke hatt dere igjen neste bak prosent nesten særlig fortsatt enda inn oss deg meg slik noe "
+        "uten bli annen annet og i det som en på er til av at for med ikke har de den han var seg men et om "
+        "kan etter også når skal vil være hvis fra ble hadde mellom ut noen vært sier blir henne mot ennå "
+        "tilbake siste fikk gikk å enn nå blitt gjennom hva mye bare",
     ),
     "nl": (
         "Dutch",
-        "de het een en van in is dat op te zijn met voor niet die aan er ook als maar bij door om naar werd "
-        "worden wordt heeft hij ze deze nog dit tot uit over zou hun geen meer hebben was al kan wel zich "
-        "haar",
+        "of procent de het een en van in is dat op te zijn met voor niet die aan er ook als maar bij door om "
+        "naar werd worden wordt heeft hij ze deze nog dit tot uit over zou hun geen meer hebben was al kan "
+        "wel zich haar",
     ),
     "pl": (
         "Polish",
-        "prawie żeby ponad wśród wobec dzięki bardziej wciąż nadal natomiast czyli lecz ponieważ bo choć "
-        "jeśli gdyż teraz dziś wczoraj nim niej nas było był była były aby we pod lub niż jako gdzie wraz "
-        "podczas około więc tej tych którzy których swoje i w na z się nie do to że jest o a jak ale po od za "
-        "co przez dla tak już jego czy który która które być został także oraz również może tego jednak są "
-        "tym przy tylko bardzo będzie gdy jej przed według jeszcze kiedy między też ich roku ze którym "
+        "procent prawie żeby ponad wśród wobec dzięki bardziej wciąż nadal natomiast czyli lecz ponieważ bo "
+        "choć jeśli gdyż teraz dziś wczoraj nim niej nas było był była były aby we pod lub niż jako gdzie "
+        "wraz podczas około więc tej tych którzy których swoje i w na z się nie do to że jest o a jak ale po "
+        "od za co przez dla tak już jego czy który która które być został także oraz również może tego jednak "
+        "są tym przy tylko bardzo będzie gdy jej przed według jeszcze kiedy między też ich roku ze którym "
         "którego której którą będą zostanie została zostało zostały mogą można nad bez tam tu ten ta te",
     ),
     "pt": (
         "Portuguese",
-        "numa num duas dois pelas às nesta neste nessa quase mesmo onde cerca ter têm vai vão devido porém "
-        "então agora sem seja pode podem de a o que e do da em um para é com não uma os no se na por mais as "
-        "dos como mas foi ao ele das tem à seu sua ou ser quando muito há nos já está também pelo pela até "
-        "isso ela entre depois aos após segundo disse ainda são foram",
+        "cada será todas todos este esta numa num duas dois pelas às nesta neste nessa quase mesmo onde cerca "
+        "ter têm vai vão devido porém então agora sem seja pode podem de a o que e do da em um para é com não "
+        "uma os no se na por mais as dos como mas foi ao ele das tem à seu sua ou ser quando muito há nos já "
+        "está também pelo pela até isso ela entre depois aos após segundo disse ainda são foram",
     ),
     "ro": (
         "Romanian",
-        "de și şi în a la cu care pe din că nu o un se mai fost sunt este pentru lui prin după dar această "
-        "acest sau dintre foarte fiind însă precum cel cea cei unui unei fie poate astfel ca doar acum încă "
-        "au ce",
+        "va al ale de și şi în a la cu care pe din că nu o un se mai fost sunt este pentru lui prin după dar "
+        "această acest sau dintre foarte fiind însă precum cel cea cei unui unei fie poate astfel ca doar "
+        "acum încă au ce",
     ),
     "ru": (
         "Russian",
@@ -182,16 +187,17 @@ _PROFILES = {
     ),
     "sk": (
         "Slovak",
-        "pokiaľ ani môžu nie táto tieto ktorých ktorej ktorú sme teda a sa na v je že o s z do to i ako k vo "
-        "pre by za ale sú bol bola bolo tiež podľa jeho ktorý ktorá ktoré po už než pri len môže ešte ich "
+        "od pokiaľ ani môžu nie táto tieto ktorých ktorej ktorú sme teda a sa na v je že o s z do to i ako k "
+        "vo pre by za ale sú bol bola bolo tiež podľa jeho ktorý ktorá ktoré po už než pri len môže ešte ich "
         "medzi tak roku tejto však alebo aby kde keď aj som byť či iba ktorí povedal",
     ),
     "sv": (
         "Swedish",
-        "procent då där här vad vilket vilka varit blivit redan nya två innan medan bland nästan alla andra "
-        "dock upp ännu sitt inom kring mer annan annat inga ingen sådan och i att det som en på är av för med "
-        "till den har de inte om ett var jag sig men kan efter under också eller vid hade sade säger även när "
-        "utan mycket någon några detta vara sina från ska hon deras enligt över sedan mellan bara eftersom år",
+        "man blev nu mot ut procent då där här vad vilket vilka varit blivit redan nya två innan medan bland "
+        "nästan alla andra dock upp ännu sitt inom kring mer annan annat inga ingen sådan och i att det som "
+        "en på är av för med till den har de inte om ett var jag sig men kan efter under också eller vid hade "
+        "sade säger även när utan mycket någon några detta vara sina från ska hon deras enligt över sedan "
+        "mellan bara eftersom år",
     ),
     "tr": (
         "Turkish",
@@ -230,6 +236,35 @@ def _weights(profiles: Mapping[str, tuple[str, str]]) -> dict[str, int]:
 _WEIGHT = _weights(_PROFILES)
 _VOCABULARY = frozenset(_WEIGHT)
 
+# Letters that only some of these languages write. When the function words do not decide, each group found in the
+# sample counts as one more word for its languages (a pseudo-word, "<pl>", so that it is counted once however many
+# of its letters occur): Polish ł or ż, Czech ř, Spanish ñ, Danish and Norwegian æ or ø, Romanian ă, Turkish ğ …
+_LETTER_GROUPS = {
+    "<cs>": ("řěů", ("cs",)),
+    "<cs-sk>": ("čšžťďň", ("cs", "sk")),
+    "<da-nb>": ("æø", ("da", "nb")),
+    "<de>": ("ß", ("de",)),
+    "<es>": ("ñ¿¡", ("es",)),
+    "<hu>": ("őű", ("hu",)),
+    "<pl>": ("ąęłśźżńć", ("pl",)),
+    "<pt>": ("ãõ", ("pt",)),
+    "<ca>": ("·", ("ca",)),
+    "<ro>": ("ăţțș", ("ro",)),
+    "<ru>": ("ыэё", ("ru",)),
+    "<sk>": ("ľĺŕ", ("sk",)),
+    "<tr>": ("ğı", ("tr",)),
+    "<uk>": ("ієїґ", ("uk",)),
+}
+_GROUP_OF = {letter: mark for mark, (letters, _) in _LETTER_GROUPS.items() for letter in letters}
+_WEIGHT.update(
+    (mark, sum(1 << _SHIFTS[_TAGS.index(tag)] for tag in tags)) for mark, (_, tags) in _LETTER_GROUPS.items()
+)
+
+
+def _letter_marks(sample: str) -> set[str]:
+    """The letter groups whose letters occur in the sample, as their pseudo-words."""
+    return {_GROUP_OF[letter] for letter in set(sample.lower()).intersection(_GROUP_OF)}
+
 
 def _counts(words: Iterable[str]) -> bytes:
     """How many of ``words`` each language's list has, one byte per language in the order of _TAGS."""
@@ -266,18 +301,29 @@ def detect_language(texts: Iterable[str]) -> Detection:
     sample = _sample(texts)
     words = _VOCABULARY.intersection(_words(sample))
     found = _counts(words)
+    winner = _winner(words, found)
+    if winner is None:
+        # Function words alone do not decide: letters only some of the languages write are more evidence.
+        marked = words | _letter_marks(sample)
+        if len(marked) > len(words):
+            winner = _winner(marked, _counts(marked))
+    if winner is not None:
+        return Detection(_TAGS[winner], True, found)
+    by_script = _by_script(sample)
+    return Detection(by_script or UNDETERMINED, by_script is not None, found)
+
+
+def _winner(words: AbstractSet[str], found: bytes) -> int | None:
+    """The index of the language the rule of this module names, or None."""
     ranked = sorted(found)
     best, runner_up = ranked[-1], ranked[-2]
+    if best < MIN_WORDS or best - runner_up < MIN_LEAD:
+        return None
     winner = found.index(best)
     # MIN_RATIO times the runner-up's count holds against every language; only a close race counts shared words.
-    if (
-        best < MIN_WORDS
-        or best - runner_up < MIN_LEAD
-        or (best < MIN_RATIO * runner_up and not _outweighs(winner, words, found))
-    ):
-        by_script = _by_script(sample)
-        return Detection(by_script or UNDETERMINED, by_script is not None, found)
-    return Detection(_TAGS[winner], True, found)
+    if best < MIN_RATIO * runner_up and not _outweighs(winner, words, found):
+        return None
+    return winner
 
 
 def _outweighs(winner: int, words: Iterable[str], found: bytes) -> bool:
