@@ -58,6 +58,7 @@ STYLESHEET = (
     "@media (max-width:30rem){body{font-size:1.0625rem}h1{font-size:1.6rem}}"
 )
 
+
 # Text content: quotes need no escaping there, and leaving them keeps the output readable.
 _text = partial(escape, quote=False)
 
