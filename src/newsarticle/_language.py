@@ -240,6 +240,7 @@ _VOCABULARY = frozenset(_WEIGHT)
 # sample counts as one more word for its languages (a pseudo-word, "<pl>", so that it is counted once however many
 # of its letters occur): Polish ł or ż, Czech ř, Spanish ñ, Danish and Norwegian æ or ø, Romanian ă, Turkish ğ …
 _LETTER_GROUPS = {
+    "<ca>": ("·", ("ca",)),
     "<cs>": ("řěů", ("cs",)),
     "<cs-sk>": ("čšžťďň", ("cs", "sk")),
     "<da-nb>": ("æø", ("da", "nb")),
@@ -248,7 +249,6 @@ _LETTER_GROUPS = {
     "<hu>": ("őű", ("hu",)),
     "<pl>": ("ąęłśźżńć", ("pl",)),
     "<pt>": ("ãõ", ("pt",)),
-    "<ca>": ("·", ("ca",)),
     "<ro>": ("ăţțș", ("ro",)),
     "<ru>": ("ыэё", ("ru",)),
     "<sk>": ("ľĺŕ", ("sk",)),
@@ -366,10 +366,8 @@ _SCRIPTS = tuple(
 )
 #: The languages told by their script alone, when function words do not tell.
 SCRIPT_LANGUAGES = tuple(tag for tag, _ in _SCRIPTS)
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
 _ANY_SCRIPT = re.compile("|".join(script.pattern for _, script in _SCRIPTS))
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def _by_script(sample: str) -> str | None:
