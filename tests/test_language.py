@@ -272,7 +272,7 @@ def test_detection_reads_a_fixed_sample_whatever_the_length() -> None:
         return [SAMPLES["de"][n % 6] for n in range(n)]
 
     def work(paragraphs: list[str]) -> None:
-        for _ in range(200):
+        for _ in range(500):
             detect_language(paragraphs)
 
     # Twice the paragraphs, the same time: only the first SAMPLE_CHARS characters are read.
