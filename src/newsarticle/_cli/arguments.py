@@ -35,6 +35,23 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser: an argument it does not know is its own error, shown with its own usage.
+
+    argparse would hand the leftovers back to the top-level parser, whose usage
+    (``newsarticle [-h] [--version] COMMAND ...``) says nothing about the flags
+    of the command the user typed.
+    """
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+
 def _jobs(text: str) -> int:
     try:
         value = int(text)
@@ -83,9 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'newsarticle COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action=_VersionAction, help="show the versions of newsarticle and its plugins")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_CommandParser)
 
-    batch = argparse.ArgumentParser(add_help=False)
+    batch = _CommandParser(add_help=False)
     group = batch.add_argument_group("batch")
     group.add_argument(
         "--glob",

@@ -30,6 +30,7 @@ def convert(args: argparse.Namespace) -> int:
 
     if job.mode == JSONL:
         selection = Inputs(inputs, args.glob, follow_symlinks=args.follow_symlinks)
+        require_files(selection, "convert")
         if output is not None:
             if names_folder(output):
                 raise UsageError(f"-o {display(output)} is a folder; -t jsonl writes one file")
@@ -60,11 +61,27 @@ def convert(args: argparse.Namespace) -> int:
     overlap = selection.overlap(suffix)
     if overlap is not None:
         raise UsageError(overlap)
+    require_files(selection, "convert")
     check_report(args.errors, selection, output, output_suffix=suffix)
     from newsarticle._batch import plan_mirror
 
     plan = plan_mirror(selection, output, suffix, force=args.force)
     return session.run(job, selection, plan, batch=not single)  # one file into a folder needs no workers
+
+
+def require_files(selection: Inputs, command: str) -> None:
+    """A usage error when the input folders hold nothing that ``--glob`` selects: "0 converted" would
+    read as success. Files skipped later (up to date, links) were found: they count as something."""
+    if not selection.folders or selection.files or "-" in selection.arguments:
+        return
+    if next(iter(selection.walk()), None) is not None:
+        return
+    named = [display(a) for a in selection.arguments if os.path.isdir(a)]
+    where = "the folder" if len(named) == 1 else "the folders"
+    raise UsageError(
+        f"nothing to {command}: no file matches --glob {selection.pattern!r} in {where} {', '.join(named)}"
+        " (searched with their subfolders)"
+    )
 
 
 def plain_tasks(selection: Inputs) -> Any:
@@ -81,6 +98,7 @@ def check(args: argparse.Namespace) -> int:
 
     check_inputs(args.inputs)
     selection = Inputs(args.inputs, args.glob, follow_symlinks=args.follow_symlinks)
+    require_files(selection, "check")
     check_report(args.errors, selection, None)
     single = len(args.inputs) == 1 and not selection.folders
     session = Session(args, check=True)

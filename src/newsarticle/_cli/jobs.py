@@ -45,6 +45,28 @@ def infer_format(output: str | None, single: bool) -> str:
     raise UsageError(f"{suffix} is the suffix of several formats ({', '.join(names)}); give -t FORMAT")
 
 
+def unknown_format(name: str, available: list[str], library_message: str) -> str:
+    """The usage error for ``-t name``: what exists (``jsonl`` included, which the library does not know)
+    and the nearest name, the library's suggestion when its message carries one."""
+    import difflib
+
+    message = f"unknown format {name!r}; available formats: {', '.join(available)}"
+    close = difflib.get_close_matches(name.lower(), available, n=1)
+    # The library knows the aliases, but not jsonl, the command line's own format.
+    if close and close[0] == JSONL:
+        suggestion: str | None = JSONL
+    else:
+        suggestion = _suggestion(library_message) or (close[0] if close else None)
+    return message if suggestion is None else f"{message}; did you mean {suggestion!r}?"
+
+
+def _suggestion(library_message: str) -> str | None:
+    import re
+
+    found = re.search(r"did you mean '([^']+)'", library_message)
+    return found.group(1) if found else None
+
+
 def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
     """Check format, options, locale and transforms before any file is read; return the job and its suffix.
 
@@ -80,7 +102,10 @@ def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
     try:
         renderer = get_renderer(format_name)
     except UnknownFormatError as exc:
-        raise UsageError(f"{exc} (and {JSONL})") from None
+        import newsarticle
+
+        names = sorted([info.name for info in newsarticle.formats()] + [JSONL])
+        raise UsageError(unknown_format(format_name, names, str(exc))) from None
     texts: dict[str, str] = {}
     flags: dict[str, str] = {}  # each option as the user wrote it, for messages
     for item in args.options:
