@@ -17,6 +17,8 @@ import newsarticle
 from newsarticle import Diagnostic
 
 pytestmark = pytest.mark.slow  # each test runs the command in a process of its own
+#: The output folder's manifest of how each output was made (docs/cli.md): not an output.
+MANIFEST = ".newsarticle-manifest.json"
 
 DATA = Path(__file__).parent / "data"
 SCRIPT = Path(sys.executable).with_name("newsarticle")
@@ -45,7 +47,11 @@ def summary(stderr: bytes) -> tuple[int, int, int]:
 
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` by relative path, with its bytes."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file() and path.name != MANIFEST
+    }
 
 
 def parse_quietly(path: str | Path) -> newsarticle.Article:

@@ -45,12 +45,13 @@ def run(
 
 
 def tree(folder: Path) -> dict[bytes, bytes]:
-    """Every regular file under ``folder`` (links not followed) by relative path as bytes, with its bytes."""
+    """Every regular file under ``folder`` (links not followed) by relative path as bytes, with its bytes;
+    not the output folder's manifest."""
     found = {}
     for directory, _folders, names in os.walk(os.fsencode(folder)):
         for name in names:
             path = os.path.join(directory, name)
-            if os.path.isfile(path) and not os.path.islink(path):
+            if os.path.isfile(path) and not os.path.islink(path) and name != b".newsarticle-manifest.json":
                 with open(path, "rb") as file:
                     found[os.path.relpath(path, os.fsencode(folder))] = file.read()
     return found

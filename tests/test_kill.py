@@ -22,6 +22,9 @@ import pytest
 
 from processes import finish
 
+#: The output folder's manifest of how each output was made (docs/cli.md): not an output.
+MANIFEST = ".newsarticle-manifest.json"
+
 pytestmark = pytest.mark.slow
 
 DATA = Path(__file__).parent / "data"
@@ -62,7 +65,11 @@ def command(inputs: Path, out: Path, *extra: str) -> list[str]:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != MANIFEST
+    }
 
 
 def temporaries(folder: Path) -> list[Path]:

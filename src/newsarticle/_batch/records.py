@@ -61,6 +61,8 @@ class Task(NamedTuple):
     # Where the output's folder led when it was planned (resolved); checked again right before writing:
     # one swapped for a link out of the output folder since is refused (code ``output-outside``).
     output_folder: str | None = None
+    # Why an existing output is converted again (the manifest's verdict); its outcome carries it to the summary.
+    note: str = ""
 
 
 class Outcome(NamedTuple):
@@ -72,6 +74,10 @@ class Outcome(NamedTuple):
     errors: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
     data: bytes | None = None
+    # Why it was skipped or converted again, for the summary ("up to date", "the options changed").
+    note: str = ""
+    # A plugin's or renderer's traceback, with --traceback only.
+    traceback: str = ""
 
 
 class Job(NamedTuple):

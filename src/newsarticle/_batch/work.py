@@ -133,7 +133,8 @@ def run_file(task: Task, job: Job, timeout: float, before_write: Callable[[], No
     file_state.before_write = before_write
     try:
         with time_limit(timeout if task.source != "-" else 0.0):
-            return process(task, job)
+            outcome = process(task, job)
+        return outcome._replace(note=task.note) if task.note and outcome.status == CONVERTED else outcome
     except TimeLimitExceeded:
         reason = f"took longer than the time limit of {timeout:g} s (--timeout); nothing was written for it"
         return lost(task, reason, TIMEOUT)

@@ -123,3 +123,26 @@ def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
         except OptionError as exc:
             raise UsageError(f"{flags[key]}: {exc}") from None
     return Job("render", renderer.name, options, locale, transforms, args.strict, args.max_size), renderer.suffix
+
+
+def recipe(job: Job, **extra: Any) -> dict[str, Any]:
+    """What makes an output's bytes besides its input, for the output folder's manifest (see
+    :mod:`newsarticle._batch.manifest`): the renderer's options after defaults, and the versions of
+    newsarticle and of the distribution that provides the format."""
+    import newsarticle
+    from newsarticle._render import get_renderer, resolve_options
+
+    renderer = get_renderer("json" if job.mode == JSONL else job.format or "")
+    options = {"indent": 0} if job.mode == JSONL else resolve_options(renderer, job.options)
+    provider = next((info for info in newsarticle.formats() if info.name == renderer.name), None)
+    distribution = None if provider is None else f"{provider.distribution} {provider.version}"
+    return {
+        "format": job.mode if job.mode == JSONL else renderer.name,
+        "options": options,
+        "locale": job.locale,
+        "transforms": list(job.transforms),
+        "strict": job.strict,
+        "newsarticle": newsarticle.__version__,
+        "distribution": distribution,
+        **extra,
+    }
