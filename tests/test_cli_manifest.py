@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each test runs the command in a process of its own
 SCRIPT = Path(sys.executable).with_name("newsarticle")
 # The installed console script; if it is missing, running it fails every test loudly.
 COMMAND = str(SCRIPT) if SCRIPT.exists() else (shutil.which("newsarticle") or "newsarticle")
