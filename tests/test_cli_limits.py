@@ -58,7 +58,7 @@ def test_a_file_over_the_limit_fails_and_the_others_convert(corpus: Path, tmp_pa
     result = run("convert", corpus, "-t", "html", "-o", out, "--max-size", "100K", "-j", jobs)
     assert result.returncode == 1
     size = (corpus / "big.txt").stat().st_size
-    expected = f"big.txt: too-large: not read: {size:,} bytes, over the limit of 102,400 bytes (--max-size)"
+    expected = f"big.txt: error: too-large: not read: {size:,} bytes, over the limit of 102,400 bytes (--max-size)"
     assert expected in result.stderr
     assert sorted(p.name for p in out.iterdir() if p.name != MANIFEST) == ["a.html"]
 
@@ -77,13 +77,16 @@ def test_a_huge_sparse_file_is_refused_without_being_read(tmp_path: Path) -> Non
         file.truncate(64 * 1024**3)  # 64 GiB of nothing: reading it would take minutes and as much memory
     result = run("check", folder)
     assert result.returncode == 1
-    assert "huge.txt: too-large: not read: 68,719,476,736 bytes, over the limit of 16,777,216 bytes" in result.stdout
+    assert (
+        "huge.txt: error: too-large: not read: 68,719,476,736 bytes, over the limit of 16,777,216 bytes"
+        in result.stdout
+    )
 
 
 def test_standard_input_over_the_limit_fails_without_reading_it_all() -> None:
     result = run("convert", "-", "-t", "text", "--max-size", "1K", stdin=big_article(5_000))
     assert result.returncode == 1
-    assert "<stdin>: too-large: not read: more than the limit of 1,024 bytes (--max-size)" in result.stderr
+    assert "<stdin>: error: too-large: not read: more than the limit of 1,024 bytes (--max-size)" in result.stderr
     assert result.stdout == ""
 
 

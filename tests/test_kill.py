@@ -135,7 +135,7 @@ def test_a_worker_killed_mid_run(corpus: tuple[Path, dict[str, bytes]], tmp_path
     assert records[0]["code"] == "worker"
     assert "the worker processing it was killed (signal 9, SIGKILL" in records[0]["message"]
     lost = records[0]["path"]
-    assert f"{lost}: worker: " in stderr.decode()
+    assert f"{lost}: error: worker: " in stderr.decode()
     # Killed at a random moment: the lost file's output is missing, or whole if the kill came just after writing it.
     output = Path(lost).relative_to(inputs).with_suffix(".html").as_posix()
     assert tree(out).get(output, clean[output]) == clean[output]

@@ -76,6 +76,16 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _language(text: str) -> str:
+    """``--language``: a BCP 47 tag, ``de_AT`` spelled ``de-AT``; checked before any file is read."""
+    from newsarticle._models import _BCP47
+
+    tag = text.strip().replace("_", "-")
+    if not _BCP47.fullmatch(tag):
+        raise argparse.ArgumentTypeError(f"expected a BCP 47 language tag such as de, de-AT or pt-BR, got {text!r}")
+    return tag
+
+
 def _size(text: str) -> int | None:
     """``--max-size``: bytes, with an optional K, M or G (powers of 1024); 0 for no limit."""
     number, unit = text.strip(), 1
@@ -150,6 +160,17 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--errors", metavar="FILE", help="write every failure to FILE as JSON Lines")
     group.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings or summary")
     group.add_argument("--strict", action="store_true", help="a file with any diagnostic fails")  # fmt: skip
+    group.add_argument(
+        "--language",
+        type=_language,
+        metavar="TAG",
+        help="the language (BCP 47: de, de-AT, fr) of a file without a 'lang:' line, instead of detecting it",
+    )
+    group.add_argument(
+        "--traceback",
+        action="store_true",
+        help="show the full traceback of a failure inside a plugin, a renderer or the parser",
+    )
 
     convert = commands.add_parser(
         "convert",

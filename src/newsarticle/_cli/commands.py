@@ -152,5 +152,5 @@ def check(args: argparse.Namespace) -> int:
     check_report(args.errors, selection, None)
     single = len(args.inputs) == 1 and not selection.folders
     session = Session(args, check=True)
-    job = Job("check", strict=args.strict, max_size=args.max_size)
+    job = Job("check", strict=args.strict, max_size=args.max_size, language=args.language, traceback=args.traceback)
     return session.run(job, selection, plain_tasks(selection), batch=not single)

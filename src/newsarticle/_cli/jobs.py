@@ -98,7 +98,8 @@ def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
             get_renderer("json")
         except UnknownFormatError:
             raise UsageError("the jsonl format needs the json format, which failed to load") from None
-        return Job(JSONL, JSONL, {}, locale, transforms, args.strict, args.max_size), JSONL_SUFFIX
+        job = Job(JSONL, JSONL, {}, locale, transforms, args.strict, args.max_size, args.language, args.traceback)
+        return job, JSONL_SUFFIX
     try:
         renderer = get_renderer(format_name)
     except UnknownFormatError as exc:
@@ -122,7 +123,10 @@ def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
             options[key] = coerce_options(renderer.name, {key: text})[key]
         except OptionError as exc:
             raise UsageError(f"{flags[key]}: {exc}") from None
-    return Job("render", renderer.name, options, locale, transforms, args.strict, args.max_size), renderer.suffix
+    job = Job(
+        "render", renderer.name, options, locale, transforms, args.strict, args.max_size, args.language, args.traceback
+    )
+    return job, renderer.suffix
 
 
 def recipe(job: Job, **extra: Any) -> dict[str, Any]:
@@ -142,6 +146,7 @@ def recipe(job: Job, **extra: Any) -> dict[str, Any]:
         "locale": job.locale,
         "transforms": list(job.transforms),
         "strict": job.strict,
+        "language": job.language,
         "newsarticle": newsarticle.__version__,
         "distribution": distribution,
         **extra,

@@ -171,12 +171,14 @@ class Session:
             self._report_json(outcome)
         else:
             # In strict mode the diagnostics are the errors: show each once.
-            shown = [] if self.quiet else [w for w in outcome.warnings if w not in outcome.errors]
-            shown += outcome.errors
+            shown = [] if self.quiet else [w.shown("warning") for w in outcome.warnings if w not in outcome.errors]
+            shown += [error.shown("error") for error in outcome.errors]
+            if outcome.traceback:
+                shown.append(outcome.traceback.rstrip("\n"))
             if shown:
                 self.progress.clear()
                 stream: TextIO = stdout() if self.check else sys.stderr
-                stream.write("".join(f"{problem}\n" for problem in shown))
+                stream.write("".join(f"{line}\n" for line in shown))
                 stream.flush()
         if outcome.data is not None:
             if sink is not None:
@@ -278,6 +280,9 @@ class Session:
         if reasons:
             text += f"; {reasons}"
         print(f"newsarticle: {text}", file=sys.stderr)
+        if counts["failed"]:
+            # The count a reader looks for first, on a line of its own that says "error" as the files' lines do.
+            print(f"newsarticle: error: {counts['failed']:,} of {processed:,} files failed", file=sys.stderr)
 
     def _reasons(self) -> str:
         """Why files were converted again or skipped, and how to force: "12 converted again (the options
