@@ -196,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         parents=[batch],
         help="parse articles and print every diagnostic",
-        description="Parse without rendering and print each diagnostic as file:line:col: code: message.",
+        description="Parse without rendering and print each diagnostic as file:line:col: warning|error: code: message.",
     )
     check.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, a folder, or - for standard input")
     check.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
