@@ -171,4 +171,7 @@ def test_warnings_and_summary_go_to_standard_error(tmp_path: Path) -> None:
     newsarticle.parse_file(DATA / "edge_cp1252.txt", on_diagnostic=diagnostics.append)
     assert diagnostics
     for diagnostic in diagnostics:
-        assert f"{DATA / 'edge_cp1252.txt'}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code}: " in result.stderr
+        assert (
+            f"{DATA / 'edge_cp1252.txt'}:{diagnostic.line}:{diagnostic.column}: warning: {diagnostic.code}: "
+            in result.stderr
+        )
