@@ -98,6 +98,9 @@ def test_the_same_options_in_another_spelling_are_the_same_recipe(tmp_path: Path
     convert(scraped, out, "-s")
     again = convert(scraped, out, "-O", "standalone=yes", "-O", "date_format=long")  # long: the default
     assert counts(again.stderr) == (0, 0, COUNT)
+    convert(scraped, out, "-s", "--transform", "typography")
+    spelled = convert(scraped, out, "-t", "HTML", "-s", "--transform", "Typography")
+    assert counts(spelled.stderr) == (0, 0, COUNT)
 
 
 def test_another_format_into_the_same_folder_is_not_confused(tmp_path: Path, scraped: Path) -> None:

@@ -134,7 +134,7 @@ def recipe(job: Job, **extra: Any) -> dict[str, Any]:
     :mod:`newsarticle._batch.manifest`): the renderer's options after defaults, and the versions of
     newsarticle and of the distribution that provides the format."""
     import newsarticle
-    from newsarticle._render import get_renderer, resolve_options
+    from newsarticle._render import get_renderer, get_transform, resolve_options
 
     renderer = get_renderer("json" if job.mode == JSONL else job.format or "")
     options = {"indent": 0} if job.mode == JSONL else resolve_options(renderer, job.options)
@@ -144,7 +144,7 @@ def recipe(job: Job, **extra: Any) -> dict[str, Any]:
         "format": job.mode if job.mode == JSONL else renderer.name,
         "options": options,
         "locale": job.locale,
-        "transforms": list(job.transforms),
+        "transforms": [get_transform(name).name for name in job.transforms],  # as registered: any case is one
         "strict": job.strict,
         "language": job.language,
         "newsarticle": newsarticle.__version__,
