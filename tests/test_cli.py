@@ -17,6 +17,8 @@ import newsarticle
 from newsarticle import Diagnostic
 
 pytestmark = pytest.mark.slow  # each test runs the command in a process of its own
+#: The output folder's manifest of how each output was made (docs/cli.md): not an output.
+MANIFEST = ".newsarticle-manifest.json"
 
 DATA = Path(__file__).parent / "data"
 SCRIPT = Path(sys.executable).with_name("newsarticle")
@@ -45,7 +47,11 @@ def summary(stderr: bytes) -> tuple[int, int, int]:
 
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` by relative path, with its bytes."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file() and path.name != MANIFEST
+    }
 
 
 def parse_quietly(path: str | Path) -> newsarticle.Article:
@@ -176,7 +182,7 @@ def test_standard_input(tmp_path: Path) -> None:
     assert (tmp_path / "out.txt").read_bytes() == result.stdout
     bad = run("convert", "-", "-t", "source", stdin=b"")
     assert bad.returncode == 1
-    assert b"<stdin>:1:1: empty:" in bad.stderr
+    assert b"<stdin>:1:1: error: empty:" in bad.stderr
 
 
 def test_format_is_inferred_from_the_output_suffix(tmp_path: Path) -> None:
@@ -336,7 +342,7 @@ def test_bad_files_are_reported_and_the_others_convert(tmp_path: Path, mixed_tre
     assert "2025-13-45" in bad_date["message"]
     stderr = result.stderr.decode()
     for record in records:
-        line = f"{record['path']}:{record['line']}:{record['column']}: {record['code']}: {record['message']}"
+        line = f"{record['path']}:{record['line']}:{record['column']}: error: {record['code']}: {record['message']}"
         assert line in stderr
 
 
@@ -573,16 +579,16 @@ def test_check_prints_diagnostics_like_a_compiler(tmp_path: Path, mixed_tree: Pa
     clean = run("check", DATA)
     assert clean.returncode == 0, clean.stdout
     cp1252 = str(DATA / "edge_cp1252.txt")
-    assert re.search(rf"^{re.escape(cp1252)}:\d+:\d+: encoding-fallback: ", clean.stdout.decode(), re.M)
+    assert re.search(rf"^{re.escape(cp1252)}:\d+:\d+: warning: encoding-fallback: ", clean.stdout.decode(), re.M)
     strict = run("check", DATA, "--strict")
     assert strict.returncode == 1
-    assert strict.stdout == clean.stdout
+    assert strict.stdout == clean.stdout.replace(b": warning: ", b": error: ")  # --strict: every diagnostic fails
 
     mixed = run("check", mixed_tree, "--errors", tmp_path / "errors.jsonl")
     assert mixed.returncode == 1
     text = mixed.stdout.decode()
-    assert f"{mixed_tree / 'sub/deeper/bad_date.txt'}:3:1: invalid-date: " in text
-    assert f"{mixed_tree / 'empty.txt'}:1:1: empty: " in text
+    assert f"{mixed_tree / 'sub/deeper/bad_date.txt'}:3:1: error: invalid-date: " in text
+    assert f"{mixed_tree / 'empty.txt'}:1:1: error: empty: " in text
     assert len((tmp_path / "errors.jsonl").read_text().splitlines()) == 3
 
 

@@ -18,6 +18,8 @@ import newsarticle
 from newsarticle import Diagnostic
 
 pytestmark = pytest.mark.slow  # each test runs the command in a process of its own
+#: The output folder's manifest of how each output was made (docs/cli.md): not an output.
+MANIFEST = ".newsarticle-manifest.json"
 
 SCRIPT = Path(sys.executable).with_name("newsarticle")
 # The installed console script; if it is missing, running it fails every test loudly.
@@ -64,7 +66,11 @@ def write_corpus(folder: Path, count: int) -> dict[str, str]:
 
 
 def files(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != MANIFEST
+    }
 
 
 def summary(stderr: str) -> tuple[int, int, int]:
@@ -165,4 +171,7 @@ def test_warnings_and_summary_go_to_standard_error(tmp_path: Path) -> None:
     newsarticle.parse_file(DATA / "edge_cp1252.txt", on_diagnostic=diagnostics.append)
     assert diagnostics
     for diagnostic in diagnostics:
-        assert f"{DATA / 'edge_cp1252.txt'}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code}: " in result.stderr
+        assert (
+            f"{DATA / 'edge_cp1252.txt'}:{diagnostic.line}:{diagnostic.column}: warning: {diagnostic.code}: "
+            in result.stderr
+        )

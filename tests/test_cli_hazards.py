@@ -155,7 +155,7 @@ def test_a_worker_killed_from_outside_fails_its_file_and_the_run_ends(driver: li
     result = run(command)
     assert result.returncode == 1, result.stderr
     lost = hazard_name(inputs)
-    assert f"{lost}: worker: the worker processing it was killed (signal 9, SIGKILL" in result.stderr
+    assert f"{lost}: error: worker: the worker processing it was killed (signal 9, SIGKILL" in result.stderr
     assert f"{len(SOURCES)} converted, 1 failed, 0 skipped" in result.stderr
     assert len(list(out.glob("*.txt"))) == len(SOURCES)  # the files after it went to a new worker
     assert [(r["path"], r["code"]) for r in records(report)] == [(lost, "worker")]
@@ -168,7 +168,9 @@ def test_a_file_over_the_time_limit_fails_and_the_run_goes_on(driver: list[str],
     out = tmp_path / "out"
     result = run([*driver, "convert", str(inputs), "-t", "html", "-o", str(out), "-j", jobs, "--timeout", "0.5"])
     assert result.returncode == 1, result.stderr
-    assert f"{hazard_name(inputs)}: timeout: took longer than the time limit of 0.5 s (--timeout)" in result.stderr
+    assert (
+        f"{hazard_name(inputs)}: error: timeout: took longer than the time limit of 0.5 s (--timeout)" in result.stderr
+    )
     assert f"{len(SOURCES)} converted, 1 failed, 0 skipped" in result.stderr
     assert len(list(out.glob("*.html"))) == len(SOURCES)
 
@@ -178,7 +180,7 @@ def test_a_file_stuck_outside_python_costs_its_worker_and_the_run_goes_on(driver
     out = tmp_path / "out"
     result = run([*driver, "convert", str(inputs), "-t", "json", "-o", str(out), "-j", "2", "--timeout", "0.5"])
     assert result.returncode == 1, result.stderr
-    assert f"{hazard_name(inputs)}: timeout: took longer than the time limit of 0.5 s" in result.stderr
+    assert f"{hazard_name(inputs)}: error: timeout: took longer than the time limit of 0.5 s" in result.stderr
     assert "its worker was killed" in result.stderr
     assert f"{len(SOURCES)} converted, 1 failed, 0 skipped" in result.stderr
 

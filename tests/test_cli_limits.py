@@ -14,6 +14,8 @@ import newsarticle
 from newsarticle._batch import Job
 
 pytestmark = pytest.mark.slow  # each test runs the command in a process of its own
+#: The output folder's manifest of how each output was made (docs/cli.md): not an output.
+MANIFEST = ".newsarticle-manifest.json"
 
 DATA = Path(__file__).parent / "data"
 SCRIPT = Path(sys.executable).with_name("newsarticle")
@@ -56,16 +58,16 @@ def test_a_file_over_the_limit_fails_and_the_others_convert(corpus: Path, tmp_pa
     result = run("convert", corpus, "-t", "html", "-o", out, "--max-size", "100K", "-j", jobs)
     assert result.returncode == 1
     size = (corpus / "big.txt").stat().st_size
-    expected = f"big.txt: too-large: not read: {size:,} bytes, over the limit of 102,400 bytes (--max-size)"
+    expected = f"big.txt: error: too-large: not read: {size:,} bytes, over the limit of 102,400 bytes (--max-size)"
     assert expected in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["a.html"]
+    assert sorted(p.name for p in out.iterdir() if p.name != MANIFEST) == ["a.html"]
 
 
 def test_no_limit_converts_every_file(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("convert", corpus, "-t", "html", "-o", out, "--max-size", "0")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["a.html", "big.html"]
+    assert sorted(p.name for p in out.iterdir() if p.name != MANIFEST) == ["a.html", "big.html"]
 
 
 def test_a_huge_sparse_file_is_refused_without_being_read(tmp_path: Path) -> None:
@@ -75,13 +77,16 @@ def test_a_huge_sparse_file_is_refused_without_being_read(tmp_path: Path) -> Non
         file.truncate(64 * 1024**3)  # 64 GiB of nothing: reading it would take minutes and as much memory
     result = run("check", folder)
     assert result.returncode == 1
-    assert "huge.txt: too-large: not read: 68,719,476,736 bytes, over the limit of 16,777,216 bytes" in result.stdout
+    assert (
+        "huge.txt: error: too-large: not read: 68,719,476,736 bytes, over the limit of 16,777,216 bytes"
+        in result.stdout
+    )
 
 
 def test_standard_input_over_the_limit_fails_without_reading_it_all() -> None:
     result = run("convert", "-", "-t", "text", "--max-size", "1K", stdin=big_article(5_000))
     assert result.returncode == 1
-    assert "<stdin>: too-large: not read: more than the limit of 1,024 bytes (--max-size)" in result.stderr
+    assert "<stdin>: error: too-large: not read: more than the limit of 1,024 bytes (--max-size)" in result.stderr
     assert result.stdout == ""
 
 

@@ -18,6 +18,8 @@ from distributed import LocalCluster
 from processes import finish
 
 pytestmark = pytest.mark.slow  # a Dask cluster of worker processes, and the command in a process of its own
+#: The output folder's manifest of how each output was made (docs/cli.md): not an output.
+MANIFEST = ".newsarticle-manifest.json"
 
 DATA = Path(__file__).parent / "data"
 SCRIPT = Path(sys.executable).with_name("newsarticle")
@@ -40,7 +42,11 @@ def run(*arguments: str, scheduler_timeout: str | None = None) -> subprocess.Com
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
 
 
 @pytest.fixture

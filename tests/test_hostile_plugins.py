@@ -26,6 +26,9 @@ from newsarticle import Article, Option, RenderContext, Section, hookimpl
 from newsarticle._plugins import DISABLE_AUTOLOAD_ENV, Registry, make_plugin_manager
 from newsarticle._render import render_encoded
 
+#: The output folder's manifest of how each output was made (docs/cli.md): not an output.
+MANIFEST = ".newsarticle-manifest.json"
+
 ARTICLE = Article(
     headline="Stadtrat beschließt Haushalt",
     language="de",
@@ -670,7 +673,9 @@ def test_a_batch_records_the_files_a_plugin_fails_and_converts_the_rest(tmp_path
     )
 
     assert done.returncode == 1, done.stderr  # not the plugin's 7, and not 0
-    written = {path.name: path.read_text(encoding="utf-8") for path in (tmp_path / "out").iterdir()}
+    written = {
+        path.name: path.read_text(encoding="utf-8") for path in (tmp_path / "out").iterdir() if path.name != MANIFEST
+    }
     assert written == {"00.hostile": "Erste Meldung", "02.hostile": "Zweite Meldung", "04.hostile": "Dritte Meldung"}
     assert "Traceback" not in done.stderr
     report = errors.read_text(encoding="utf-8")

@@ -22,6 +22,9 @@ import pytest
 
 from processes import finish
 
+#: The output folder's manifest of how each output was made (docs/cli.md): not an output.
+MANIFEST = ".newsarticle-manifest.json"
+
 pytestmark = pytest.mark.slow
 
 DATA = Path(__file__).parent / "data"
@@ -62,7 +65,11 @@ def command(inputs: Path, out: Path, *extra: str) -> list[str]:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != MANIFEST
+    }
 
 
 def temporaries(folder: Path) -> list[Path]:
@@ -128,7 +135,7 @@ def test_a_worker_killed_mid_run(corpus: tuple[Path, dict[str, bytes]], tmp_path
     assert records[0]["code"] == "worker"
     assert "the worker processing it was killed (signal 9, SIGKILL" in records[0]["message"]
     lost = records[0]["path"]
-    assert f"{lost}: worker: " in stderr.decode()
+    assert f"{lost}: error: worker: " in stderr.decode()
     # Killed at a random moment: the lost file's output is missing, or whole if the kill came just after writing it.
     output = Path(lost).relative_to(inputs).with_suffix(".html").as_posix()
     assert tree(out).get(output, clean[output]) == clean[output]

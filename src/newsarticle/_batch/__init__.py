@@ -19,6 +19,7 @@ on workers), :mod:`.workers` (local worker processes); :mod:`.records` holds
 what they exchange. Dask's workers are in :mod:`newsarticle._dask`.
 """
 
+from newsarticle._batch.manifest import MANIFEST_NAME, UNKNOWN, UP_TO_DATE, Manifest
 from newsarticle._batch.plan import plan_mirror
 from newsarticle._batch.records import (
     CHECKED,
@@ -45,13 +46,17 @@ __all__ = [
     "CONVERTED",
     "DEFAULT_TIMEOUT",
     "FAILED",
+    "MANIFEST_NAME",
     "SKIPPED",
     "STDIN_NAME",
+    "UNKNOWN",
+    "UP_TO_DATE",
     "Chunk",
     "Found",
     "Inputs",
     "Job",
     "LocalWorkers",
+    "Manifest",
     "Outcome",
     "Problem",
     "Runner",

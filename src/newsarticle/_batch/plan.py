@@ -7,19 +7,24 @@ import stat
 from collections.abc import Callable, Iterator
 
 from newsarticle._atomic import remove_stale
+from newsarticle._batch.manifest import MANIFEST_NAME, UNKNOWN, UP_TO_DATE, Manifest
 from newsarticle._batch.records import FAILED, SKIPPED, Outcome, Problem, Task, output_name
 from newsarticle._batch.walk import Inputs, file_identity, selects_nothing
 from newsarticle._paths import Resolver, inside, real, within
 
 
-def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool) -> Iterator[Task | Outcome]:
+def plan_mirror(
+    inputs: Inputs, output_folder: str, suffix: str, *, force: bool, manifest: Manifest | None = None
+) -> Iterator[Task | Outcome]:
     """One Task per input file, its output in ``output_folder`` at the same relative path.
 
     Decided here, in input order and without a worker: an output that would
     overwrite an input (refused; compared by resolved path, and by device and
     inode for an existing output), one whose folder leads out of the output
     folder through a symbolic link (refused), one that two inputs would write
-    (refused), and one that exists already (skipped unless ``force``). Each
+    (refused), and one that exists already: skipped when the ``manifest`` says
+    the current recipe made it from this input (or does not know it), else
+    converted again with the reason in ``Task.note``; with ``force``, converted. Each
     Task carries where its input's folder and its output's folder led, for
     :func:`process` to check again right before reading and writing.
     """
@@ -31,7 +36,8 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
     out_dir = out_dir_abs = out_dir_real = ""
     escapes = False
     selected: Callable[[str], bool] = selects_nothing
-    existing: set[str] = set()
+    names: set[str] = set()
+    manifest_path = os.path.join(output_abs, MANIFEST_NAME)
     # Two files can only share an output when they share a folder and a name without
     # suffix (a.txt and a.md), and walk() yields those one after the other.
     previous = previous_source = ""
@@ -54,32 +60,50 @@ def plan_mirror(inputs: Inputs, output_folder: str, suffix: str, *, force: bool)
             if not escapes:
                 # Before any worker writes here: a killed run's temporary files go, a live writer's stay.
                 remove_stale(out_dir_abs, names)
-            existing = set() if force else names
         out_name = output_name(name, suffix)
         output = os.path.join(out_dir, out_name)
         target = os.path.join(out_dir_abs, out_name)
         if target == previous:
-            problem = Problem(
-                source, None, None, "output-collision", f"{output} is the output of {previous_source} already"
-            )
-            yield Outcome(source, FAILED, output, errors=(problem,))
+            yield _refused(source, output, "output-collision", f"{output} is the output of {previous_source} already")
             continue
         previous, previous_source = target, source
         if escapes:
             message = (
                 f"refused: the folder of {output} leads outside the output folder (a symbolic link to {out_dir_real})"
             )
-            yield Outcome(source, FAILED, output, errors=(Problem(source, None, None, "output-outside", message),))
+            yield _refused(source, output, "output-outside", message)
         elif os.path.join(out_dir_real, out_name) in inputs.real_files or selected(out_name):
-            problem = Problem(source, None, None, "overwrites-input", f"refused: the output {output} is an input")
-            yield Outcome(source, FAILED, output, errors=(problem,))
-        elif out_name in existing:
-            yield Outcome(source, SKIPPED, output)
+            yield _refused(source, output, "overwrites-input", f"refused: the output {output} is an input")
+        elif target == manifest_path:
+            message = f"refused: {output} is the name of the output folder's manifest"
+            yield _refused(source, output, "output-collision", message)
+        elif out_name in names and not force:
+            yield _existing(Task(source, output, follow, folder, out_dir_real), target, inputs, manifest)
         elif force and _is_link_of(target, source, inputs):
-            message = f"refused: the output {output} is the same file as an input (a hard link, or a link's target)"
-            yield Outcome(source, FAILED, output, errors=(Problem(source, None, None, "overwrites-input", message),))
+            yield _same_file(source, output)
         else:
             yield Task(source, output, follow, folder, out_dir_real)
+
+
+def _existing(task: Task, target: str, inputs: Inputs, manifest: Manifest | None) -> Task | Outcome:
+    """An output that exists already: skipped when up to date or unknown to the manifest, else converted
+    again (the task's note says why), unless it is an input by another name."""
+    assert task.output is not None
+    verdict = UNKNOWN if manifest is None else manifest.verdict(task.output, task.source)
+    if verdict in (UP_TO_DATE, UNKNOWN):
+        return Outcome(task.source, SKIPPED, task.output, note=verdict)
+    if _is_link_of(target, task.source, inputs):
+        return _same_file(task.source, task.output)
+    return task._replace(note=verdict)
+
+
+def _same_file(source: str, output: str) -> Outcome:
+    message = f"refused: the output {output} is the same file as an input (a hard link, or a link's target)"
+    return _refused(source, output, "overwrites-input", message)
+
+
+def _refused(source: str, output: str, code: str, message: str) -> Outcome:
+    return Outcome(source, FAILED, output, errors=(Problem(source, None, None, code, message),))
 
 
 def _below(directory: str, base: str) -> str:

@@ -34,9 +34,16 @@ class Problem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
+        return f"{self._where()}: {self.code}: {display(self.message)}"
+
+    def shown(self, severity: str) -> str:
+        """The compiler's form, ``file:line:col: warning: code: message`` (or ``error``), which editors
+        and CI annotators parse; without line and column when unknown."""
+        return f"{self._where()}: {severity}: {self.code}: {display(self.message)}"
+
+    def _where(self) -> str:
         path = display(self.path)
-        where = path if self.line is None else f"{path}:{self.line}:{self.column or 1}"
-        return f"{where}: {self.code}: {display(self.message)}"
+        return path if self.line is None else f"{path}:{self.line}:{self.column or 1}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +68,8 @@ class Task(NamedTuple):
     # Where the output's folder led when it was planned (resolved); checked again right before writing:
     # one swapped for a link out of the output folder since is refused (code ``output-outside``).
     output_folder: str | None = None
+    # Why an existing output is converted again (the manifest's verdict); its outcome carries it to the summary.
+    note: str = ""
 
 
 class Outcome(NamedTuple):
@@ -72,6 +81,10 @@ class Outcome(NamedTuple):
     errors: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
     data: bytes | None = None
+    # Why it was skipped or converted again, for the summary ("up to date", "the options changed").
+    note: str = ""
+    # A plugin's or renderer's traceback, with --traceback only.
+    traceback: str = ""
 
 
 class Job(NamedTuple):
@@ -84,6 +97,8 @@ class Job(NamedTuple):
     transforms: tuple[str, ...] = ()
     strict: bool = False
     max_size: int | None = MAX_INPUT_SIZE  # bytes; None: no limit (--max-size)
+    language: str | None = None  # the language of a file without a lang: line (--language)
+    traceback: bool = False  # a failure inside a plugin or renderer carries its traceback (--traceback)
 
 
 class Chunk(Protocol):

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 from newsarticle._atomic import is_temporary
+from newsarticle._batch.manifest import MANIFEST_NAME
 from newsarticle._batch.records import FAILED, SKIPPED, Outcome, Problem, output_name
 from newsarticle._paths import display, file_kind, inside, real, within
 
@@ -109,7 +110,7 @@ class Inputs:
                     # A folder's name is not matched by --glob; a skipped file's is, like any file's.
                     if kind == "skip-folder" or selected(entry.name):
                         files.append((entry.name, Outcome(entry.path, SKIPPED, warnings=(problem,))))
-                elif not is_temporary(entry.name) and selected(entry.name):
+                elif not is_temporary(entry.name) and entry.name != MANIFEST_NAME and selected(entry.name):
                     follow = kind == "followed" or self.follow_symlinks
                     found = Found(entry.path, os.path.join(absolute, entry.name), follow, resolved)
                     files.append((entry.name, found))

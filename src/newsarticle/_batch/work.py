@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from newsarticle._diagnostics import Diagnostic
@@ -31,6 +31,15 @@ def process(task: Task, job: Job) -> Outcome:
         error = Problem(name, line, column, code, message)
         return Outcome(task.source, FAILED, task.output, errors=(error,), warnings=tuple(warnings))
 
+    def crashed(code: str, message: str) -> Outcome:
+        """A failure inside the parser, a plugin or a renderer: with ``--traceback`` it carries the traceback."""
+        outcome = failed(code, message)
+        if not job.traceback:
+            return outcome
+        import traceback
+
+        return outcome._replace(traceback=traceback.format_exc())
+
     try:
         if task.source == "-":
             data = _read_stdin(job.max_size)
@@ -46,11 +55,13 @@ def process(task: Task, job: Job) -> Outcome:
     try:
         # The article names its file as messages do: JSON and every renderer encode it strictly.
         source = None if task.source == "-" else display(task.source)
-        article = parse(data, source=source, on_diagnostic=note, max_size=job.max_size)
+        # Passed only when given: the keyword is the language detection's (parse(default_language=...)).
+        language: dict[str, Any] = {} if job.language is None else {"default_language": job.language}
+        article = parse(data, source=source, on_diagnostic=note, max_size=job.max_size, **language)
     except ParseError as exc:
         return failed(exc.code, exc.message, exc.line, exc.column)
     except Exception as exc:  # a parser bug must not stop the batch
-        return failed("internal", f"the parser failed: {exc!r}")
+        return crashed("internal", f"the parser failed: {exc!r}")
     if job.strict and warnings:
         return Outcome(task.source, FAILED, task.output, errors=tuple(warnings))
     if job.mode == "check":
@@ -65,9 +76,9 @@ def process(task: Task, job: Job) -> Outcome:
             # Encoded once: the check for text that cannot be written is that same encode.
             rendered = render_encoded(article, job.format, locale=job.locale, transforms=job.transforms, **job.options)
     except NewsArticleError as exc:
-        return failed(_error_code(exc), str(exc))
+        return crashed(_error_code(exc), str(exc))
     except Exception as exc:
-        return failed("internal", f"rendering failed: {exc!r}")
+        return crashed("internal", f"rendering failed: {exc!r}")
     payload = rendered.encode("utf-8") if isinstance(rendered, str) else bytes(rendered)
     if task.output is None:
         return Outcome(task.source, CONVERTED, warnings=tuple(warnings), data=payload)
@@ -133,7 +144,8 @@ def run_file(task: Task, job: Job, timeout: float, before_write: Callable[[], No
     file_state.before_write = before_write
     try:
         with time_limit(timeout if task.source != "-" else 0.0):
-            return process(task, job)
+            outcome = process(task, job)
+        return outcome._replace(note=task.note) if task.note and outcome.status == CONVERTED else outcome
     except TimeLimitExceeded:
         reason = f"took longer than the time limit of {timeout:g} s (--timeout); nothing was written for it"
         return lost(task, reason, TIMEOUT)

@@ -35,6 +35,23 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser: an argument it does not know is its own error, shown with its own usage.
+
+    argparse would hand the leftovers back to the top-level parser, whose usage
+    (``newsarticle [-h] [--version] COMMAND ...``) says nothing about the flags
+    of the command the user typed.
+    """
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+
 def _jobs(text: str) -> int:
     try:
         value = int(text)
@@ -57,6 +74,16 @@ def _seconds(text: str) -> float:
             f"expected at most {MAX_SECONDS:,} seconds (about 30 years), got {text!r}; 0 sets no limit"
         )
     return value
+
+
+def _language(text: str) -> str:
+    """``--language``: a BCP 47 tag, ``de_AT`` spelled ``de-AT``; checked before any file is read."""
+    from newsarticle._models import _BCP47
+
+    tag = text.strip().replace("_", "-")
+    if not _BCP47.fullmatch(tag):
+        raise argparse.ArgumentTypeError(f"expected a BCP 47 language tag such as de, de-AT or pt-BR, got {text!r}")
+    return tag
 
 
 def _size(text: str) -> int | None:
@@ -83,9 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'newsarticle COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action=_VersionAction, help="show the versions of newsarticle and its plugins")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_CommandParser)
 
-    batch = argparse.ArgumentParser(add_help=False)
+    batch = _CommandParser(add_help=False)
     group = batch.add_argument_group("batch")
     group.add_argument(
         "--glob",
@@ -133,6 +160,17 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--errors", metavar="FILE", help="write every failure to FILE as JSON Lines")
     group.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings or summary")
     group.add_argument("--strict", action="store_true", help="a file with any diagnostic fails")  # fmt: skip
+    group.add_argument(
+        "--language",
+        type=_language,
+        metavar="TAG",
+        help="the language (BCP 47: de, de-AT, fr) of a file without a 'lang:' line, instead of detecting it",
+    )
+    group.add_argument(
+        "--traceback",
+        action="store_true",
+        help="show the full traceback of a failure inside a plugin, a renderer or the parser",
+    )
 
     convert = commands.add_parser(
         "convert",
@@ -158,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         parents=[batch],
         help="parse articles and print every diagnostic",
-        description="Parse without rendering and print each diagnostic as file:line:col: code: message.",
+        description="Parse without rendering and print each diagnostic as file:line:col: warning|error: code: message.",
     )
     check.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, a folder, or - for standard input")
     check.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")

@@ -6,14 +6,15 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
+from newsarticle._batch.manifest import MANIFEST_NAME
 from newsarticle._cli.exits import EXIT_OK, UsageError
 from newsarticle._cli.guards import check_inputs, check_report, is_input, names_folder, refuse_special
-from newsarticle._cli.jobs import JSONL, infer_format, make_job
+from newsarticle._cli.jobs import JSONL, infer_format, make_job, recipe
 from newsarticle._cli.session import Session
 from newsarticle._paths import display, same_file
 
 if TYPE_CHECKING:
-    from newsarticle._batch import Inputs
+    from newsarticle._batch import Inputs, Job, Manifest
 
 
 def convert(args: argparse.Namespace) -> int:
@@ -28,16 +29,10 @@ def convert(args: argparse.Namespace) -> int:
     job, suffix = make_job(format_name, args)
     session = Session(args, check=False)
 
+    if output is not None and os.path.basename(os.path.normpath(output)) == MANIFEST_NAME:
+        raise UsageError(f"-o {display(output)} is the name of an output folder's manifest; choose another")
     if job.mode == JSONL:
-        selection = Inputs(inputs, args.glob, follow_symlinks=args.follow_symlinks)
-        if output is not None:
-            if names_folder(output):
-                raise UsageError(f"-o {display(output)} is a folder; -t jsonl writes one file")
-            refuse_special("-o", output)
-            if is_input(output, selection):
-                raise UsageError(f"refused: the output {display(output)} is an input")
-        check_report(args.errors, selection, output)
-        return session.run(job, selection, plain_tasks(selection), jsonl_output=output, batch=not single)
+        return _convert_jsonl(args, job, session, output, batch=not single)
     if single and (output is None or not names_folder(output)):
         source = inputs[0]
         check_report(args.errors, Inputs(inputs, args.glob), output)
@@ -46,10 +41,10 @@ def convert(args: argparse.Namespace) -> int:
         refuse_special("-o", output)
         if source != "-" and same_file(source, output):
             raise UsageError(f"refused: the output {display(output)} is the input")
-        if os.path.lexists(output) and not args.force:
-            session.note(f"{display(output)} exists; skipped (use --force to overwrite)")
+        manifest = _manifest(session, output, recipe(job))
+        if os.path.lexists(output) and not args.force and not _again(session, manifest, output, source):
             return EXIT_OK
-        return session.run(job, None, iter([Task(source, output)]), batch=False)
+        return session.run(job, None, iter([Task(source, output)]), batch=False, manifest=manifest)
     if "-" in inputs:
         raise UsageError("standard input (-) goes to standard output or to -o FILE, not into a folder")
     if output is None:
@@ -60,11 +55,83 @@ def convert(args: argparse.Namespace) -> int:
     overlap = selection.overlap(suffix)
     if overlap is not None:
         raise UsageError(overlap)
+    require_files(selection, "convert")
     check_report(args.errors, selection, output, output_suffix=suffix)
-    from newsarticle._batch import plan_mirror
+    from newsarticle._batch import Manifest, plan_mirror
 
-    plan = plan_mirror(selection, output, suffix, force=args.force)
-    return session.run(job, selection, plan, batch=not single)  # one file into a folder needs no workers
+    manifest = Manifest(output, recipe(job))
+    if manifest.warning is not None:
+        session.warn(manifest.warning)
+    plan = plan_mirror(selection, output, suffix, force=args.force, manifest=manifest)
+    # One file into a folder needs no workers.
+    return session.run(job, selection, plan, batch=not single, manifest=manifest)
+
+
+def _convert_jsonl(args: argparse.Namespace, job: Job, session: Session, output: str | None, *, batch: bool) -> int:
+    """Every article into one JSON Lines file (or standard output)."""
+    from newsarticle._batch import Inputs
+
+    inputs: list[str] = args.inputs
+    selection = Inputs(inputs, args.glob, follow_symlinks=args.follow_symlinks)
+    require_files(selection, "convert")
+    manifest = None
+    if output is not None:
+        if names_folder(output):
+            raise UsageError(f"-o {display(output)} is a folder; -t jsonl writes one file")
+        refuse_special("-o", output)
+        if is_input(output, selection):
+            raise UsageError(f"refused: the output {display(output)} is an input")
+        # The corpus depends on which files were selected: the inputs and the pattern are in its recipe.
+        selected = [i if i == "-" else os.path.abspath(i) for i in inputs]
+        manifest = _manifest(session, output, recipe(job, inputs=[selected, args.glob]))
+        corpus = "-" if "-" in inputs else inputs[0]
+        if os.path.lexists(output) and not args.force and not _again(session, manifest, output, corpus):
+            return EXIT_OK
+    check_report(args.errors, selection, output)
+    tasks = plain_tasks(selection)
+    return session.run(job, selection, tasks, jsonl_output=output, batch=batch, manifest=manifest)
+
+
+def _manifest(session: Session, output: str, made_by: dict[str, Any]) -> Manifest:
+    """The manifest of the folder that holds the one output file ``output``."""
+    from newsarticle._batch import Manifest
+
+    manifest = Manifest(os.path.dirname(output) or os.curdir, made_by, single=True)
+    if manifest.warning is not None:
+        session.warn(manifest.warning)
+    return manifest
+
+
+def _again(session: Session, manifest: Manifest, output: str, source: str) -> bool:
+    """Whether the existing one output file is converted again; says why, or why it is skipped."""
+    from newsarticle._batch import UNKNOWN, UP_TO_DATE
+
+    verdict = manifest.verdict(output, source)
+    if verdict == UP_TO_DATE:
+        session.note(f"{display(output)} is up to date; skipped (--force converts again)")
+        return False
+    if verdict == UNKNOWN:
+        session.note(
+            f"{display(output)} exists; skipped: not made by a run its folder's manifest knows (--force overwrites)"
+        )
+        return False
+    session.note(f"{display(output)}: converting again ({verdict})")
+    return True
+
+
+def require_files(selection: Inputs, command: str) -> None:
+    """A usage error when the input folders hold nothing that ``--glob`` selects: "0 converted" would
+    read as success. Files skipped later (up to date, links) were found: they count as something."""
+    if not selection.folders or selection.files or "-" in selection.arguments:
+        return
+    if next(iter(selection.walk()), None) is not None:
+        return
+    named = [display(a) for a in selection.arguments if os.path.isdir(a)]
+    where = "the folder" if len(named) == 1 else "the folders"
+    raise UsageError(
+        f"nothing to {command}: no file matches --glob {selection.pattern!r} in {where} {', '.join(named)}"
+        " (searched with their subfolders)"
+    )
 
 
 def plain_tasks(selection: Inputs) -> Any:
@@ -81,8 +148,9 @@ def check(args: argparse.Namespace) -> int:
 
     check_inputs(args.inputs)
     selection = Inputs(args.inputs, args.glob, follow_symlinks=args.follow_symlinks)
+    require_files(selection, "check")
     check_report(args.errors, selection, None)
     single = len(args.inputs) == 1 and not selection.folders
     session = Session(args, check=True)
-    job = Job("check", strict=args.strict, max_size=args.max_size)
+    job = Job("check", strict=args.strict, max_size=args.max_size, language=args.language, traceback=args.traceback)
     return session.run(job, selection, plain_tasks(selection), batch=not single)

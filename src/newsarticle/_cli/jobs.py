@@ -45,6 +45,28 @@ def infer_format(output: str | None, single: bool) -> str:
     raise UsageError(f"{suffix} is the suffix of several formats ({', '.join(names)}); give -t FORMAT")
 
 
+def unknown_format(name: str, available: list[str], library_message: str) -> str:
+    """The usage error for ``-t name``: what exists (``jsonl`` included, which the library does not know)
+    and the nearest name, the library's suggestion when its message carries one."""
+    import difflib
+
+    message = f"unknown format {name!r}; available formats: {', '.join(available)}"
+    close = difflib.get_close_matches(name.lower(), available, n=1)
+    # The library knows the aliases, but not jsonl, the command line's own format.
+    if close and close[0] == JSONL:
+        suggestion: str | None = JSONL
+    else:
+        suggestion = _suggestion(library_message) or (close[0] if close else None)
+    return message if suggestion is None else f"{message}; did you mean {suggestion!r}?"
+
+
+def _suggestion(library_message: str) -> str | None:
+    import re
+
+    found = re.search(r"did you mean '([^']+)'", library_message)
+    return found.group(1) if found else None
+
+
 def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
     """Check format, options, locale and transforms before any file is read; return the job and its suffix.
 
@@ -76,11 +98,15 @@ def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
             get_renderer("json")
         except UnknownFormatError:
             raise UsageError("the jsonl format needs the json format, which failed to load") from None
-        return Job(JSONL, JSONL, {}, locale, transforms, args.strict, args.max_size), JSONL_SUFFIX
+        job = Job(JSONL, JSONL, {}, locale, transforms, args.strict, args.max_size, args.language, args.traceback)
+        return job, JSONL_SUFFIX
     try:
         renderer = get_renderer(format_name)
     except UnknownFormatError as exc:
-        raise UsageError(f"{exc} (and {JSONL})") from None
+        import newsarticle
+
+        names = sorted([info.name for info in newsarticle.formats()] + [JSONL])
+        raise UsageError(unknown_format(format_name, names, str(exc))) from None
     texts: dict[str, str] = {}
     flags: dict[str, str] = {}  # each option as the user wrote it, for messages
     for item in args.options:
@@ -97,4 +123,31 @@ def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
             options[key] = coerce_options(renderer.name, {key: text})[key]
         except OptionError as exc:
             raise UsageError(f"{flags[key]}: {exc}") from None
-    return Job("render", renderer.name, options, locale, transforms, args.strict, args.max_size), renderer.suffix
+    job = Job(
+        "render", renderer.name, options, locale, transforms, args.strict, args.max_size, args.language, args.traceback
+    )
+    return job, renderer.suffix
+
+
+def recipe(job: Job, **extra: Any) -> dict[str, Any]:
+    """What makes an output's bytes besides its input, for the output folder's manifest (see
+    :mod:`newsarticle._batch.manifest`): the renderer's options after defaults, and the versions of
+    newsarticle and of the distribution that provides the format."""
+    import newsarticle
+    from newsarticle._render import get_renderer, get_transform, resolve_options
+
+    renderer = get_renderer("json" if job.mode == JSONL else job.format or "")
+    options = {"indent": 0} if job.mode == JSONL else resolve_options(renderer, job.options)
+    provider = next((info for info in newsarticle.formats() if info.name == renderer.name), None)
+    distribution = None if provider is None else f"{provider.distribution} {provider.version}"
+    return {
+        "format": job.mode if job.mode == JSONL else renderer.name,
+        "options": options,
+        "locale": job.locale,
+        "transforms": [get_transform(name).name for name in job.transforms],  # as registered: any case is one
+        "strict": job.strict,
+        "language": job.language,
+        "newsarticle": newsarticle.__version__,
+        "distribution": distribution,
+        **extra,
+    }

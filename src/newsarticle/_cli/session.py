@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
+from newsarticle._batch.manifest import UNKNOWN, UP_TO_DATE
+from newsarticle._batch.records import CONVERTED, SKIPPED
 from newsarticle._cli.exits import EXIT_FAILED, EXIT_OK, UsageError
 from newsarticle._cli.signals import Interrupt
 from newsarticle._cli.streams import stdout
@@ -14,7 +17,7 @@ from newsarticle._paths import display
 
 if TYPE_CHECKING:
     from newsarticle._atomic import AtomicFile
-    from newsarticle._batch import Inputs, Job, Outcome, Runner
+    from newsarticle._batch import Inputs, Job, Manifest, Outcome, Runner
     from newsarticle._progress import Progress
 
 
@@ -57,10 +60,19 @@ class Session:
         self.write_failed = False  # the jsonl corpus or the error report could not be written
         self.progress: Progress | None = None
         self._first_json = True
+        self.manifest: Manifest | None = None
+        self._corpus_committed = False
+        # Why files were skipped or converted again: (status, note) -> count, for the summary.
+        self.notes: collections.Counter[tuple[str, str]] = collections.Counter()
 
     def note(self, text: str) -> None:
         if not self.quiet:
             print(f"newsarticle: {text}", file=sys.stderr)
+
+    def warn(self, text: str) -> None:
+        """A warning that names its own place (``file: warning: code: message``); left out with -q."""
+        if not self.quiet:
+            print(text, file=sys.stderr)
 
     def run(
         self,
@@ -70,7 +82,9 @@ class Session:
         *,
         batch: bool,
         jsonl_output: str | None = None,
+        manifest: Manifest | None = None,
     ) -> int:
+        """Run ``items`` and report them; ``manifest`` records each output written (saved also after Ctrl-C)."""
         import time
 
         from newsarticle._atomic import signals_deferred
@@ -78,9 +92,7 @@ class Session:
 
         args = self.args
         start = time.monotonic()
-        if jsonl_output is not None and os.path.lexists(jsonl_output) and not args.force:
-            self.note(f"{display(jsonl_output)} exists; skipped (use --force to overwrite)")
-            return EXIT_OK
+        self.manifest = manifest
         show_progress = batch and not self.quiet and sys.stderr.isatty()
         total = selection.count() if show_progress and selection is not None else None
         jobs = (args.jobs or _default_jobs()) if batch else 1
@@ -119,7 +131,10 @@ class Session:
                 outcomes.close()  # terminates the workers when the loop stopped early
                 runner.close()  # and releases a cluster's that never got a file
                 self.progress.clear()
-                self._close_outputs(sink, errors_file, complete=complete)
+                try:
+                    self._close_outputs(sink, errors_file, complete=complete)
+                finally:
+                    self._save_manifest(sink, jsonl_output, selection)
         self._finish(time.monotonic() - start, stopped=stopped, interrupted=runner.interrupted, batch=batch)
         return self._status(runner, interrupt)
 
@@ -131,20 +146,39 @@ class Session:
             return EXIT_FAILED
         return EXIT_FAILED if self.counts["failed"] or self.write_failed else EXIT_OK
 
+    def _save_manifest(self, sink: AtomicFile | None, corpus: str | None, selection: Inputs | None) -> None:
+        """Record the corpus file if it was committed, and write the manifest: also after Ctrl-C, so that
+        what this run wrote is known to the next one."""
+        if self.manifest is None:
+            return
+        if self._corpus_committed and corpus is not None:
+            arguments = selection.arguments if selection is not None else []
+            self.manifest.record(corpus, "-" if "-" in arguments else arguments[0])
+        try:
+            self.manifest.save()
+        except OSError as exc:
+            self._write_error(exc)
+
     def _report(self, outcome: Outcome, sink: AtomicFile | None, errors_file: AtomicFile | None) -> None:
         self.counts[outcome.status] += 1
+        if outcome.note:
+            self.notes[outcome.status, outcome.note] += 1
+        if self.manifest is not None and outcome.status == CONVERTED and outcome.output is not None:
+            self.manifest.record(outcome.output, outcome.source)
         self.warning_count += len(outcome.warnings)
         assert self.progress is not None
         if self.json:
             self._report_json(outcome)
         else:
             # In strict mode the diagnostics are the errors: show each once.
-            shown = [] if self.quiet else [w for w in outcome.warnings if w not in outcome.errors]
-            shown += outcome.errors
+            shown = [] if self.quiet else [w.shown("warning") for w in outcome.warnings if w not in outcome.errors]
+            shown += [error.shown("error") for error in outcome.errors]
+            if outcome.traceback:
+                shown.append(outcome.traceback.rstrip("\n"))
             if shown:
                 self.progress.clear()
                 stream: TextIO = stdout() if self.check else sys.stderr
-                stream.write("".join(f"{problem}\n" for problem in shown))
+                stream.write("".join(f"{line}\n" for line in shown))
                 stream.flush()
         if outcome.data is not None:
             if sink is not None:
@@ -170,7 +204,7 @@ class Session:
             if sink is not None and not sink.closed:
                 # A corpus file is all or nothing: a stopped or interrupted run leaves none.
                 if complete:
-                    self._commit(sink)
+                    self._corpus_committed = self._commit(sink)
                 else:
                     sink.discard()
 
@@ -181,11 +215,13 @@ class Session:
         except OSError as exc:
             self._write_error(exc)
 
-    def _commit(self, file: AtomicFile) -> None:
+    def _commit(self, file: AtomicFile) -> bool:
         try:
             file.commit()
         except OSError as exc:
             self._write_error(exc)
+            return False
+        return True
 
     def _write_error(self, exc: OSError) -> None:
         """A full disk, a read-only folder: a message naming the file (AtomicFile's errors name their
@@ -240,7 +276,29 @@ class Session:
             text = f"interrupted: {text}" + ("" if self.check else "; run the same command again to resume")
         elif stopped:
             text = f"stopped at the first failure (--fail-fast): {text}"
+        reasons = self._reasons()
+        if reasons:
+            text += f"; {reasons}"
         print(f"newsarticle: {text}", file=sys.stderr)
+        if counts["failed"]:
+            # The count a reader looks for first, on a line of its own that says "error" as the files' lines do.
+            print(f"newsarticle: error: {counts['failed']:,} of {processed:,} files failed", file=sys.stderr)
+
+    def _reasons(self) -> str:
+        """Why files were converted again or skipped, and how to force: "12 converted again (the options
+        changed); 28 up to date (--force converts again)"."""
+        parts = [
+            f"{count:,} converted again ({note})"
+            for (status, note), count in sorted(self.notes.items())
+            if status == CONVERTED
+        ]
+        up_to_date = self.notes[SKIPPED, UP_TO_DATE]
+        if up_to_date:
+            parts.append(f"{up_to_date:,} up to date (--force converts again)")
+        unknown = self.notes[SKIPPED, UNKNOWN]
+        if unknown:
+            parts.append(f"{unknown:,} existing, not in the output folder's manifest (--force overwrites)")
+        return "; ".join(parts)
 
 
 def _open_output(path: str, *, parents: bool) -> AtomicFile:

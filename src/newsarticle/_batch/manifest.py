@@ -1,0 +1,184 @@
+"""The output folder's manifest: which recipe made each output, so that a rerun with another recipe converts again.
+
+A *recipe* is everything that decides an output's bytes besides its input:
+the format, the renderer's options after defaults, the locale, the
+transforms, ``--strict``, newsarticle's version and that of the distribution
+that provides the format. The manifest, ``.newsarticle-manifest.json`` in the
+output folder, maps each output (its path below the folder) to the recipe and
+the input that made it. It is one short entry per output (the recipes
+themselves are stored once), never an output's content.
+
+An output without an entry (an older run, a file the user put there) is
+skipped, as an existing file always was, and counted apart. A manifest that
+cannot be read (corrupt, hostile, from a newer version, not a regular file)
+is treated as absent with a warning; it is replaced when the run records an
+output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from typing import Any
+
+from newsarticle._atomic import write_atomic
+from newsarticle._paths import display
+
+#: The manifest's name in its folder: a dot-file, never an input (the walk leaves it out) nor an output.
+MANIFEST_NAME = ".newsarticle-manifest.json"
+#: A manifest larger than this is not read (treated as absent): about ten million entries.
+MAX_MANIFEST_SIZE = 1 << 30
+_FORMAT = 1
+
+# The verdicts on an existing output.
+UP_TO_DATE = "up to date"
+UNKNOWN = "not in the manifest"
+
+#: What changed, by recipe field, in the order a message names the first difference.
+_CHANGES = {
+    "format": "the format changed",
+    "options": "the options changed",
+    "locale": "the locale changed",
+    "transforms": "the transforms changed",
+    "strict": "--strict changed",
+    "language": "--language changed",
+    "inputs": "the inputs changed",
+    "newsarticle": "newsarticle's version changed",
+    "distribution": "the version of the format's plugin changed",
+}
+ANOTHER_INPUT = "another input made it"
+STANDARD_INPUT = "its input was standard input"
+
+
+def canonical(recipe: dict[str, Any]) -> dict[str, Any]:
+    """``recipe`` as it reads back from the manifest: values that JSON cannot hold are compared by ``repr``."""
+    loaded: dict[str, Any] = json.loads(json.dumps(recipe, sort_keys=True, default=repr))
+    return loaded
+
+
+class Manifest:
+    """The recipes of the outputs in one folder, and the current run's recipe.
+
+    ``single`` keys inputs by absolute path (one ``-o FILE``: any input may write
+    it); otherwise by file name (a mirrored tree: the output's path fixes the
+    input's folder and stem, the name tells ``a.md`` from ``a.txt``).
+    """
+
+    def __init__(self, folder: str, recipe: dict[str, Any], *, single: bool = False) -> None:
+        self.folder = folder
+        self.path = os.path.join(folder, MANIFEST_NAME)
+        self.recipe = canonical(recipe)
+        self.single = single
+        self.warning: str | None = None
+        self._recipes: dict[str, dict[str, Any]] = {}
+        self._outputs: dict[str, tuple[str, str]] = {}
+        self._changed = False
+        self._load()
+        self._current = next((key for key, known in self._recipes.items() if known == self.recipe), None)
+        if self._current is None:
+            self._current = str(max((int(key) for key in self._recipes), default=0) + 1)
+
+    def verdict(self, output: str, source: str) -> str:
+        """Why the existing ``output`` is to be converted again, or :data:`UP_TO_DATE` or :data:`UNKNOWN`."""
+        entry = self._outputs.get(self._key(output))
+        if entry is None:
+            return UNKNOWN
+        recipe_id, made_from = entry
+        if source == "-":
+            return STANDARD_INPUT  # its content cannot be compared with the last run's
+        if made_from != self._input(source):
+            return ANOTHER_INPUT
+        if recipe_id == self._current:
+            return UP_TO_DATE
+        old = self._recipes[recipe_id]
+        changed = (why for field, why in _CHANGES.items() if old.get(field) != self.recipe.get(field))
+        return next(changed, "the recipe changed")
+
+    def record(self, output: str, source: str) -> None:
+        """``output`` was just written from ``source`` with the current recipe."""
+        assert self._current is not None
+        self._outputs[self._key(output)] = (self._current, self._input(source))
+        self._changed = True
+
+    def save(self) -> None:
+        """Write the manifest (atomically) if the run recorded an output; raises OSError naming it."""
+        if not self._changed:
+            return
+        used = {recipe_id for recipe_id, _source in self._outputs.values()}
+        assert self._current is not None
+        recipes = {key: value for key, value in self._recipes.items() if key in used}
+        if self._current in used:
+            recipes[self._current] = self.recipe
+        document = {
+            "newsarticle-manifest": _FORMAT,
+            "recipes": recipes,
+            "outputs": {key: list(entry) for key, entry in self._outputs.items()},
+        }
+        # ASCII: a file name that is not UTF-8 (a surrogate escape) is kept as a \u escape, and reads back as itself.
+        write_atomic(self.path, json.dumps(document, separators=(",", ":")).encode("ascii"))
+        self._changed = False
+
+    def _key(self, output: str) -> str:
+        return os.path.relpath(output, self.folder).replace(os.sep, "/")
+
+    def _input(self, source: str) -> str:
+        if source == "-":
+            return "-"
+        return os.path.abspath(source) if self.single else os.path.basename(source)
+
+    def _load(self) -> None:
+        try:
+            document = _read(self.path)
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, RecursionError) as exc:
+            self.warning = f"{display(self.path)}: warning: manifest: not read ({_reason(exc)}); treated as absent"
+            return
+        parsed = _parse(document)
+        if parsed is None:
+            self.warning = (
+                f"{display(self.path)}: warning: manifest: not a manifest this version can read; treated as absent"
+            )
+            return
+        self._recipes, self._outputs = parsed
+
+
+def _read(path: str) -> Any:
+    """The manifest's JSON. Only a regular file is opened (a FIFO would block)."""
+    status = os.lstat(path)
+    if not stat.S_ISREG(status.st_mode):
+        raise ValueError("not a regular file")
+    if status.st_size > MAX_MANIFEST_SIZE:
+        raise ValueError(f"larger than {MAX_MANIFEST_SIZE:,} bytes")
+    with open(path, "rb") as file:
+        return json.loads(file.read(MAX_MANIFEST_SIZE + 1))
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc)
+
+
+def _parse(document: Any) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, str]]] | None:
+    """The recipes and outputs of a manifest, checked entry by entry; None for anything else."""
+    if not isinstance(document, dict) or document.get("newsarticle-manifest") != _FORMAT:
+        return None
+    recipes, outputs = document.get("recipes"), document.get("outputs")
+    if not isinstance(recipes, dict) or not isinstance(outputs, dict):
+        return None
+    if not all(_recipe_id(key) and isinstance(value, dict) for key, value in recipes.items()):
+        return None
+    checked: dict[str, tuple[str, str]] = {}
+    for key, entry in outputs.items():
+        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] in recipes and isinstance(entry[1], str)):
+            return None
+        checked[key] = (entry[0], entry[1])
+    return recipes, checked
+
+
+def _recipe_id(key: str) -> bool:
+    return key.isascii() and key.isdigit() and len(key) < 10

@@ -1,0 +1,317 @@
+"""The output folder's manifest: a rerun converts again exactly the outputs whose recipe changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow  # each test runs the command in a process of its own
+SCRIPT = Path(sys.executable).with_name("newsarticle")
+# The installed console script; if it is missing, running it fails every test loudly.
+COMMAND = str(SCRIPT) if SCRIPT.exists() else (shutil.which("newsarticle") or "newsarticle")
+DATA = Path(__file__).parent / "data"
+MANIFEST = ".newsarticle-manifest.json"
+COUNT = 5
+
+
+def run(*args: str | os.PathLike[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([COMMAND, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+
+
+def counts(stderr: str) -> tuple[int, int, int]:
+    """Converted, failed and skipped, from the summary line."""
+    import re
+
+    found = re.search(r"([\d,]+) converted, ([\d,]+) failed, ([\d,]+) skipped", stderr)
+    assert found is not None, stderr
+    converted, failed, skipped = (int(group.replace(",", "")) for group in found.groups())
+    return converted, failed, skipped
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != MANIFEST
+    }
+
+
+@pytest.fixture
+def scraped(tmp_path: Path) -> Path:
+    folder = tmp_path / "scraped"
+    for index, source in enumerate(sorted(DATA.glob("*.txt"))[:COUNT]):
+        target = folder / ("sub" if index % 2 else "") / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return folder
+
+
+def convert(scraped: Path, out: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    result = run("convert", scraped, "-t", "html", "-o", out, *flags)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_the_same_command_twice_skips_every_output_as_up_to_date(tmp_path: Path, scraped: Path) -> None:
+    out = tmp_path / "out"
+    assert counts(convert(scraped, out).stderr) == (COUNT, 0, 0)
+    again = convert(scraped, out)
+    assert counts(again.stderr) == (0, 0, COUNT)
+    assert f"{COUNT} up to date (--force converts again)" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "why"),
+    [
+        ((), ("-s",), "the options changed"),
+        (("-O", "date_format=long"), ("-O", "date_format=short"), "the options changed"),
+        ((), ("--locale", "fr"), "the locale changed"),
+        ((), ("--transform", "typography"), "the transforms changed"),
+        ((), ("--strict",), "--strict changed"),
+    ],
+)
+def test_a_rerun_with_another_recipe_converts_every_output_again(
+    tmp_path: Path, scraped: Path, first: tuple[str, ...], second: tuple[str, ...], why: str
+) -> None:
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    convert(scraped, out, *first)
+    again = run("convert", scraped, "-t", "html", "-o", out, *second)
+    assert again.returncode in (0, 1), again.stderr  # --strict may fail a file with diagnostics
+    converted, failed, skipped = counts(again.stderr)
+    assert (converted + failed, skipped) == (COUNT, 0)
+    assert f"{converted} converted again ({why})" in again.stderr
+    run("convert", scraped, "-t", "html", "-o", fresh, *second)
+    assert outputs(out) == outputs(fresh)  # not one stale output left
+
+
+def test_the_same_options_in_another_spelling_are_the_same_recipe(tmp_path: Path, scraped: Path) -> None:
+    out = tmp_path / "out"
+    convert(scraped, out, "-s")
+    again = convert(scraped, out, "-O", "standalone=yes", "-O", "date_format=long")  # long: the default
+    assert counts(again.stderr) == (0, 0, COUNT)
+    convert(scraped, out, "-s", "--transform", "typography")
+    spelled = convert(scraped, out, "-t", "HTML", "-s", "--transform", "Typography")
+    assert counts(spelled.stderr) == (0, 0, COUNT)
+
+
+def test_another_format_into_the_same_folder_is_not_confused(tmp_path: Path, scraped: Path) -> None:
+    out = tmp_path / "out"
+    convert(scraped, out)
+    markdown = run("convert", scraped, "-t", "markdown", "-o", out)
+    assert counts(markdown.stderr) == (COUNT, 0, 0)
+    assert counts(convert(scraped, out).stderr) == (0, 0, COUNT)
+    assert counts(run("convert", scraped, "-t", "markdown", "-o", out).stderr) == (0, 0, COUNT)
+
+
+@pytest.mark.parametrize(
+    ("field", "why"), [("newsarticle", "newsarticle's version changed"), ("distribution", "plugin changed")]
+)
+def test_a_version_change_converts_again(tmp_path: Path, scraped: Path, field: str, why: str) -> None:
+    out = tmp_path / "out"
+    convert(scraped, out)
+    manifest = json.loads((out / MANIFEST).read_text())
+    for recipe in manifest["recipes"].values():  # as an older version would have written it
+        recipe[field] = "0.0.1" if field == "newsarticle" else "newsarticle 0.0.1"
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    again = convert(scraped, out)
+    assert counts(again.stderr) == (COUNT, 0, 0)
+    assert why in again.stderr
+    assert counts(convert(scraped, out).stderr) == (0, 0, COUNT)
+
+
+def test_outputs_the_manifest_does_not_know_are_skipped_and_counted_apart(tmp_path: Path, scraped: Path) -> None:
+    out = tmp_path / "out"
+    convert(scraped, out)
+    first = sorted(out.rglob("*.html"))[0]
+    first.write_text("the user's own file")
+    manifest = json.loads((out / MANIFEST).read_text())
+    del manifest["outputs"][first.relative_to(out).as_posix()]
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    again = convert(scraped, out, "-s")
+    assert counts(again.stderr) == (COUNT - 1, 0, 1)
+    assert "1 existing, not in the output folder's manifest (--force overwrites)" in again.stderr
+    assert first.read_text() == "the user's own file"
+
+
+def test_a_rerun_from_another_input_of_the_same_name_converts_again(tmp_path: Path, scraped: Path) -> None:
+    out = tmp_path / "out"
+    convert(scraped, out)
+    name = next(scraped.glob("*.txt"))
+    name.rename(name.with_suffix(".md"))
+    again = convert(scraped, out, "--glob", "*.md")
+    assert counts(again.stderr) == (1, 0, 0)
+    assert "1 converted again (another input made it)" in again.stderr
+
+
+def test_one_output_file_is_converted_again_when_its_recipe_or_input_changed(tmp_path: Path) -> None:
+    first, second = sorted(DATA.glob("*.txt"))[:2]
+    target = tmp_path / "a.html"
+    assert run("convert", first, "-o", target).returncode == 0
+    same = run("convert", first, "-o", target)
+    assert "is up to date; skipped (--force converts again)" in same.stderr
+    standalone = run("convert", first, "-o", target, "-s")
+    assert "converting again (the options changed)" in standalone.stderr
+    assert target.read_text().startswith("<!DOCTYPE html>")
+    other = run("convert", second, "-o", target, "-s")
+    assert "converting again (another input made it)" in other.stderr
+    assert target.read_bytes() == run("convert", second, "-t", "html", "-s").stdout.encode()
+
+
+def test_a_jsonl_corpus_is_converted_again_when_its_inputs_or_recipe_changed(tmp_path: Path, scraped: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    assert run("convert", scraped, "-o", corpus).returncode == 0
+    assert "is up to date" in run("convert", scraped, "-o", corpus).stderr
+    fewer = run("convert", scraped, "-o", corpus, "--glob", "0*.txt")
+    assert "converting again (the inputs changed)" in fewer.stderr
+    assert len(corpus.read_text().splitlines()) == len(list(scraped.rglob("0*.txt")))
+    french = run("convert", scraped, "-o", corpus, "--glob", "0*.txt", "--locale", "fr")
+    assert "converting again (the locale changed)" in french.stderr
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x89PNG\r\n\x1a\n\x00",
+        b"[" * 100_000,
+        b'{"newsarticle-manifest": 1, "recipes": {"1": {}}, "outputs": {"a.html": ["7", "a.txt"]}}',
+        b'{"newsarticle-manifest": 1, "recipes": [], "outputs": {}}',
+        b'{"newsarticle-manifest": 99, "recipes": {}, "outputs": {}}',
+        b'{"newsarticle-manifest": 1, "recipes": {"\xc2\xb2": {}}, "outputs": {}}',
+        b"null",
+    ],
+)
+def test_a_corrupt_or_hostile_manifest_is_treated_as_absent_with_a_warning(
+    tmp_path: Path, scraped: Path, content: bytes
+) -> None:
+    out = tmp_path / "out"
+    convert(scraped, out)
+    (out / MANIFEST).write_bytes(content)
+    again = convert(scraped, out, "-s")
+    assert f"{MANIFEST}: warning: manifest: " in again.stderr
+    assert "treated as absent" in again.stderr
+    assert "Traceback" not in again.stderr
+    assert counts(again.stderr) == (0, 0, COUNT)  # whatever made them is unknown now: kept, as before manifests
+    forced = convert(scraped, out, "-s", "--force")
+    assert "warning" in forced.stderr
+    assert counts(convert(scraped, out, "-s").stderr) == (0, 0, COUNT)  # the forced run wrote a good one
+
+
+def test_a_manifest_that_is_a_fifo_a_folder_or_a_link_to_an_input_is_never_read_or_written_through(
+    tmp_path: Path, scraped: Path
+) -> None:
+    victim = next(scraped.glob("*.txt"))
+    before = victim.read_bytes()
+    for kind in ("fifo", "folder", "link"):
+        out = tmp_path / f"out-{kind}"
+        out.mkdir()
+        if kind == "fifo":
+            os.mkfifo(out / MANIFEST)
+        elif kind == "folder":
+            (out / MANIFEST).mkdir()
+        else:
+            (out / MANIFEST).symlink_to(victim)
+        result = run("convert", scraped, "-t", "html", "-o", out)
+        assert f"{MANIFEST}: warning: manifest: not read (not a regular file)" in result.stderr, result.stderr
+        assert counts(result.stderr) == (COUNT, 0, 0)
+    assert victim.read_bytes() == before
+    assert (tmp_path / "out-link" / MANIFEST).is_file()  # the link was replaced, not written through
+
+
+def test_the_manifest_is_never_taken_as_an_input(tmp_path: Path, scraped: Path) -> None:
+    out = tmp_path / "out"
+    convert(scraped, out)
+    everything = run("check", out, "--glob", "*.json")
+    assert everything.returncode == 2
+    assert "nothing to check: no file matches --glob '*.json'" in everything.stderr
+    # Writing into the input folder itself, with a pattern that selects everything.
+    inside = run("convert", scraped, "-t", "html", "-o", scraped, "--glob", "*.txt")
+    assert inside.returncode == 0, inside.stderr
+    again = run("convert", scraped, "-t", "source", "-o", tmp_path / "copy", "--glob", "*")
+    assert MANIFEST not in again.stderr
+    assert not (tmp_path / "copy" / ".newsarticle-manifest.txt").exists()
+
+
+def test_an_input_whose_output_would_be_the_manifest_is_refused(tmp_path: Path, scraped: Path) -> None:
+    shutil.copyfile(DATA / "001_174fa88330290a76.txt", scraped / ".newsarticle-manifest.txt")
+    result = run("convert", scraped, "-t", "json", "-o", tmp_path / "out")
+    assert result.returncode == 1
+    assert "output-collision: refused: " in result.stderr
+    assert "is the name of the output folder's manifest" in result.stderr
+    manifest = json.loads((tmp_path / "out" / MANIFEST).read_text())
+    assert manifest["newsarticle-manifest"] == 1
+
+
+def _generated(number: int) -> str:
+    rng = random.Random(number)
+    words = ("Stadtrat", "Haushalt", "beraten", "Mittwoch", "Schule", "Radweg", "Kreistag", "Bürgermeisterin")
+    paragraphs = "\n\n".join(" ".join(rng.choice(words) for _ in range(60)) + "." for _ in range(20))
+    return f"Lokales\nArtikel {number}\n2025-02-{1 + number % 28:02d}\n\n{paragraphs}\n"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_interrupted_rerun_with_a_new_recipe_is_finished_by_the_next_run(tmp_path: Path, jobs: str) -> None:
+    scraped, out, fresh = tmp_path / "in", tmp_path / "out", tmp_path / "fresh"
+    count = 300
+    for number in range(count):
+        path = scraped / f"{number % 3}" / f"{number:04d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_generated(number), encoding="utf-8")
+    convert(scraped, out, "-j", jobs)
+    command = [COMMAND, "convert", str(scraped), "-t", "html", "-o", str(out), "-s", "-j", jobs]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while sum(path.read_bytes().startswith(b"<!DOCTYPE") for path in out.rglob("*.html")) < 5:
+        assert process.poll() is None, "the conversion ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    _stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    done, _failed, _skipped = counts(stderr)
+    assert 5 <= done < count
+
+    finish = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert finish.returncode == 0, finish.stderr
+    assert counts(finish.stderr) == (count - done, 0, done)
+    assert f"{count - done:,} converted again (the options changed)" in finish.stderr
+    convert(scraped, fresh, "-s", "-j", jobs)
+    assert outputs(out) == outputs(fresh)
+    assert counts(convert(scraped, out, "-s", "-j", jobs).stderr) == (0, 0, count)
+
+
+def test_planning_a_rerun_against_the_manifest_is_linear(tmp_path: Path) -> None:
+    from newsarticle._batch import Inputs, Manifest, plan_mirror
+    from scaling import LINEAR, doubling_ratio
+
+    recipe = {"format": "html", "options": {}}
+
+    def make(n: int) -> Path:
+        root = tmp_path / f"r{n}"
+        for index in range(n):
+            folder = root / "in" / f"{index % 50}"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{index}.txt").touch()
+            (root / "out" / f"{index % 50}").mkdir(parents=True, exist_ok=True)
+            (root / "out" / f"{index % 50}" / f"{index}.html").touch()
+        manifest = Manifest(str(root / "out"), recipe)
+        for index in range(n):
+            manifest.record(str(root / "out" / f"{index % 50}" / f"{index}.html"), f"{index}.txt")
+        manifest.save()
+        return root
+
+    def plan(root: Path) -> int:
+        inputs = Inputs([str(root / "in")], "*.txt", prune=str(root / "out"))
+        manifest = Manifest(str(root / "out"), recipe)
+        return sum(1 for _ in plan_mirror(inputs, str(root / "out"), ".html", force=False, manifest=manifest))
+
+    assert plan(make(100)) == 100
+    assert doubling_ratio(make, plan, 10_000) < LINEAR
