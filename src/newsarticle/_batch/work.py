@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from newsarticle._diagnostics import Diagnostic
@@ -55,9 +55,7 @@ def process(task: Task, job: Job) -> Outcome:
     try:
         # The article names its file as messages do: JSON and every renderer encode it strictly.
         source = None if task.source == "-" else display(task.source)
-        # Passed only when given: the keyword is the language detection's (parse(default_language=...)).
-        language: dict[str, Any] = {} if job.language is None else {"default_language": job.language}
-        article = parse(data, source=source, on_diagnostic=note, max_size=job.max_size, **language)
+        article = parse(data, source=source, on_diagnostic=note, max_size=job.max_size, default_language=job.language)
     except ParseError as exc:
         return failed(exc.code, exc.message, exc.line, exc.column)
     except Exception as exc:  # a parser bug must not stop the batch

@@ -78,11 +78,15 @@ def _seconds(text: str) -> float:
 
 def _language(text: str) -> str:
     """``--language``: a BCP 47 tag, ``de_AT`` spelled ``de-AT``; checked before any file is read."""
-    from newsarticle._models import _BCP47
+    from newsarticle._parser import check_language_tag
 
-    tag = text.strip().replace("_", "-")
-    if not _BCP47.fullmatch(tag):
-        raise argparse.ArgumentTypeError(f"expected a BCP 47 language tag such as de, de-AT or pt-BR, got {text!r}")
+    try:
+        tag = check_language_tag("--language", text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a BCP 47 language tag such as de, de-AT or pt-BR, got {text!r}"
+        ) from None
+    assert tag is not None
     return tag
 
 
