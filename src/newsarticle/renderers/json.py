@@ -74,7 +74,7 @@ def _document(article: Article, source: str | None, indent: int) -> str:
         ("reading_time", str(article.reading_time)),
         ("sections", _join("[", sections, level1, step, "]")),
         ("trailer", _array(article.trailer, level1, step)),
-        ("source", dumps(source)),  # a file name may hold any character, even a lone surrogate
+        ("source", _source(source)),
     )
     return _object(fields, "\n" if indent else "", step, colon)
 
@@ -96,6 +96,14 @@ def _join(opening: str, items: Sequence[str], newline: str, step: str, closing: 
         return opening + closing
     inner = newline + step
     return opening + inner + ("," + inner).join(items) + newline + closing
+
+
+def _source(source: str | None) -> str:
+    """A file name may hold any character, even a lone surrogate or a control character: json escapes those."""
+    if source is None:
+        return "null"
+    # isprintable() is False for both; a short name costs next to nothing to ask.
+    return _string(source) if source.isprintable() else dumps(source)
 
 
 def _optional_string(text: str | None) -> str:
