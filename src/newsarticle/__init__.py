@@ -5,7 +5,7 @@
 >>> article.headline, article.published.isoformat(), article.paragraphs
 ('Eine Überschrift', '2025-02-27', ('Der erste Absatz.',))
 
-Importing the package is cheap: cattrs, pluggy and Babel load on first use.
+Importing the package is cheap: attrs, cattrs, pluggy and Babel load on first use.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from newsarticle._diagnostics import Diagnostic
 from newsarticle._exceptions import (
     DeserializationError,
     NewsArticleError,
@@ -27,12 +26,12 @@ from newsarticle._exceptions import (
     UnknownTransformError,
 )
 from newsarticle._format import DEFAULT_TRAILER_LINES
-from newsarticle._models import WORDS_PER_MINUTE, Article, Section
-from newsarticle._parser import MAX_INPUT_SIZE, parse, parse_file
-from newsarticle._source import unparse
 
 if TYPE_CHECKING:
+    from newsarticle._diagnostics import Diagnostic
     from newsarticle._i18n import Formatter
+    from newsarticle._models import WORDS_PER_MINUTE, Article, Section
+    from newsarticle._parser import MAX_INPUT_SIZE, parse, parse_file
     from newsarticle._plugins import register_plugin, unregister_plugin
     from newsarticle._render import (
         DATE_OPTIONS,
@@ -55,6 +54,7 @@ if TYPE_CHECKING:
         to_dict,
         to_json,
     )
+    from newsarticle._source import unparse
     from newsarticle.hookspecs import hookimpl, hookspec
 
 __all__ = [
@@ -102,8 +102,17 @@ __all__ = [
     "unregister_plugin",
 ]
 
-# Names whose modules import cattrs, pluggy or Babel: loaded on first access.
+# Names whose modules import attrs, cattrs, pluggy or Babel: loaded on first access, so that
+# ``import newsarticle`` (and with it every ``newsarticle --version``) costs next to nothing.
 _LAZY = {
+    "Diagnostic": "newsarticle._diagnostics",
+    "WORDS_PER_MINUTE": "newsarticle._models",
+    "Article": "newsarticle._models",
+    "Section": "newsarticle._models",
+    "MAX_INPUT_SIZE": "newsarticle._parser",
+    "parse": "newsarticle._parser",
+    "parse_file": "newsarticle._parser",
+    "unparse": "newsarticle._source",
     "DATE_OPTIONS": "newsarticle._render",
     "Formatter": "newsarticle._i18n",
     "FormatInfo": "newsarticle._render",
