@@ -68,6 +68,13 @@ def _line_pattern(width: int) -> re.Pattern[str]:
     return re.compile(f"(.{{1,{width}}}|[^ ]+)(?: |$)")
 
 
+@functools.lru_cache(maxsize=32)
+def _paragraphs_pattern(width: int) -> re.Pattern[str]:
+    # _line_pattern over paragraphs joined by a blank line: the lines of each, and an empty
+    # string for each blank line between them (``^$``), in one findall.
+    return re.compile(f"(.{{1,{width}}}|[^ \\n]+|^$)(?: |$)", re.MULTILINE)
+
+
 def wrap(text: str, width: int) -> list[str]:
     """Break one line of text into lines of at most ``width`` columns, at spaces only.
 
@@ -130,20 +137,21 @@ class TextRenderer:
         if meta:
             lines.append("")
             lines += _wrap_items(meta, width)
-        # Most articles take one column per character throughout: asked once, not per paragraph.
+        # Most articles take one column per character throughout: asked once, not per paragraph,
+        # and then a section's paragraphs are wrapped in one pass of the regex engine.
         narrow = width > 0 and _is_narrow(article.body)
         for section in article.sections:
             if section.heading is not None:
                 lines.append("")
                 lines += _underlined(wrap(section.heading, width), "-")
-            for paragraph in section.paragraphs:
-                lines.append("")
-                if narrow and len(paragraph) > width:
-                    lines += _line_pattern(width).findall(paragraph)
-                elif narrow:
-                    lines.append(paragraph)
-                else:
-                    lines += wrap(paragraph, width)
+            lines.append("")
+            if narrow:
+                lines += _paragraphs_pattern(width).findall("\n\n".join(section.paragraphs))
+                continue
+            for index, paragraph in enumerate(section.paragraphs):
+                if index:
+                    lines.append("")
+                lines += wrap(paragraph, width)
         lines.append("")
         return "\n".join(lines)
 
