@@ -100,6 +100,7 @@ def word_count(text: str) -> int:
 
 
 def _word_count_by_tokens(text: str) -> int:
+    """word_count, one token at a time: for text beyond Windows-1252."""
     tokens = text.split()
     # Most tokens are plain words; only the rest need a closer look, in C: a token of a
     # million punctuation marks would cost half a second character by character in Python.
@@ -108,8 +109,10 @@ def _word_count_by_tokens(text: str) -> int:
 
 
 def _cp1252_classes() -> tuple[bytes, bytes]:
-    """The byte table that maps Windows-1252 whitespace to a space and letters and digits to ``a``,
-    and the bytes of everything else, which ``translate`` deletes."""
+    """A table from Windows-1252 bytes to their class, and the bytes that ``translate`` deletes.
+
+    Whitespace becomes a space, letters and digits ``a``; everything else is deleted.
+    """
     table = bytearray(range(256))
     punctuation = bytearray()
     for byte in range(256):
