@@ -442,4 +442,4 @@ def test_rendering_costs_less_than_json_dumps_with_indent_alone() -> None:
     for _ in range(3):  # taking turns, so load from elsewhere hits both
         rendered.append(best(lambda: [render(article, "json") for article in articles_]))
         dumped.append(best(lambda: [json.dumps(d, ensure_ascii=False, indent=2) for d in data]))
-    assert min(rendered) < 0.8 * min(dumped)
+    assert min(rendered) < 0.9 * min(dumped)  # about 0.6 here; without the fix, over 1

@@ -76,4 +76,4 @@ def test_word_count_costs_a_fraction_of_counting_token_by_token() -> None:
     for _ in range(3):  # the two take turns, so load from elsewhere hits both
         counted.append(min(_best(word_count, bodies)))
         by_tokens.append(min(_best(_word_count_by_tokens, bodies)))
-    assert min(counted) < 0.6 * min(by_tokens)
+    assert min(counted) < 0.75 * min(by_tokens)  # about 0.4 here; without the fix, 1
