@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from newsarticle import parse_file
 from newsarticle._text import _word_count_by_tokens, word_count
+from scaling import LINEAR, doubling_ratio
 
 DATA = Path(__file__).parent / "data"
 # Whitespace that str.split() splits at, outside ASCII; letters, digits and marks outside Windows-1252.
@@ -77,3 +78,10 @@ def test_word_count_costs_a_fraction_of_counting_token_by_token() -> None:
         counted.append(min(_best(word_count, bodies)))
         by_tokens.append(min(_best(_word_count_by_tokens, bodies)))
     assert min(counted) < 0.75 * min(by_tokens)  # about 0.4 here; without the fix, 1
+
+
+@pytest.mark.parametrize("unit", ["Wort, und – „Zitat“ ", "a ", "Ş ", "漢 ", "x", "–", " \u00a0"])
+def test_word_count_is_linear(unit: str) -> None:
+    # Western prose, one-letter words, foreign letters past the error handler's budget,
+    # wide characters, one huge word, one huge punctuation token, spaces only.
+    assert doubling_ratio(lambda n: unit * n, word_count, 1 << 17) < LINEAR

@@ -91,12 +91,17 @@ def word_count(text: str) -> int:
     # Splitting a 6 KB article into its thousand tokens costs more than rendering it, so the
     # common case never makes a token: each character becomes one byte (Windows-1252 holds the
     # letters and the punctuation of western European text), one table maps every byte to its
-    # class and drops punctuation, and each run of letters left between spaces is one word.
+    # class, 1 for a letter or digit, 0 for a space, and drops punctuation; then each run of
+    # 1s is one word.
     try:
         classes = text.encode("cp1252", _LETTER_RUNS).translate(_CLASS_OF_BYTE, _PUNCTUATION_BYTES)
     except UnicodeEncodeError:
         return _word_count_by_tokens(text)
-    return classes.count(b" a") + classes.startswith(b"a")
+    # Read as one integer, byte 0 lowest, x & ~(x << 8) keeps the 1 of each letter whose byte
+    # before is a space (or nothing): the first of each run. Big integers do that in C, a
+    # machine word at a time, faster than bytes.count() looks for b"\x00\x01".
+    flags = int.from_bytes(classes, "little")
+    return (flags & ~(flags << 8)).bit_count()
 
 
 def _word_count_by_tokens(text: str) -> int:
@@ -111,16 +116,16 @@ def _word_count_by_tokens(text: str) -> int:
 def _cp1252_classes() -> tuple[bytes, bytes]:
     """A table from Windows-1252 bytes to their class, and the bytes that ``translate`` deletes.
 
-    Whitespace becomes a space, letters and digits ``a``; everything else is deleted.
+    Whitespace becomes 0, letters and digits 1; everything else is deleted.
     """
     table = bytearray(range(256))
     punctuation = bytearray()
     for byte in range(256):
         char = bytes([byte]).decode("cp1252", "replace")  # five bytes are unassigned: never produced
         if char.isspace():
-            table[byte] = ord(" ")
+            table[byte] = 0
         elif char.isalnum():
-            table[byte] = ord("a")
+            table[byte] = 1
         else:
             punctuation.append(byte)
     return bytes(table), bytes(punctuation)
