@@ -278,8 +278,29 @@ def test_headline_wrapped_and_underlined() -> None:
 
 def test_meta_line_breaks_between_items() -> None:
     assert (
-        render(SIMPLE, width=40).split("\n\n")[2] == "Veröffentlicht am 27. Februar 2025\n11 Wörter · 1 Minute Lesezeit"
+        render(SIMPLE, width=40).split("\n\n")[2]
+        == "Veröffentlicht am 27. Februar 2025 ·\n11 Wörter · 1 Minute Lesezeit"
     )
+
+
+def meta_block(article: Article, output: str) -> str:
+    return output.split("\n\n")[1 + (article.category is not None)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=80), st.sampled_from(["de", "en", "fr", "de_CH"]))
+def test_meta_separator_survives_wrapping(width: int, locale: str) -> None:
+    # The dot between date, word count and reading time stays at the end of the line it follows:
+    # no line starts with it or holds it alone, and the lines joined give the unwrapped meta line.
+    unwrapped = meta_block(SIMPLE, render(SIMPLE, width=0, locale=locale))
+    items = unwrapped.split(SEPARATOR)
+    lines = meta_block(SIMPLE, render(SIMPLE, width=width, locale=locale)).split("\n")
+    assert " ".join(lines) == unwrapped
+    for line in lines:
+        assert not line.startswith("\u00b7")
+        assert line.strip(" \u00b7")
+        # Within the width, unless an item (with its dot) is wider on its own.
+        assert display_width(line) <= width or any(line in (item, item + " \u00b7") for item in items), line
 
 
 @pytest.mark.parametrize("width", [-1, True, "72", 7.5])

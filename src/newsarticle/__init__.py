@@ -5,7 +5,7 @@
 >>> article.headline, article.published.isoformat(), article.paragraphs
 ('Eine Überschrift', '2025-02-27', ('Der erste Absatz.',))
 
-Importing the package is cheap: cattrs, pluggy and Babel load on first use.
+Importing the package is cheap: attrs, cattrs, pluggy and Babel load on first use.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from newsarticle._diagnostics import Diagnostic
 from newsarticle._exceptions import (
     DeserializationError,
     NewsArticleError,
@@ -26,14 +25,14 @@ from newsarticle._exceptions import (
     UnknownLocaleError,
     UnknownTransformError,
 )
-from newsarticle._format import DEFAULT_TRAILER_LINES
-from newsarticle._models import WORDS_PER_MINUTE, Article, Section
-from newsarticle._parser import MAX_INPUT_SIZE, DiagnosticHandler, parse, parse_file
-from newsarticle._source import unparse
+from newsarticle._format import DEFAULT_TRAILER_LINES, MAX_INPUT_SIZE
 
 if TYPE_CHECKING:
     from newsarticle._dates import in_whole_minutes
+    from newsarticle._diagnostics import Diagnostic
     from newsarticle._i18n import Formatter, formatter_for
+    from newsarticle._models import WORDS_PER_MINUTE, Article, Section
+    from newsarticle._parser import DiagnosticHandler, parse, parse_file
     from newsarticle._plugin_api import (
         DATE_OPTIONS,
         FormatInfo,
@@ -62,6 +61,7 @@ if TYPE_CHECKING:
         to_dict,
         to_json,
     )
+    from newsarticle._source import unparse
     from newsarticle.hookspecs import hookimpl, hookspec
 
 __all__ = [
@@ -116,10 +116,19 @@ __all__ = [
     "unregister_plugin",
 ]
 
-# Names whose modules import cattrs, pluggy or Babel: loaded on first access.
+# Names whose modules import attrs, cattrs, pluggy or Babel: loaded on first access, so that
+# ``import newsarticle`` (and with it every ``newsarticle --version``) costs next to nothing.
 _LAZY = {
+    "Article": "newsarticle._models",
     "DATE_OPTIONS": "newsarticle._plugin_api",
+    "Diagnostic": "newsarticle._diagnostics",
+    "DiagnosticHandler": "newsarticle._parser",
     "FORMAT_ALIASES": "newsarticle._render",
+    "Section": "newsarticle._models",
+    "WORDS_PER_MINUTE": "newsarticle._models",
+    "parse": "newsarticle._parser",
+    "parse_file": "newsarticle._parser",
+    "unparse": "newsarticle._source",
     "Formatter": "newsarticle._i18n",
     "FormatInfo": "newsarticle._plugin_api",
     "Option": "newsarticle._plugin_api",

@@ -15,6 +15,7 @@ __all__ = [
     "HEADING_MARK",
     "LANGUAGE_PREFIX",
     "MAX_HEADING_LENGTH",
+    "MAX_INPUT_SIZE",
     "TRAILER_MARK",
     "looks_like_heading",
     "trailer_key",
@@ -44,6 +45,12 @@ DEFAULT_TRAILER_LINES: frozenset[str] = frozenset(
         "Werbung",
     }
 )
+
+#: The default ``max_size`` of :func:`~newsarticle.parse` and :func:`~newsarticle.parse_file`:
+#: 16 MiB. The longest articles are tens of kilobytes and a whole book is one or two megabytes;
+#: an input this large is a concatenation, a wrong file or an attack, and parsing it
+#: would cost several times its size in memory (docs/performance.md).
+MAX_INPUT_SIZE = 16 * 1024 * 1024
 
 #: A backslash at the start of a body block makes it a paragraph, whatever it
 #: looks like; the backslash itself is not part of the text.

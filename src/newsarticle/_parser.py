@@ -28,6 +28,7 @@ from newsarticle._format import (
     ESCAPE,
     HEADING_MARK,
     LANGUAGE_PREFIX,
+    MAX_INPUT_SIZE,
     TRAILER_MARK,
     looks_like_heading,
     trailer_key,
@@ -41,11 +42,6 @@ from newsarticle._text import collapse_spaces, find_forbidden, text_problem
 
 __all__ = ["MAX_INPUT_SIZE", "check_language_tag", "parse", "parse_file"]
 
-#: The default ``max_size`` of :func:`parse` and :func:`parse_file`: 16 MiB. The
-#: longest articles are tens of kilobytes and a whole book is one or two megabytes;
-#: an input this large is a concatenation, a wrong file or an attack, and parsing it
-#: would cost several times its size in memory (docs/performance.md).
-MAX_INPUT_SIZE = 16 * 1024 * 1024
 
 _BOMS_UTF32 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _BOMS_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)

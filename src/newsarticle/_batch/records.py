@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
 
-from newsarticle._parser import MAX_INPUT_SIZE
+from newsarticle._format import MAX_INPUT_SIZE
 from newsarticle._paths import display
 
 CONVERTED = "converted"

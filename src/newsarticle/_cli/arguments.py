@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from newsarticle._cli.streams import stdout
-from newsarticle._parser import MAX_INPUT_SIZE
+from newsarticle._format import MAX_INPUT_SIZE
 
 if TYPE_CHECKING:
     pass
@@ -216,17 +216,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def version_text() -> str:
     """``newsarticle 0.1.0`` and one line per plugin distribution, read from metadata (nothing is imported)."""
-    from importlib import metadata
+    # Not importlib.metadata: importing it costs more than the rest of the start-up.
+    from newsarticle import _metadata
 
-    try:
-        own = metadata.version("newsarticle")
-    except metadata.PackageNotFoundError:
-        own = "(not installed)"
+    own = _metadata.version("newsarticle") or "(not installed)"
     lines = [f"newsarticle {own} (Python {sys.version.split()[0]})"]
     plugins: dict[tuple[str, str], list[str]] = {}
-    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        dist = entry_point.dist
-        key = (dist.name, dist.version) if dist is not None else ("(unknown distribution)", "")
+    for entry_point in _metadata.entry_points(ENTRY_POINT_GROUP):
+        key = (entry_point.dist_name or "(unknown distribution)", entry_point.dist_version or "")
         plugins.setdefault(key, []).append(entry_point.name)
     for (name, version), names in sorted(plugins.items()):
         lines.append(f"  {name} {version} (plugin {', '.join(sorted(names))})".rstrip())

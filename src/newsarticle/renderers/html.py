@@ -32,7 +32,6 @@ import datetime as dt
 import functools
 import json
 import unicodedata
-from functools import partial
 from html import escape
 
 from newsarticle import DATE_OPTIONS, Article, Option, RegisterRenderer, RenderContext, hookimpl
@@ -59,8 +58,24 @@ STYLESHEET = (
 )
 
 
-# Text content: quotes need no escaping there, and leaving them keeps the output readable.
-_text = partial(escape, quote=False)
+def _text(text: str) -> str:
+    """``text`` escaped for element content, where quotes need no escaping (and read better as they are).
+
+    Most text holds nothing to escape, and ``in`` finds that out several times
+    faster than ``str.replace``, which counts a character one at a time first.
+    """
+    if "&" in text or "<" in text or ">" in text:
+        return escape(text, quote=False)
+    return text
+
+
+def _paragraphs(paragraphs: tuple[str, ...]) -> str:
+    """The paragraphs as ``<p>`` elements; no paragraph holds a line break, so one line shows what to escape."""
+    lines = "\n".join(paragraphs)
+    if "&" in lines or "<" in lines or ">" in lines:
+        return "<p>" + "</p>\n<p>".join(map(_text, paragraphs)) + "</p>\n"
+    return "<p>" + "</p>\n<p>".join(paragraphs) + "</p>\n"
+
 
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 _META_SEPARATOR = " · "
@@ -162,7 +177,7 @@ class HtmlRenderer:
         for section in article.sections:
             if section.heading is not None:
                 parts += ("<section>\n<h2>", _text(section.heading), "</h2>\n")
-            parts += ("<p>", "</p>\n<p>".join(map(_text, section.paragraphs)), "</p>\n")
+            parts.append(_paragraphs(section.paragraphs))
             if section.heading is not None:
                 parts.append("</section>\n")
         parts.append("</article>\n")

@@ -34,9 +34,12 @@ _SEPARATOR = " \u00b7 "
 _ZERO_WIDTH = frozenset({"Mn", "Me", "Cf"})
 # Text made only of these takes one column per character: Latin, Greek, Cyrillic (no combining
 # marks), general punctuation (dashes, quotes, no-break spaces), currency, letterlike, arrows, math.
-_NARROW = re.compile(
-    "[\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u048a-\u052f\u2010-\u2027\u202f-\u205f\u20a0-\u20c0\u2100-\u22ff]*"
+_NARROW_CLASS = (
+    "\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u048a-\u052f\u2010-\u2027\u202f-\u205f\u20a0-\u20c0\u2100-\u22ff"
 )
+_NARROW = re.compile(f"[{_NARROW_CLASS}]*")
+# The same, line breaks allowed: for a whole article body at once.
+_NARROW_LINES = re.compile(f"[\n{_NARROW_CLASS}]*")
 
 
 def display_width(text: str) -> int:
@@ -62,6 +65,13 @@ def _line_pattern(width: int) -> re.Pattern[str]:
     # Greedy: the longest run of at most ``width`` characters that ends before a space (or the end),
     # else a whole word that is longer than that; the space after it is consumed.
     return re.compile(f"(.{{1,{width}}}|[^ ]+)(?: |$)")
+
+
+@functools.lru_cache(maxsize=32)
+def _paragraphs_pattern(width: int) -> re.Pattern[str]:
+    # _line_pattern over paragraphs joined by a blank line: the lines of each, and an empty
+    # string for each blank line between them (``^$``), in one findall.
+    return re.compile(f"(.{{1,{width}}}|[^ \\n]+|^$)(?: |$)", re.MULTILINE)
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -110,10 +120,12 @@ class TextRenderer:
 
     def render(self, article: Article, context: RenderContext) -> str:
         width: int = context.options.get("width", 72)
-        blocks: list[str] = []
+        # One list of lines, an empty one between blocks, joined once at the end.
+        lines: list[str] = []
         if article.category is not None:
-            blocks.append("\n".join(wrap(article.category, width)))
-        blocks.append(_underlined(wrap(article.headline, width), "="))
+            lines += wrap(article.category, width)
+            lines.append("")
+        lines += _underlined(wrap(article.headline, width), "=")
         meta: list[str] = []
         if article.published is not None:
             label = context.formatter.gettext("Published")
@@ -121,28 +133,52 @@ class TextRenderer:
         if article.sections:
             meta += [context.formatter.words(article.word_count), context.formatter.reading_time(article.reading_time)]
         if meta:
-            blocks.append("\n".join(_wrap_items(meta, width)))
+            lines.append("")
+            lines += _wrap_items(meta, width)
+        # Most articles take one column per character throughout: asked once, not per paragraph,
+        # and then a section's paragraphs are wrapped in one pass of the regex engine.
+        narrow = width > 0 and _is_narrow(article.body)
         for section in article.sections:
             if section.heading is not None:
-                blocks.append(_underlined(wrap(section.heading, width), "-"))
-            blocks.extend("\n".join(wrap(paragraph, width)) for paragraph in section.paragraphs)
-        return "\n\n".join(blocks) + "\n"
+                lines.append("")
+                lines += _underlined(wrap(section.heading, width), "-")
+            lines.append("")
+            if narrow:
+                lines += _paragraphs_pattern(width).findall("\n\n".join(section.paragraphs))
+                continue
+            for index, paragraph in enumerate(section.paragraphs):
+                if index:
+                    lines.append("")
+                lines += wrap(paragraph, width)
+        lines.append("")
+        return "\n".join(lines)
+
+
+def _is_narrow(text: str) -> bool:
+    """Whether every character of ``text`` (line breaks allowed) takes one column."""
+    return text.isascii() or _NARROW_LINES.fullmatch(text) is not None
 
 
 def _wrap_items(items: list[str], width: int) -> list[str]:
-    """Join ``items`` with a middle dot, breaking lines between items rather than inside one ("5 Minuten")."""
-    lines = [items[0]]
-    for item in items[1:]:
-        joined = lines[-1] + _SEPARATOR + item
+    """Join ``items`` with a middle dot, breaking lines between items rather than inside one ("5 Minuten").
+
+    A line breaks after a dot, which stays with the item before it: no line
+    starts with one or holds one alone, and the dot fits within ``width``
+    unless that item alone is wider.
+    """
+    pieces = [item + _SEPARATOR.rstrip() for item in items[:-1]] + items[-1:]
+    lines = [pieces[0]]
+    for piece in pieces[1:]:
+        joined = lines[-1] + " " + piece
         if width and display_width(joined) > width:
-            lines.append(item)
+            lines.append(piece)
         else:
             lines[-1] = joined
     return lines
 
 
-def _underlined(lines: list[str], mark: str) -> str:
-    return "\n".join([*lines, mark * max(1, *map(display_width, lines))])
+def _underlined(lines: list[str], mark: str) -> list[str]:
+    return [*lines, mark * max(1, *map(display_width, lines))]
 
 
 @hookimpl
