@@ -140,6 +140,16 @@ def test_convert_tells_warnings_from_errors_and_counts_the_failures_last(
     assert summary(result.stderr) == (2, 1, 0)
 
 
+def test_the_failure_count_counts_the_skipped_files_of_a_rerun(tmp_path: Path) -> None:
+    folder = corpus(tmp_path / "in", 3)
+    assert run("convert", folder, "-t", "html", "-o", tmp_path / "out").returncode == 0
+    (folder / "d_empty.txt").write_bytes(b"")
+    again = run("convert", folder, "-t", "html", "-o", tmp_path / "out")
+    assert again.returncode == 1
+    assert summary(again.stderr) == (0, 1, 3)
+    assert again.stderr.splitlines()[-1] == "newsarticle: error: 1 of 4 files failed"
+
+
 def test_check_reports_severity_in_the_text_report_and_the_failure_count(warned_and_broken: Path) -> None:
     result = run("check", warned_and_broken)
     assert result.returncode == 1
