@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+import newsarticle
 
 pytestmark = pytest.mark.slow  # each test runs the command in a process of its own
 SCRIPT = Path(sys.executable).with_name("newsarticle")
@@ -73,6 +76,35 @@ def test_a_format_name_like_none_gets_no_suggestion() -> None:
     assert result.returncode == 2
     assert "available formats: " in result.stderr
     assert "did you mean" not in result.stderr
+
+
+def _listing_blocks(text: str) -> dict[str, str]:
+    """``newsarticle formats``'s text by format: a block starts at an unindented line."""
+    blocks: dict[str, str] = {}
+    for block in re.split(r"\n(?=\S)", text):
+        blocks[block.split()[0]] = block
+    return blocks
+
+
+def test_formats_shows_every_alias_that_t_accepts_and_every_option_bound() -> None:
+    infos = newsarticle.formats()
+    assert any(info.aliases for info in infos)
+    assert any(o.min is not None for i in infos for o in i.options)
+    blocks = _listing_blocks(run("formats").stdout)
+    machine = {item["name"]: item for item in json.loads(run("formats", "--format", "json").stdout)}
+    for info in infos:
+        if info.aliases:
+            assert f"    aliases: {', '.join(info.aliases)}\n" in blocks[info.name]
+            for alias in info.aliases:  # what the listing offers, -t takes
+                assert run("convert", ARTICLE, "-t", alias).returncode == 0
+        assert machine[info.name]["aliases"] == list(info.aliases)
+        for option, item in zip(info.options, machine[info.name]["options"], strict=True):
+            assert (item["min"], item["max"]) == (option.min, option.max)
+            line = next(line for line in blocks[info.name].splitlines() if f"-O {option.name}=" in line)
+            if option.min is not None and option.max is None:
+                assert f"(at least {option.min}; default: " in line
+            if option.max is not None:
+                assert f"{option.max}; default: " in line
 
 
 # -- nothing to do ---------------------------------------------------------------------------
