@@ -59,6 +59,38 @@ def test_an_unknown_flag_after_a_command_shows_that_commands_usage(arguments: li
     assert "unrecognized arguments: --bogus" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("arguments", "meant"),
+    [
+        (["convert", ARTICLE, "--forse"], "--force"),
+        (["convert", ARTICLE, "-t", "html", "--standalne"], "--standalone"),
+        (["check", ARTICLE, "--stirct"], "--strict"),
+        (["convert", ARTICLE, "--languge=fr"], "--language"),
+    ],
+)
+def test_a_mistyped_flag_gets_a_suggestion(arguments: list[str], meant: str) -> None:
+    result = run(*arguments)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].endswith(f"; did you mean {meant}?"), result.stderr
+
+
+def test_a_flag_like_none_gets_no_suggestion() -> None:
+    result = run("convert", ARTICLE, "--zzzzzz")
+    assert result.returncode == 2
+    assert "did you mean" not in result.stderr
+
+
+def test_convert_help_tells_how_reruns_skip_and_names_the_manifest_whole() -> None:
+    from newsarticle._batch.manifest import MANIFEST_NAME
+
+    lines = run("convert", "--help").stdout.splitlines()
+    force = next(index for index, line in enumerate(lines) if line.lstrip().startswith("--force "))
+    help_text = lines[force : force + 8]
+    # Wrapped at spaces only: the name a user would look for is on one line.
+    assert any(MANIFEST_NAME in line for line in help_text), help_text
+    assert "same command" in " ".join(help_text)
+
+
 # -- format names ----------------------------------------------------------------------------
 
 
