@@ -297,6 +297,34 @@ def test_traceback_shows_where_a_plugin_failed_and_only_when_asked(tmp_path: Pat
     assert "RuntimeError: the plugin broke on " in shown.stderr
 
 
+BROKEN_AT_IMPORT = """
+def _deep_inside_the_import():
+    raise ImportError("needs libfoo, which is not installed")
+
+
+_deep_inside_the_import()
+"""
+
+
+def test_traceback_shows_where_a_plugin_failed_to_load(tmp_path: Path) -> None:
+    environment = _site_with_raising_plugin(tmp_path)
+    (tmp_path / "site" / "raising_plugin.py").write_text(BROKEN_AT_IMPORT, encoding="utf-8")
+
+    def run_with(*flags: str) -> subprocess.CompletedProcess[str]:
+        arguments = [COMMAND, "convert", str(ARTICLE), "-t", "html", "-o", str(tmp_path / "out"), "--force", *flags]
+        return subprocess.run(arguments, capture_output=True, text=True, env=environment, timeout=300, check=False)
+
+    plain = run_with()
+    assert plain.returncode == 0, plain.stderr
+    assert "newsarticle: warning: plugin 'raising' (distribution raising-plugin 0.1) failed to load" in plain.stderr
+    assert "Traceback" not in plain.stderr
+    shown = run_with("--traceback")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stderr.count("Traceback (most recent call last):") == 1
+    assert ", in _deep_inside_the_import\n" in shown.stderr  # the line of the plugin that failed
+    assert "ImportError: needs libfoo, which is not installed" in shown.stderr
+
+
 # -- --language ------------------------------------------------------------------------------
 
 

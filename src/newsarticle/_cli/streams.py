@@ -48,12 +48,20 @@ def closed_streams() -> frozenset[int]:
     return frozenset(closed)
 
 
-def route_warnings(*, quiet: bool) -> None:
-    """Plugin warnings as one readable line each, not Python's source-line format; none with ``-q``."""
+def route_warnings(*, quiet: bool, traceback: bool = False) -> None:
+    """Plugin warnings as one readable line each, not Python's source-line format; none with ``-q``.
+
+    :param traceback: Also print, below the line, the traceback a warning carries (a plugin that
+        failed to load: ``PluginWarning.traceback``), so its author can find the line.
+    """
     import warnings
 
     def show(message: Warning | str, *_args: object, **_kwargs: object) -> None:
-        if not quiet:
-            print(f"newsarticle: warning: {message}", file=sys.stderr)
+        if quiet:
+            return
+        print(f"newsarticle: warning: {message}", file=sys.stderr)
+        text = getattr(message, "traceback", "")
+        if traceback and isinstance(text, str) and text:
+            print(text.rstrip("\n"), file=sys.stderr)
 
     warnings.showwarning = show
