@@ -134,7 +134,7 @@ def test_formats_shows_every_alias_that_t_accepts_and_every_option_bound() -> No
             assert (item["min"], item["max"]) == (option.min, option.max)
             line = next(line for line in blocks[info.name].splitlines() if f"-O {option.name}=" in line)
             if option.min is not None and option.max is None:
-                assert f"(at least {option.min}; default: " in line
+                assert f"({option.min} or more; default: " in line
             if option.max is not None:
                 assert f"{option.max}; default: " in line
 

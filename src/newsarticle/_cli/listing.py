@@ -50,9 +50,9 @@ def _bounds(option: Option) -> str:
     if option.min is not None and option.max is not None:
         return f"{option.min} to {option.max}"
     if option.min is not None:
-        return f"at least {option.min}"
+        return f"{option.min} or more"
     if option.max is not None:
-        return f"at most {option.max}"
+        return f"{option.max} or less"
     return ""
 
 
