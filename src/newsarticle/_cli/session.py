@@ -153,7 +153,10 @@ class Session:
             return
         if self._corpus_committed and corpus is not None:
             arguments = selection.arguments if selection is not None else []
-            self.manifest.record(corpus, "-" if "-" in arguments else arguments[0])
+            # A corpus without the articles that failed is not up to date: a rerun makes it again (and
+            # reports those files again), rather than skipping it with exit status 0.
+            complete = not self.counts["failed"]
+            self.manifest.record(corpus, "-" if "-" in arguments else arguments[0], complete=complete)
         try:
             self.manifest.save()
         except OSError as exc:
