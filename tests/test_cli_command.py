@@ -214,6 +214,17 @@ def test_the_failure_count_counts_the_skipped_files_of_a_rerun(tmp_path: Path) -
     assert again.stderr.splitlines()[-1] == "newsarticle: error: 1 of 4 files failed"
 
 
+def test_checks_failure_count_matches_its_summary_when_a_link_is_skipped(tmp_path: Path) -> None:
+    folder = corpus(tmp_path / "in", 1)
+    (folder / "b_empty.txt").write_bytes(b"")
+    (folder / "c_link.txt").symlink_to(folder / "b_empty.txt")
+    result = run("check", folder)
+    assert result.returncode == 1
+    assert ": warning: symlink: " in result.stderr + result.stdout
+    assert "newsarticle: 2 checked: 1 passed, 1 failed" in result.stderr
+    assert result.stderr.splitlines()[-1] == "newsarticle: error: 1 of 2 files failed"
+
+
 def test_check_reports_severity_in_the_text_report_and_the_failure_count(warned_and_broken: Path) -> None:
     result = run("check", warned_and_broken)
     assert result.returncode == 1

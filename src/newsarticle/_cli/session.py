@@ -285,9 +285,9 @@ class Session:
         print(f"newsarticle: {text}", file=sys.stderr)
         if counts["failed"]:
             # The count a reader looks for first, on a line of its own that says "error" as the files' lines do.
-            # Out of every file the run met, skipped ones included: a rerun that skips 39 up-to-date outputs
-            # and fails the 40th has 1 of 40 files failed, not "1 of 1".
-            total = processed + counts["skipped"]
+            # Out of every file the summary counts, skipped ones included: a rerun that skips 39 up-to-date
+            # outputs and fails the 40th has 1 of 40 files failed, not "1 of 1". check's summary counts no skips.
+            total = processed if self.check else processed + counts["skipped"]
             print(f"newsarticle: error: {counts['failed']:,} of {total:,} files failed", file=sys.stderr)
 
     def _reasons(self) -> str:
