@@ -38,22 +38,10 @@ def _describe(info: FormatInfo) -> str:
         # -t accepts them, so the list of what -t accepts shows them.
         lines.append(f"    aliases: {', '.join(info.aliases)}")
     for option in info.options:
-        limits = _bounds(option)
-        shown = f"{limits}; " if limits else ""
+        shown = f"{option.bounds}; " if option.bounds else ""
         lines.append(f"    -O {option.name}={_type_name(option)}  ({shown}default: {_show_default(option.default)})")
         lines.append(f"        {option.help}")
     return "\n".join(lines)
-
-
-def _bounds(option: Option) -> str:
-    """The range an option's value must lie in, so a reader learns it before a run refuses the value."""
-    if option.min is not None and option.max is not None:
-        return f"{option.min} to {option.max}"
-    if option.min is not None:
-        return f"{option.min} or more"
-    if option.max is not None:
-        return f"{option.max} or less"
-    return ""
 
 
 def _describe_jsonl() -> str:
