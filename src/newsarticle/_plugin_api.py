@@ -102,8 +102,8 @@ class Option:
             except OptionError:
                 raise
             except ValueError as exc:
-                expected = str(exc) or "another value"  # a validator that raised without saying what it wants
-                raise OptionError(f"option {self.name!r} takes {expected}, not {value!r}") from None
+                wanted = str(exc) or "another value"  # a validator that raised without saying what it wants
+                raise OptionError(f"option {self.name!r} takes {wanted}, not {value!r}") from None
         return value
 
 
