@@ -225,6 +225,18 @@ def test_checks_failure_count_matches_its_summary_when_a_link_is_skipped(tmp_pat
     assert result.stderr.splitlines()[-1] == "newsarticle: error: 1 of 2 files failed"
 
 
+def test_two_inputs_of_one_output_are_told_what_to_do(tmp_path: Path) -> None:
+    folder = corpus(tmp_path / "in", 1)
+    (folder / ARTICLE.name).rename(folder / "a.txt")
+    shutil.copyfile(folder / "a.txt", folder / "a.md")
+    result = run("convert", folder, "--glob", "*", "-t", "html", "-o", tmp_path / "out")
+    assert result.returncode == 1
+    line = next(line for line in result.stderr.splitlines() if ": error: output-collision: " in line)
+    assert line.startswith(f"{folder / 'a.txt'}: ")
+    assert line.endswith(f"{folder / 'a.md'} already; leave one of the two out (a --glob that selects one)"
+                         " or convert them into different output folders")  # fmt: skip
+
+
 def test_check_reports_severity_in_the_text_report_and_the_failure_count(warned_and_broken: Path) -> None:
     result = run("check", warned_and_broken)
     assert result.returncode == 1

@@ -64,7 +64,11 @@ def plan_mirror(
         output = os.path.join(out_dir, out_name)
         target = os.path.join(out_dir_abs, out_name)
         if target == previous:
-            yield _refused(source, output, "output-collision", f"{output} is the output of {previous_source} already")
+            message = (
+                f"{output} is the output of {previous_source} already; leave one of the two out (a --glob that"
+                " selects one) or convert them into different output folders"
+            )
+            yield _refused(source, output, "output-collision", message)
             continue
         previous, previous_source = target, source
         if escapes:
