@@ -237,6 +237,15 @@ def test_two_inputs_of_one_output_are_told_what_to_do(tmp_path: Path) -> None:
                          " or convert them into different output folders")  # fmt: skip
 
 
+def test_an_output_that_would_replace_its_input_is_told_what_to_do(tmp_path: Path) -> None:
+    folder = corpus(tmp_path / "in", 1)
+    result = run("convert", folder, "-t", "source", "-o", folder)
+    assert result.returncode == 1
+    path = folder / ARTICLE.name
+    expected = f"{path}: error: overwrites-input: refused: the output {path} is an input; give -o another folder\n"
+    assert expected in result.stderr
+
+
 def test_check_reports_severity_in_the_text_report_and_the_failure_count(warned_and_broken: Path) -> None:
     result = run("check", warned_and_broken)
     assert result.returncode == 1
