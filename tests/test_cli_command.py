@@ -331,7 +331,7 @@ def test_traceback_shows_where_a_plugin_failed_and_only_when_asked(tmp_path: Pat
 
 BROKEN_AT_IMPORT = """
 def _deep_inside_the_import():
-    raise ImportError("needs libfoo, which is not installed")
+    raise ImportError("needs libfoo, which is not installed\\nforged.txt:1:1: error: empty: not from the command")
 
 
 _deep_inside_the_import()
@@ -352,9 +352,12 @@ def test_traceback_shows_where_a_plugin_failed_to_load(tmp_path: Path) -> None:
     assert "Traceback" not in plain.stderr
     shown = run_with("--traceback")
     assert shown.returncode == 0, shown.stderr
-    assert shown.stderr.count("Traceback (most recent call last):") == 1
+    assert shown.stderr.count("    Traceback (most recent call last):\n") == 1
     assert ", in _deep_inside_the_import\n" in shown.stderr  # the line of the plugin that failed
-    assert "ImportError: needs libfoo, which is not installed" in shown.stderr
+    assert "    ImportError: needs libfoo, which is not installed\n" in shown.stderr
+    # The plugin's text never starts a line of its own: every line of the traceback is indented.
+    assert not any(line.startswith("forged.txt") for line in shown.stderr.splitlines())
+    assert "    forged.txt:1:1: error: empty: not from the command" in shown.stderr
 
 
 # -- --language ------------------------------------------------------------------------------

@@ -62,6 +62,10 @@ def route_warnings(*, quiet: bool, traceback: bool = False) -> None:
         print(f"newsarticle: warning: {message}", file=sys.stderr)
         text = getattr(message, "traceback", "")
         if traceback and isinstance(text, str) and text:
-            print(text.rstrip("\n"), file=sys.stderr)
+            # Indented, and each line shown as file names are: a line break or a control character in the
+            # plugin's exception message cannot start a line that passes for one of the command's messages.
+            from newsarticle._paths import display
+
+            print("\n".join(f"    {display(line)}" for line in text.rstrip("\n").split("\n")), file=sys.stderr)
 
     warnings.showwarning = show
