@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+import newsarticle
 
 pytestmark = pytest.mark.slow  # each test runs the command in a process of its own
 SCRIPT = Path(sys.executable).with_name("newsarticle")
@@ -56,6 +59,38 @@ def test_an_unknown_flag_after_a_command_shows_that_commands_usage(arguments: li
     assert "unrecognized arguments: --bogus" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("arguments", "meant"),
+    [
+        (["convert", ARTICLE, "--forse"], "--force"),
+        (["convert", ARTICLE, "-t", "html", "--standalne"], "--standalone"),
+        (["check", ARTICLE, "--stirct"], "--strict"),
+        (["convert", ARTICLE, "--languge=fr"], "--language"),
+    ],
+)
+def test_a_mistyped_flag_gets_a_suggestion(arguments: list[str], meant: str) -> None:
+    result = run(*arguments)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].endswith(f"; did you mean {meant}?"), result.stderr
+
+
+def test_a_flag_like_none_gets_no_suggestion() -> None:
+    result = run("convert", ARTICLE, "--zzzzzz")
+    assert result.returncode == 2
+    assert "did you mean" not in result.stderr
+
+
+def test_convert_help_tells_how_reruns_skip_and_names_the_manifest_whole() -> None:
+    from newsarticle._batch.manifest import MANIFEST_NAME
+
+    lines = run("convert", "--help").stdout.splitlines()
+    force = next(index for index, line in enumerate(lines) if line.lstrip().startswith("--force "))
+    help_text = lines[force : force + 8]
+    # Wrapped at spaces only: the name a user would look for is on one line.
+    assert any(MANIFEST_NAME in line for line in help_text), help_text
+    assert "same command" in " ".join(help_text)
+
+
 # -- format names ----------------------------------------------------------------------------
 
 
@@ -73,6 +108,35 @@ def test_a_format_name_like_none_gets_no_suggestion() -> None:
     assert result.returncode == 2
     assert "available formats: " in result.stderr
     assert "did you mean" not in result.stderr
+
+
+def _listing_blocks(text: str) -> dict[str, str]:
+    """``newsarticle formats``'s text by format: a block starts at an unindented line."""
+    blocks: dict[str, str] = {}
+    for block in re.split(r"\n(?=\S)", text):
+        blocks[block.split()[0]] = block
+    return blocks
+
+
+def test_formats_shows_every_alias_that_t_accepts_and_every_option_bound() -> None:
+    infos = newsarticle.formats()
+    assert any(info.aliases for info in infos)
+    assert any(o.min is not None for i in infos for o in i.options)
+    blocks = _listing_blocks(run("formats").stdout)
+    machine = {item["name"]: item for item in json.loads(run("formats", "--format", "json").stdout)}
+    for info in infos:
+        if info.aliases:
+            assert f"    aliases: {', '.join(info.aliases)}\n" in blocks[info.name]
+            for alias in info.aliases:  # what the listing offers, -t takes
+                assert run("convert", ARTICLE, "-t", alias).returncode == 0
+        assert machine[info.name]["aliases"] == list(info.aliases)
+        for option, item in zip(info.options, machine[info.name]["options"], strict=True):
+            assert (item["min"], item["max"]) == (option.min, option.max)
+            line = next(line for line in blocks[info.name].splitlines() if f"-O {option.name}=" in line)
+            if option.min is not None and option.max is None:
+                assert f"({option.min} or more; default: " in line
+            if option.max is not None:
+                assert f"{option.max}; default: " in line
 
 
 # -- nothing to do ---------------------------------------------------------------------------
@@ -138,6 +202,48 @@ def test_convert_tells_warnings_from_errors_and_counts_the_failures_last(
     assert f"{warned_and_broken / 'b_empty.txt'}:1:1: error: empty: " in result.stderr
     assert lines[-1] == "newsarticle: error: 1 of 3 files failed"
     assert summary(result.stderr) == (2, 1, 0)
+
+
+def test_the_failure_count_counts_the_skipped_files_of_a_rerun(tmp_path: Path) -> None:
+    folder = corpus(tmp_path / "in", 3)
+    assert run("convert", folder, "-t", "html", "-o", tmp_path / "out").returncode == 0
+    (folder / "d_empty.txt").write_bytes(b"")
+    again = run("convert", folder, "-t", "html", "-o", tmp_path / "out")
+    assert again.returncode == 1
+    assert summary(again.stderr) == (0, 1, 3)
+    assert again.stderr.splitlines()[-1] == "newsarticle: error: 1 of 4 files failed"
+
+
+def test_checks_failure_count_matches_its_summary_when_a_link_is_skipped(tmp_path: Path) -> None:
+    folder = corpus(tmp_path / "in", 1)
+    (folder / "b_empty.txt").write_bytes(b"")
+    (folder / "c_link.txt").symlink_to(folder / "b_empty.txt")
+    result = run("check", folder)
+    assert result.returncode == 1
+    assert ": warning: symlink: " in result.stderr + result.stdout
+    assert "newsarticle: 2 checked: 1 passed, 1 failed" in result.stderr
+    assert result.stderr.splitlines()[-1] == "newsarticle: error: 1 of 2 files failed"
+
+
+def test_two_inputs_of_one_output_are_told_what_to_do(tmp_path: Path) -> None:
+    folder = corpus(tmp_path / "in", 1)
+    (folder / ARTICLE.name).rename(folder / "a.txt")
+    shutil.copyfile(folder / "a.txt", folder / "a.md")
+    result = run("convert", folder, "--glob", "*", "-t", "html", "-o", tmp_path / "out")
+    assert result.returncode == 1
+    line = next(line for line in result.stderr.splitlines() if ": error: output-collision: " in line)
+    assert line.startswith(f"{folder / 'a.txt'}: ")
+    assert line.endswith(f"{folder / 'a.md'} already; leave one of the two out (a --glob that selects one)"
+                         " or convert them into different output folders")  # fmt: skip
+
+
+def test_an_output_that_would_replace_its_input_is_told_what_to_do(tmp_path: Path) -> None:
+    folder = corpus(tmp_path / "in", 1)
+    result = run("convert", folder, "-t", "source", "-o", folder)
+    assert result.returncode == 1
+    path = folder / ARTICLE.name
+    expected = f"{path}: error: overwrites-input: refused: the output {path} is an input; give -o another folder\n"
+    assert expected in result.stderr
 
 
 def test_check_reports_severity_in_the_text_report_and_the_failure_count(warned_and_broken: Path) -> None:
@@ -221,6 +327,37 @@ def test_traceback_shows_where_a_plugin_failed_and_only_when_asked(tmp_path: Pat
     assert "Traceback (most recent call last):" in shown.stderr
     assert shown.stderr.count(", in _deep_inside_the_plugin\n") == 2  # the plugin's own frame, for each file
     assert "RuntimeError: the plugin broke on " in shown.stderr
+
+
+BROKEN_AT_IMPORT = """
+def _deep_inside_the_import():
+    raise ImportError("needs libfoo, which is not installed\\nforged.txt:1:1: error: empty: not from the command")
+
+
+_deep_inside_the_import()
+"""
+
+
+def test_traceback_shows_where_a_plugin_failed_to_load(tmp_path: Path) -> None:
+    environment = _site_with_raising_plugin(tmp_path)
+    (tmp_path / "site" / "raising_plugin.py").write_text(BROKEN_AT_IMPORT, encoding="utf-8")
+
+    def run_with(*flags: str) -> subprocess.CompletedProcess[str]:
+        arguments = [COMMAND, "convert", str(ARTICLE), "-t", "html", "-o", str(tmp_path / "out"), "--force", *flags]
+        return subprocess.run(arguments, capture_output=True, text=True, env=environment, timeout=300, check=False)
+
+    plain = run_with()
+    assert plain.returncode == 0, plain.stderr
+    assert "newsarticle: warning: plugin 'raising' (distribution raising-plugin 0.1) failed to load" in plain.stderr
+    assert "Traceback" not in plain.stderr
+    shown = run_with("--traceback")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stderr.count("    Traceback (most recent call last):\n") == 1
+    assert ", in _deep_inside_the_import\n" in shown.stderr  # the line of the plugin that failed
+    assert "    ImportError: needs libfoo, which is not installed\n" in shown.stderr
+    # The plugin's text never starts a line of its own: every line of the traceback is indented.
+    assert not any(line.startswith("forged.txt") for line in shown.stderr.splitlines())
+    assert "    forged.txt:1:1: error: empty: not from the command" in shown.stderr
 
 
 # -- --language ------------------------------------------------------------------------------

@@ -284,8 +284,12 @@ def test_cldr_patterns() -> None:
 
 
 def test_time_fields_for_a_date_are_an_option_error() -> None:
-    with pytest.raises(OptionError, match=r"date_format 'd\. MMMM y, HH:mm'"):
+    with pytest.raises(OptionError, match=r"date_format 'd\. MMMM y, HH:mm'") as info:
         formatter_for("de").date(MARCH, "d. MMMM y, HH:mm")
+    # The date as a reader writes it, and what fits instead; not Python's repr of it.
+    assert f"a date only ({MARCH.isoformat()})" in str(info.value)
+    assert "datetime.date(" not in str(info.value)
+    assert "short, medium, long and full suit both" in str(info.value)
 
 
 def test_unknown_timezone_is_an_option_error() -> None:

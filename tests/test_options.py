@@ -182,3 +182,23 @@ def test_an_option_of_another_type_takes_a_or_an_by_its_name() -> None:
         Option(name="x", type=Entry, default=Entry(), help="x").check(1)
     with pytest.raises(newsarticle.OptionError, match="takes a Counted, not"):
         Option(name="x", type=Counted, default=None, help="x").check(1)
+
+
+@pytest.mark.parametrize(
+    ("bounds", "words"), [({"min": 0.0}, "0.0 or more"), ({"max": 1}, "1 or less"), ({"min": 0, "max": 1}, "0 to 1")]
+)
+@pytest.mark.parametrize("text", ["nan", "NaN", "-nan"])
+def test_not_a_number_is_outside_every_bound(bounds: dict[str, float], words: str, text: str) -> None:
+    """NaN compares False with everything, so without its own check it would pass any min and max."""
+    option = Option(name="ratio", type=float, default=0.5, help="x", **bounds)  # type: ignore[arg-type]
+    with pytest.raises(newsarticle.OptionError, match=f"option 'ratio' takes {words}, not nan"):
+        option.check(float(text))
+    assert Option(name="free", type=float, default=0.5, help="x").check(float(text)) != 0  # no bound, no refusal
+
+
+def test_a_validator_that_says_nothing_still_gives_a_sentence() -> None:
+    def silent(_value: str) -> None:
+        raise ValueError
+
+    with pytest.raises(newsarticle.OptionError, match=r"^option 'x' takes another value, not 'a'$"):
+        Option(name="x", type=str, default="b", help="x", validator=silent).check("a")

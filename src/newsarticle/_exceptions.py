@@ -14,8 +14,8 @@ The hierarchy::
 ``ParseWarning`` is the warning category of lenient parse diagnostics;
 ``PluginWarning`` that of a plugin skipped because it failed to load.
 
-:func:`plugin_fault` (internal, like :func:`is_plugin_fault` and
-:func:`describe`, so not in ``__all__``) is how the host turns
+:func:`plugin_fault` (internal, like :func:`is_plugin_fault`,
+:func:`describe` and :func:`traceback_text`, so not in ``__all__``) is how the host turns
 whatever plugin code raises into one of these, so that a plugin never ends the
 command or escapes as a traceback.
 """
@@ -115,7 +115,13 @@ class PluginError(NewsArticleError):
 
 
 class PluginWarning(UserWarning):
-    """A plugin was skipped because it failed to load or register; every other format still works."""
+    """A plugin was skipped because it failed to load or register; every other format still works.
+
+    ``traceback`` is the plugin's traceback as plain text (``newsarticle --traceback``
+    prints it below the warning), or ``""``.
+    """
+
+    traceback: str = ""
 
 
 def plugin_fault(exc: BaseException, origin: str) -> BaseException:
@@ -164,6 +170,16 @@ def describe(exc: BaseException) -> str:
     except (Exception, SystemExit, GeneratorExit):
         text = f"{type(exc).__name__} (whose repr() failed too)"
     return _printable(text)
+
+
+def traceback_text(exc: BaseException) -> str:
+    """``exc``'s traceback as plain text, made now so that printing it later runs no plugin code; "" if that fails."""
+    import traceback
+
+    try:
+        return _printable("".join(traceback.format_exception(exc)))
+    except (Exception, SystemExit, GeneratorExit):
+        return ""
 
 
 # Python 3.11 and later: a group that holds a KeyboardInterrupt is an interrupt too.

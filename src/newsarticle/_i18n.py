@@ -327,6 +327,16 @@ _SAMPLE = dt.datetime(2025, 2, 27, 14, 30, 15, tzinfo=dt.timezone(dt.timedelta(h
 
 
 @functools.lru_cache(maxsize=256)
+def _unfit_pattern(date_format: str, value: dt.date) -> str:
+    """Why ``date_format`` cannot show ``value``, with the value as a reader writes it (not its repr)."""
+    if isinstance(value, dt.datetime):
+        return f"date_format {date_format!r} cannot show the date-time {value.isoformat()}"
+    return (
+        f"date_format {date_format!r} asks for a time, and the article has a date only ({value.isoformat()}):"
+        " a date has no time fields such as H, m or z; the named formats short, medium, long and full suit both"
+    )
+
+
 def is_date_format(date_format: str) -> bool:
     """Whether ``date_format`` is a named format or a CLDR date pattern with date fields.
 
@@ -485,10 +495,7 @@ class Formatter:
                 return _join(pattern, self._date_text(value, date_format), time_text)
             return self._date_text(value, date_format)
         except (AttributeError, KeyError, ValueError, TypeError) as exc:
-            raise OptionError(
-                f"date_format {date_format!r} is not a CLDR date pattern for {value!r}"
-                " (a date has no time fields such as H, m or z)"
-            ) from exc
+            raise OptionError(_unfit_pattern(date_format, value)) from exc
 
     def words(self, count: int) -> str:
         """A word count: ``1.234 Wörter`` (de), ``1 word`` (en)."""

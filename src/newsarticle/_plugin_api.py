@@ -68,6 +68,16 @@ class Option:
     max: float | None = None
     validator: Callable[[Any], object] | None = None
 
+    @property
+    def bounds(self) -> str:
+        """The range a value must lie in, in the words of the errors (``0 or more``, ``8 or less``, ``0 to 8``),
+        or "" without ``min`` and ``max``."""
+        if self.min is not None and self.max is not None:
+            return f"{self.min} to {self.max}"
+        if self.min is not None:
+            return f"{self.min} or more"
+        return "" if self.max is None else f"{self.max} or less"
+
     def check(self, value: object) -> Any:
         """Return ``value`` if this option takes it; raise :class:`OptionError` naming option, value and expectation."""
         expected = self.type
@@ -80,6 +90,8 @@ class Option:
             raise OptionError(f"option {self.name!r} takes {type_phrase(expected)}, not {value!r}")
         if self.choices is not None and value not in self.choices:
             raise OptionError(f"option {self.name!r} takes one of {', '.join(map(repr, self.choices))}, not {value!r}")
+        if value != value and self.bounds:  # noqa: PLR0124  NaN: every comparison with a bound is False
+            raise OptionError(f"option {self.name!r} takes {self.bounds}, not {value!r}")
         if self.min is not None and value < self.min:  # type: ignore[operator]
             raise OptionError(f"option {self.name!r} takes {self.min} or more, not {value!r}")
         if self.max is not None and value > self.max:  # type: ignore[operator]
@@ -90,7 +102,8 @@ class Option:
             except OptionError:
                 raise
             except ValueError as exc:
-                raise OptionError(f"option {self.name!r} takes {exc}, not {value!r}") from None
+                wanted = str(exc) or "another value"  # a validator that raised without saying what it wants
+                raise OptionError(f"option {self.name!r} takes {wanted}, not {value!r}") from None
         return value
 
 

@@ -36,6 +36,7 @@ from newsarticle._exceptions import (
     PluginWarning,
     describe,
     plugin_fault,
+    traceback_text,
 )
 from newsarticle._plugin_api import Option, Provider, RegisteredRenderer, RegisteredTransform
 
@@ -155,7 +156,9 @@ def _skip(exc: BaseException, provider: Provider, stage: str, shown: set[str] | 
         if message in shown:
             return
         shown.add(message)
-    warnings.warn(message, PluginWarning, stacklevel=3)
+    warning = PluginWarning(message)
+    warning.traceback = traceback_text(exc)
+    warnings.warn(warning, stacklevel=3)
 
 
 def _own_version() -> str | None:

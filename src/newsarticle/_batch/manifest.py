@@ -37,6 +37,7 @@ UNKNOWN = "not in the manifest"
 
 #: What changed, by recipe field, in the order a message names the first difference.
 _CHANGES = {
+    "incomplete": "some articles failed when it was made",
     "format": "the format changed",
     "options": "the options changed",
     "locale": "the locale changed",
@@ -44,6 +45,7 @@ _CHANGES = {
     "strict": "--strict changed",
     "language": "--language changed",
     "inputs": "the inputs changed",
+    "files": "the files selected changed",
     "newsarticle": "newsarticle's version changed",
     "distribution": "the version of the format's plugin changed",
 }
@@ -95,11 +97,27 @@ class Manifest:
         changed = (why for field, why in _CHANGES.items() if old.get(field) != self.recipe.get(field))
         return next(changed, "the recipe changed")
 
-    def record(self, output: str, source: str) -> None:
-        """``output`` was just written from ``source`` with the current recipe."""
+    def record(self, output: str, source: str, *, complete: bool = True) -> None:
+        """``output`` was just written from ``source`` with the current recipe.
+
+        :param complete: False for a corpus that lacks the articles that failed: it is recorded
+            under a recipe of its own, so that the next run converts it again instead of calling
+            it up to date.
+        """
         assert self._current is not None
-        self._outputs[self._key(output)] = (self._current, self._input(source))
+        recipe_id = self._current if complete else self._recipe_for({**self.recipe, "incomplete": True})
+        self._outputs[self._key(output)] = (recipe_id, self._input(source))
         self._changed = True
+
+    def _recipe_for(self, recipe: dict[str, Any]) -> str:
+        """The id of ``recipe`` among the known ones, or a new id (added to them) that no other uses."""
+        known = next((key for key, value in self._recipes.items() if value == recipe), None)
+        if known is not None:
+            return known
+        assert self._current is not None
+        new = str(max(int(key) for key in [*self._recipes, self._current]) + 1)
+        self._recipes[new] = recipe
+        return new
 
     def save(self) -> None:
         """Write the manifest (atomically) if the run recorded an output; raises OSError naming it."""

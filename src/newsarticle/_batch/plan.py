@@ -64,7 +64,7 @@ def plan_mirror(
         output = os.path.join(out_dir, out_name)
         target = os.path.join(out_dir_abs, out_name)
         if target == previous:
-            yield _refused(source, output, "output-collision", f"{output} is the output of {previous_source} already")
+            yield _refused(source, output, "output-collision", _collision(output, previous_source))
             continue
         previous, previous_source = target, source
         if escapes:
@@ -73,7 +73,9 @@ def plan_mirror(
             )
             yield _refused(source, output, "output-outside", message)
         elif os.path.join(out_dir_real, out_name) in inputs.real_files or selected(out_name):
-            yield _refused(source, output, "overwrites-input", f"refused: the output {output} is an input")
+            yield _refused(
+                source, output, "overwrites-input", f"refused: the output {output} is an input; give -o another folder"
+            )
         elif target == manifest_path:
             message = f"refused: {output} is the name of the output folder's manifest"
             yield _refused(source, output, "output-collision", message)
@@ -100,6 +102,13 @@ def _existing(task: Task, target: str, inputs: Inputs, manifest: Manifest | None
 def _same_file(source: str, output: str) -> Outcome:
     message = f"refused: the output {output} is the same file as an input (a hard link, or a link's target)"
     return _refused(source, output, "overwrites-input", message)
+
+
+def _collision(output: str, previous_source: str) -> str:
+    return (
+        f"{output} is the output of {previous_source} already; leave one of the two out (a --glob that"
+        " selects one) or convert them into different output folders"
+    )
 
 
 def _refused(source: str, output: str, code: str, message: str) -> Outcome:

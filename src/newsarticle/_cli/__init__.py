@@ -72,7 +72,7 @@ def _main(argv: Sequence[str] | None, closed: frozenset[int]) -> int:
         parser.print_usage(sys.stderr)
         print("newsarticle: error: choose a command: convert, check or formats", file=sys.stderr)
         return EXIT_USAGE
-    route_warnings(quiet=getattr(args, "quiet", False))
+    route_warnings(quiet=getattr(args, "quiet", False), traceback=getattr(args, "traceback", False))
     try:
         if 0 in closed and "-" in getattr(args, "inputs", ()):
             raise UsageError("standard input is closed: there is nothing to read from -")

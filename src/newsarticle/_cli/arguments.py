@@ -48,8 +48,36 @@ class _CommandParser(argparse.ArgumentParser):
     ) -> tuple[argparse.Namespace, list[str]]:
         parsed, extras = super().parse_known_args(args, namespace)
         if extras:
-            self.error(f"unrecognized arguments: {' '.join(extras)}")
+            self.error(f"unrecognized arguments: {' '.join(extras)}{self._suggestion(extras)}")
         return parsed, extras
+
+    def _suggestion(self, extras: Sequence[str]) -> str:
+        """``; did you mean --force?`` for the first mistyped long flag among ``extras``, or nothing."""
+        import difflib
+
+        flags = [flag for flag in self._option_string_actions if flag.startswith("--")]
+        for extra in extras:
+            if extra.startswith("--"):
+                close = difflib.get_close_matches(extra.partition("=")[0], flags, n=1)
+                if close:
+                    return f"; did you mean {close[0]}?"
+        return ""
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, wrapped only at spaces: a file or flag name with a hyphen stays whole on one line."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        return textwrap.fill(
+            " ".join(text.split()), width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+        )
 
 
 def _jobs(text: str) -> int:
@@ -110,13 +138,14 @@ _UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3}
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsarticle",
+        formatter_class=_HelpFormatter,
         description="Convert scraped news articles to HTML, Markdown, JSON and more, one file or a whole corpus.",
         epilog="Run 'newsarticle COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action=_VersionAction, help="show the versions of newsarticle and its plugins")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_CommandParser)
 
-    batch = _CommandParser(add_help=False)
+    batch = _CommandParser(add_help=False, formatter_class=_HelpFormatter)
     group = batch.add_argument_group("batch")
     group.add_argument(
         "--glob",
@@ -178,10 +207,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     convert = commands.add_parser(
         "convert",
+        formatter_class=_HelpFormatter,
         parents=[batch],
         help="convert articles to another format",
         description="Convert articles. One input and no -o: the result goes to standard output. Several inputs "
-        "or a folder: -o names an output folder whose tree mirrors the inputs', with the format's suffix.",
+        "or a folder: -o names an output folder whose tree mirrors the inputs', with the format's suffix. A rerun "
+        "converts only what is missing or was made by another command (see --force).",
     )
     convert.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, a folder, or - for standard input")
     convert.add_argument("-t", "--to", metavar="FORMAT", help="output format (see 'newsarticle formats'); "
@@ -193,11 +224,16 @@ def build_parser() -> argparse.ArgumentParser:
                          help="apply a transform before rendering (repeatable, applied in order)")  # fmt: skip
     convert.add_argument("-O", "--option", action="append", default=[], dest="options", metavar="KEY=VALUE",
                          help="a renderer option (repeatable); 'newsarticle formats' lists them")  # fmt: skip
-    convert.add_argument("--force", action="store_true", help="overwrite existing outputs (default: skip them)")
+    # A literal, not _batch.manifest.MANIFEST_NAME: building the parser must not import the batch machinery.
+    convert.add_argument("--force", action="store_true", help="convert every file again (default: an existing "
+                         "output is skipped when the output folder's .newsarticle-manifest.json says the same "
+                         "command made it from the same input, or does not know it, and converted again when "
+                         "the format, options, locale, transforms or versions changed)")  # fmt: skip
     convert.set_defaults(command="convert")
 
     check = commands.add_parser(
         "check",
+        formatter_class=_HelpFormatter,
         parents=[batch],
         help="parse articles and print every diagnostic",
         description="Parse without rendering and print each diagnostic as file:line:col: warning|error: code: message.",
@@ -207,7 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(command="check")
 
     formats = commands.add_parser(
-        "formats", help="list the output formats", description="List every output format and its options."
+        "formats",
+        formatter_class=_HelpFormatter,
+        help="list the output formats",
+        description="List every output format and its options.",
     )
     formats.add_argument("--format", choices=("text", "json"), default="text", help="list format (default: text)")
     formats.set_defaults(command="formats")

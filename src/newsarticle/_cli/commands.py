@@ -81,9 +81,11 @@ def _convert_jsonl(args: argparse.Namespace, job: Job, session: Session, output:
         refuse_special("-o", output)
         if is_input(output, selection):
             raise UsageError(f"refused: the output {display(output)} is an input")
-        # The corpus depends on which files were selected: the inputs and the pattern are in its recipe.
+        # The corpus depends on which files were selected: the inputs, the pattern and the files the
+        # folders hold now (one added, removed or renamed is another corpus) are in its recipe.
         selected = [i if i == "-" else os.path.abspath(i) for i in inputs]
-        manifest = _manifest(session, output, recipe(job, inputs=[selected, args.glob]))
+        made_by = recipe(job, inputs=[selected, args.glob], files=selected_files(selection))
+        manifest = _manifest(session, output, made_by)
         corpus = "-" if "-" in inputs else inputs[0]
         if os.path.lexists(output) and not args.force and not _again(session, manifest, output, corpus):
             return EXIT_OK
@@ -132,6 +134,20 @@ def require_files(selection: Inputs, command: str) -> None:
         f"nothing to {command}: no file matches --glob {selection.pattern!r} in {where} {', '.join(named)}"
         " (searched with their subfolders)"
     )
+
+
+def selected_files(selection: Inputs) -> str:
+    """A digest of the paths of the files ``selection`` reads, in order: it changes when a file is added,
+    removed or renamed. One listing of the folders, no file read; the names are not kept."""
+    import hashlib
+
+    from newsarticle._batch import Found
+
+    digest = hashlib.sha256()
+    for item in selection.walk():
+        if isinstance(item, Found):
+            digest.update(os.fsencode(item.absolute) + b"\0")
+    return digest.hexdigest()
 
 
 def plain_tasks(selection: Inputs) -> Any:

@@ -34,8 +34,12 @@ def list_formats(args: argparse.Namespace) -> int:
 def _describe(info: FormatInfo) -> str:
     provider = info.plugin if info.distribution is None else f"{info.plugin} ({info.distribution} {info.version})"
     lines = [f"{info.name}  {info.suffix}  {info.media_type}", f"    {info.description}", f"    plugin: {provider}"]
+    if info.aliases:
+        # -t accepts them, so the list of what -t accepts shows them.
+        lines.append(f"    aliases: {', '.join(info.aliases)}")
     for option in info.options:
-        lines.append(f"    -O {option.name}={_type_name(option)}  (default: {_show_default(option.default)})")
+        shown = f"{option.bounds}; " if option.bounds else ""
+        lines.append(f"    -O {option.name}={_type_name(option)}  ({shown}default: {_show_default(option.default)})")
         lines.append(f"        {option.help}")
     return "\n".join(lines)
 
@@ -62,6 +66,7 @@ def _format_dict(info: FormatInfo) -> dict[str, object]:
         "suffix": info.suffix,
         "media_type": info.media_type,
         "description": info.description,
+        "aliases": list(info.aliases),
         "options": [
             {
                 "name": o.name,
@@ -69,6 +74,8 @@ def _format_dict(info: FormatInfo) -> dict[str, object]:
                 "default": o.default,
                 "help": o.help,
                 "choices": list(o.choices) if o.choices is not None else None,
+                "min": o.min,
+                "max": o.max,
             }
             for o in info.options
         ],
@@ -84,6 +91,7 @@ def _jsonl_dict() -> dict[str, object]:
         "suffix": JSONL_SUFFIX,
         "media_type": "application/jsonl",
         "description": JSONL_DESCRIPTION,
+        "aliases": [],
         "options": [],
         "plugin": "newsarticle command line",
         "distribution": "newsarticle",

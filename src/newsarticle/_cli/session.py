@@ -153,7 +153,10 @@ class Session:
             return
         if self._corpus_committed and corpus is not None:
             arguments = selection.arguments if selection is not None else []
-            self.manifest.record(corpus, "-" if "-" in arguments else arguments[0])
+            # A corpus without the articles that failed is not up to date: a rerun makes it again (and
+            # reports those files again), rather than skipping it with exit status 0.
+            complete = not self.counts["failed"]
+            self.manifest.record(corpus, "-" if "-" in arguments else arguments[0], complete=complete)
         try:
             self.manifest.save()
         except OSError as exc:
@@ -282,7 +285,10 @@ class Session:
         print(f"newsarticle: {text}", file=sys.stderr)
         if counts["failed"]:
             # The count a reader looks for first, on a line of its own that says "error" as the files' lines do.
-            print(f"newsarticle: error: {counts['failed']:,} of {processed:,} files failed", file=sys.stderr)
+            # Out of every file the summary counts, skipped ones included: a rerun that skips 39 up-to-date
+            # outputs and fails the 40th has 1 of 40 files failed, not "1 of 1". check's summary counts no skips.
+            total = processed if self.check else processed + counts["skipped"]
+            print(f"newsarticle: error: {counts['failed']:,} of {total:,} files failed", file=sys.stderr)
 
     def _reasons(self) -> str:
         """Why files were converted again or skipped, and how to force: "12 converted again (the options

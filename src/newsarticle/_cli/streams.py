@@ -48,12 +48,24 @@ def closed_streams() -> frozenset[int]:
     return frozenset(closed)
 
 
-def route_warnings(*, quiet: bool) -> None:
-    """Plugin warnings as one readable line each, not Python's source-line format; none with ``-q``."""
+def route_warnings(*, quiet: bool, traceback: bool = False) -> None:
+    """Plugin warnings as one readable line each, not Python's source-line format; none with ``-q``.
+
+    :param traceback: Also print, below the line, the traceback a warning carries (a plugin that
+        failed to load: ``PluginWarning.traceback``), so its author can find the line.
+    """
     import warnings
 
     def show(message: Warning | str, *_args: object, **_kwargs: object) -> None:
-        if not quiet:
-            print(f"newsarticle: warning: {message}", file=sys.stderr)
+        if quiet:
+            return
+        print(f"newsarticle: warning: {message}", file=sys.stderr)
+        text = getattr(message, "traceback", "")
+        if traceback and isinstance(text, str) and text:
+            # Indented, and each line shown as file names are: a line break or a control character in the
+            # plugin's exception message cannot start a line that passes for one of the command's messages.
+            from newsarticle._paths import display
+
+            print("\n".join(f"    {display(line)}" for line in text.rstrip("\n").split("\n")), file=sys.stderr)
 
     warnings.showwarning = show
