@@ -132,7 +132,9 @@ def only_whitespace_between(root: Element, leaves: set[str]) -> None:
             only_whitespace_between(child, leaves)
 
 
-def expected_article_elements(article: Article, meta: bool) -> list[tuple[str, dict[str, str]]]:
+def expected_article_elements(
+    article: Article, meta: bool, *, reading_time: bool = False
+) -> list[tuple[str, dict[str, str]]]:
     tags: list[tuple[str, dict[str, str]]] = [("article", {"lang": article.language}), ("header", {})]
     if article.category is not None:
         tags.append(("p", {"class": "category"}))
@@ -141,8 +143,13 @@ def expected_article_elements(article: Article, meta: bool) -> list[tuple[str, d
         locale = resolve_locale(None, article).replace("_", "-")
         same = locale.lower() == article.language.lower()
         tags.append(("p", {"class": "meta"} if same else {"class": "meta", "lang": locale}))
+        # Labels from no catalog of the locale's language are English, and marked so.
+        labels = formatter_for(locale).labels_language
+        marked = [("span", {"lang": labels})] if labels.split("-")[0] != locale.split("-")[0].lower() else []
         if article.published is not None:
-            tags.append(("time", {"datetime": datetime_attribute(article.published)}))
+            tags += [*marked, ("time", {"datetime": datetime_attribute(article.published)})]
+        if reading_time and article.sections:
+            tags += marked * 2
     for section in article.sections:
         if section.heading is not None:
             tags += [("section", {}), ("h2", {})]
@@ -154,7 +161,7 @@ def check_article(root: Element, article: Article, *, reading_time: bool = False
     """The <article> holds exactly the model's elements, and their text is the model's text."""
     (element,) = root.iter("article")
     shows_meta = article.published is not None or (reading_time and bool(article.sections))
-    assert list(elements(element)) == expected_article_elements(article, shows_meta)
+    assert list(elements(element)) == expected_article_elements(article, shows_meta, reading_time=reading_time)
     header = element.find("header")
     assert header is not None
     category = header.find("p[@class='category']")
@@ -384,6 +391,43 @@ def test_right_to_left_languages_get_dir() -> None:
     assert '<p class="meta" lang="ar" dir="rtl">' in fragment
 
 
+POLISH = Article(
+    headline="Rada miasta przyjęła budżet",
+    language="pl",
+    published=dt.date(2025, 2, 27),
+    sections=[Section(paragraphs=["Rada miasta przyjęła w czwartek budżet na przyszły rok."])],
+)
+UNDETERMINED = Article(headline="Y", language="und", sections=[Section(paragraphs=["ززز"])])
+
+
+def test_labels_from_no_catalog_of_the_language_are_marked_english() -> None:
+    # newsarticle has no Polish catalog: the date is Polish (Babel), the labels English.
+    fragment = newsarticle.render(POLISH, "html", reading_time=True)
+    assert isinstance(fragment, str)
+    meta = parse_fragment(fragment).find(".//p[@class='meta']")
+    assert meta is not None
+    spans = meta.findall("span")
+    en = formatter_for("en")
+    assert [(span.attrib, span.text) for span in spans] == [
+        ({"lang": "en"}, en.gettext("Published")),
+        ({"lang": "en"}, formatter_for("pl").words(POLISH.word_count)),
+        ({"lang": "en"}, formatter_for("pl").reading_time(POLISH.reading_time)),
+    ]
+    assert formatter_for("pl").date(POLISH.published) in text_of(meta)  # type: ignore[arg-type]
+    german = newsarticle.render(SMALL, "html", reading_time=True)
+    assert isinstance(german, str)
+    assert "<span" not in german  # German labels in a German article need no mark
+
+
+def test_an_undetermined_language_leaves_the_direction_to_the_browser() -> None:
+    document = newsarticle.render(UNDETERMINED, "html", standalone=True)
+    assert isinstance(document, str)
+    assert '<html lang="und" dir="auto">' in document
+    assert '<article lang="und" dir="auto">' in document
+    (script,) = [e for e in parse_document(document).iter("script") if e.attrib.get("type") == "application/ld+json"]
+    assert "inLanguage" not in json.loads(script.text or "")
+
+
 # -- the meta description ----------------------------------------------------------------
 
 
@@ -499,6 +543,8 @@ def test_every_corpus_file_passes_the_nu_html_checker(corpus_files: list[Path], 
     pages["edge-ar-in-de.html"] = str(
         newsarticle.render(arabic, "html", standalone=True, reading_time=True, locale="de")
     )
+    pages["edge-pl.html"] = str(newsarticle.render(POLISH, "html", standalone=True, reading_time=True))
+    pages["edge-und.html"] = str(newsarticle.render(UNDETERMINED, "html", standalone=True))
     # A page the checker must complain about, so that silence below means "checked and clean".
     control = pages["edge-3.html"].replace("<section>\n<h2>Straight into a subheading</h2>\n", "<section>\n")
     pages["control.html"] = control
@@ -522,4 +568,4 @@ def test_every_corpus_file_passes_the_nu_html_checker(corpus_files: list[Path], 
     control_messages = by_file.pop("control.html", [])
     assert any("Section lacks heading" in m for m in control_messages), (control_messages, result.stderr)
     assert by_file == {}
-    assert len(pages) == 2 * len(corpus_files) + len(EDGE_CASES) + 2
+    assert len(pages) == 2 * len(corpus_files) + len(EDGE_CASES) + 4

@@ -204,19 +204,22 @@ def _catalog_names(locale: Locale) -> list[str]:
 
 
 @functools.cache
-def _translations(identifier: str) -> _gettext.NullTranslations:
-    """The catalog chain for a parsed locale identifier; English labels where no catalog exists."""
+def _translations(identifier: str) -> tuple[_gettext.NullTranslations, str]:
+    """The catalog chain for a parsed locale identifier, and the language its labels are in (a BCP 47 tag).
+
+    English labels where no catalog exists.
+    """
     chain: _gettext.NullTranslations | None = None
+    language = "en"  # the msgids are English, so a locale without a catalog shows English labels
     for name in _catalog_names(get_locale(identifier)):
         catalog = _load_catalog(catalog_dir() / name / "LC_MESSAGES")
         if catalog is None:
             continue
         if chain is None:
-            chain = catalog
+            chain, language = catalog, name.replace("_", "-")
         else:
             chain.add_fallback(catalog)
-    # The msgids are English, so a locale without a catalog shows English labels.
-    return chain if chain is not None else _gettext.NullTranslations()
+    return (chain if chain is not None else _gettext.NullTranslations()), language
 
 
 # -- Formatting ---------------------------------------------------------------------------------------------------
@@ -364,7 +367,7 @@ class Formatter:
     def __init__(self, locale: str) -> None:
         self._locale = get_locale(locale)
         self.locale = str(self._locale)
-        self._translations = _translations(self.locale)
+        self._translations, self._labels_language = _translations(self.locale)
         group, decimal = _numbers.get_group_symbol(self._locale), _numbers.get_decimal_symbol(self._locale)
         # Babel strips every pair of ASCII apostrophes from what it formats, so the Swiss group
         # separator (CLDR 48 made it ') vanishes from 1'000'000. Such locales format with the
@@ -416,6 +419,12 @@ class Formatter:
     def language_tag(self) -> str:
         """The locale as a BCP 47 tag (``de-AT``), for ``lang`` attributes."""
         return self.locale.replace("_", "-")
+
+    @property
+    def labels_language(self) -> str:
+        """The language of the labels as a BCP 47 tag: the locale's catalog (``de``, ``de-CH``), or ``en``
+        where newsarticle has no catalog for it (``pl``), so a renderer can mark English labels as such."""
+        return self._labels_language
 
     # Labels
 

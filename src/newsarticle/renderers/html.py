@@ -36,6 +36,7 @@ from html import escape
 
 from newsarticle import DATE_OPTIONS, Article, Option, RegisterRenderer, RenderContext, hookimpl
 from newsarticle._dates import in_whole_minutes
+from newsarticle._language import UNDETERMINED
 
 __all__ = ["DESCRIPTION_LIMIT", "STYLESHEET", "HtmlRenderer", "datetime_attribute", "describe", "json_ld"]
 
@@ -123,7 +124,8 @@ def json_ld(article: Article) -> str:
         data["datePublished"] = article.published.isoformat()
     if article.category is not None:
         data["articleSection"] = article.category
-    data["inLanguage"] = article.language
+    if _primary(article.language) != UNDETERMINED:  # schema.org wants a known language or none
+        data["inLanguage"] = article.language
     data["wordCount"] = article.word_count
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     for character, replacement in _JSON_ESCAPES:
@@ -155,7 +157,11 @@ class HtmlRenderer:
 
     def render(self, article: Article, context: RenderContext) -> str:
         language = escape(article.language)
-        lang = f' lang="{language}" dir="rtl"' if _is_rtl(article.language) else f' lang="{language}"'
+        lang = f' lang="{language}"'
+        if _is_rtl(article.language):
+            lang += ' dir="rtl"'
+        elif _primary(article.language) == UNDETERMINED:
+            lang += ' dir="auto"'  # the language is not known, nor then its direction: the browser finds it
         headline = _text(article.headline)
         parts: list[str] = []
         standalone = context.options.get("standalone", False)
@@ -193,16 +199,6 @@ class HtmlRenderer:
         if article.published is None and not (show_reading_time and article.sections):
             return
         formatter = context.formatter
-        pieces: list[str] = []
-        if article.published is not None:
-            label = formatter.gettext("Published")
-            pieces.append(
-                f'{_text(label)} <time datetime="{datetime_attribute(article.published)}">'
-                f"{_text(context.date(article) or '')}</time>"
-            )
-        if show_reading_time and article.sections:
-            pieces.append(_text(formatter.words(article.word_count)))
-            pieces.append(_text(formatter.reading_time(article.reading_time)))
         # Labels and dates are in the render locale, which need not be the article's language.
         tag = context.language_tag
         lang = ""
@@ -210,7 +206,26 @@ class HtmlRenderer:
             lang = f' lang="{escape(tag)}"'
             if _is_rtl(tag) != _is_rtl(article.language):
                 lang += ' dir="rtl"' if _is_rtl(tag) else ' dir="ltr"'
+        # Where newsarticle has no catalog for the locale (Polish), the labels are English among
+        # Polish dates: marked, so that a screen reader does not read them as Polish.
+        labels = formatter.labels_language
+        marked = _primary(labels) != _primary(tag)
+        start, end = (f'<span lang="{escape(labels)}">', "</span>") if marked else ("", "")
+        pieces: list[str] = []
+        if article.published is not None:
+            label = formatter.gettext("Published")
+            pieces.append(
+                f'{start}{_text(label)}{end} <time datetime="{datetime_attribute(article.published)}">'
+                f"{_text(context.date(article) or '')}</time>"
+            )
+        if show_reading_time and article.sections:
+            pieces.append(start + _text(formatter.words(article.word_count)) + end)
+            pieces.append(start + _text(formatter.reading_time(article.reading_time)) + end)
         parts += ('<p class="meta"', lang, ">", _META_SEPARATOR.join(pieces), "</p>\n")
+
+
+def _primary(tag: str) -> str:
+    return tag.partition("-")[0].lower()
 
 
 @functools.lru_cache(maxsize=256)
