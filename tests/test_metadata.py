@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -22,6 +23,7 @@ from newsarticle import (
     to_json,
     unparse,
 )
+from scaling import LINEAR, doubling_ratio
 
 GERMAN = (
     "Der Gemeinderat hat am Dienstag mit großer Mehrheit für den neuen Haushalt gestimmt. "
@@ -352,3 +354,27 @@ def test_from_dict_names_the_bad_metadata_field(key: str, value: object, message
     with pytest.raises(DeserializationError) as caught:
         from_dict({**to_dict(FULL), key: value})
     assert message in str(caught.value)
+
+
+# -- linear in every shape of the block ----------------------------------------------------------
+
+SHAPES = {
+    "many author lines": lambda n: text("\n".join(f"author: Autorin Nummer {i}" for i in range(n))),
+    "one line of many tags": lambda n: text("tags: " + ", ".join(f"Tag {i}" for i in range(n))),
+    "one long url": lambda n: text("url: https://example.org/" + "a/b?c=d&" * n),
+    "one long description": lambda n: text("description: " + "Ein Teaser, " * n + "Ende."),
+    "a bad value before a long block": lambda n: text("url: /relativ\n" + "author: Anna Muster\n" * n),
+}
+
+
+@pytest.mark.parametrize("make", list(SHAPES.values()), ids=list(SHAPES))
+def test_reading_the_block_is_linear(make: Callable[[int], str]) -> None:
+    ratio = doubling_ratio(make, lambda data: quiet(data, language="de"), 20_000)
+    assert ratio < LINEAR
+
+
+def test_writing_the_block_is_linear() -> None:
+    def make(n: int) -> Article:
+        return article(authors=[f"Autorin {i}" for i in range(n)], tags=[f"Tag {i}" for i in range(n)])
+
+    assert doubling_ratio(make, unparse, 20_000) < LINEAR

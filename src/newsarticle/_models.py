@@ -63,9 +63,9 @@ def _lines(_instance: object, attribute: attrs.Attribute[Any], value: tuple[obje
             raise ValueError(f"{attribute.name}[{index}] {problem}: {item!r:.80}")
 
 
-# Characters RFC 3986 leaves out of URLs and that break the outputs that carry them
-# (an HTML attribute, a sitemap): whitespace is refused separately, by str.isspace.
-_NOT_IN_URL = frozenset('"<>\\^`{|}')
+# Whitespace (sre's \s is str.isspace) and the characters RFC 3986 leaves out of URLs,
+# which break the outputs that carry them (an HTML attribute, a feed, a sitemap).
+_NOT_IN_URL = re.compile(r'[\s"<>\\^`{|}]')
 
 
 def url_problem(value: str) -> str | None:
@@ -74,7 +74,7 @@ def url_problem(value: str) -> str | None:
     The parser asks this for a ``url:`` or ``image:`` line, and the model for its
     fields, so the two cannot disagree.
     """
-    if not value or any(char.isspace() or char in _NOT_IN_URL for char in value):
+    if not value or _NOT_IN_URL.search(value) is not None:
         return "must be an absolute http or https URL without spaces, quotes or angle brackets"
     problem = text_problem(value)
     if problem is not None:
