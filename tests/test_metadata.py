@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import attrs
 import pytest
+from jsonschema import Draft202012Validator
 
 from newsarticle import (
     Article,
@@ -19,10 +21,12 @@ from newsarticle import (
     from_dict,
     from_json,
     parse,
+    render,
     to_dict,
     to_json,
     unparse,
 )
+from newsarticle.renderers.json import load_schema
 from scaling import LINEAR, doubling_ratio
 
 GERMAN = (
@@ -379,3 +383,15 @@ def test_writing_the_block_is_linear() -> None:
         return article(authors=[f"Autorin {i}" for i in range(n)], tags=[f"Tag {i}" for i in range(n)])
 
     assert doubling_ratio(make, unparse, 100_000, repeat=5) < LINEAR
+
+
+def test_the_schema_accepts_version_1_documents_and_refuses_metadata_in_them() -> None:
+    validator = Draft202012Validator(load_schema())
+    document = json.loads(render(FULL, "json"))
+    assert list(validator.iter_errors(document)) == []
+    old = {k: v for k, v in document.items() if k not in ("url", "authors", "image", "modified", "description", "tags")}
+    old["schema_version"] = 1
+    assert list(validator.iter_errors(old)) == []
+    assert not validator.is_valid({**old, "tags": []})
+    # A version 2 document has every key, as the json renderer writes it.
+    assert not validator.is_valid({k: v for k, v in document.items() if k != "authors"})
