@@ -395,3 +395,13 @@ def test_the_schema_accepts_version_1_documents_and_refuses_metadata_in_them() -
     assert not validator.is_valid({**old, "tags": []})
     # A version 2 document has every key, as the json renderer writes it.
     assert not validator.is_valid({k: v for k, v in document.items() if k != "authors"})
+
+
+def test_format_doc_shows_the_messages_the_parser_prints() -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "format.md").read_text(encoding="utf-8")
+    diagnostics: list[Diagnostic] = []
+    parse(text("url: /politik/1"), source="article.txt", on_diagnostic=diagnostics.append)
+    parse(text("url: https://example.org/1\nurl: https://example.org/2"), source="article.txt",
+          on_diagnostic=diagnostics.append)  # fmt: skip
+    for diagnostic in diagnostics:
+        assert f"\n{diagnostic}\n" in doc

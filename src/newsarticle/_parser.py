@@ -445,10 +445,6 @@ class _Reader:
         return detection.language
 
 
-class _Quoted(str):
-    __slots__ = ()
-
-
 class _Metadata:
     """The values of a metadata block, read one line at a time (docs/format.md, section 3)."""
 
@@ -470,33 +466,31 @@ class _Metadata:
         problem = _METADATA_READERS[key](self, value)
         if problem is None:
             self.seen.add(key)
-            return None
-        # A date's own message already quotes the line.
-        return problem if isinstance(problem, _Quoted) else f"{problem}, found {value!r:.80}"
+        return problem
 
     def _url(self, value: str) -> str | None:
         problem = url_problem(value)
         if problem is None:
             self.url = value
-        return problem
+        return _found(problem, value)
 
     def _image(self, value: str) -> str | None:
         problem = url_problem(value)
         if problem is None:
             self.image = value
-        return problem
+        return _found(problem, value)
 
     def _author(self, value: str) -> str | None:
         problem = text_problem(value)
         if problem is None:
             self.authors.append(value)
-        return problem
+        return _found(problem, value)
 
     def _description(self, value: str) -> str | None:
         problem = text_problem(value)
         if problem is None:
             self.description = value
-        return problem
+        return _found(problem, value)
 
     def _tags(self, value: str) -> str | None:
         # Only the space is stripped around a tag, as the format strips lines.
@@ -504,7 +498,7 @@ class _Metadata:
         for tag in tags:
             problem = tag_problem(tag)
             if problem is not None:
-                return f"each tag {problem}"
+                return _found(f"each tag {problem}", value)
         self.tags = tags
         return None
 
@@ -512,18 +506,22 @@ class _Metadata:
         try:
             read = read_date_line(value)
         except DateLineError as exc:
-            return _Quoted(exc)
+            return str(exc)  # it quotes the value and names the impossible part
         if read is None:
-            return "expected a date such as 2025-02-27 or a date-time such as 2025-02-27T14:30:00+01:00"
+            return _found("expected a date such as 2025-02-27 or a date-time such as 2025-02-27T14:30:00+01:00", value)
         self.modified = read.value
         self.note = read.note
         return None
 
     def _language(self, value: str) -> str | None:
         if not _BCP47.fullmatch(value):
-            return "expected a BCP 47 language tag such as de or de-AT"
+            return _found("expected a BCP 47 language tag such as de or de-AT", value)
         self.language = value
         return None
+
+
+def _found(problem: str | None, value: str) -> str | None:
+    return None if problem is None else f"{problem}, found {value!r:.80}"
 
 
 # Most texts have no metadata block: they share this one, which nothing changes.
