@@ -70,7 +70,7 @@ LANGUAGE_PREFIX = "lang: "
 #: text, as a scraped byline would be.
 METADATA_KEYS = ("url", "author", "image", "modified", "description", "tags", "lang")
 #: A line of the metadata block: its key, and its value when there is one.
-METADATA_LINE = re.compile(r"(url|author|image|modified|description|tags|lang):(?: (.*))?")
+METADATA_LINE = re.compile("({}):(?: (.*))?".format("|".join(METADATA_KEYS)))
 #: How the writer joins tags on the ``tags:`` line; the reader splits on the comma alone.
 TAG_SEPARATOR = ", "
 
