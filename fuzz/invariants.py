@@ -70,6 +70,10 @@ HOSTILE_PIECES = (
     "\\",
     "## ",
     "lang: en",
+    "url: https://example.org/a",
+    "author: ",
+    "tags: a,",
+    "modified: 2025-02-30",
     "See more",
     "2025-02-27",
     "2025-02-27T10:00:00+01:00",
@@ -254,6 +258,12 @@ _KEYS = (
     "language",
     "category",
     "published",
+    "url",
+    "authors",
+    "image",
+    "modified",
+    "description",
+    "tags",
     "sections",
     "heading",
     "paragraphs",
@@ -271,7 +281,9 @@ _SCALARS = (
     False,
     0,
     1,
+    2,
     -1,
+    "https://example.org/a",
     2**70,
     1.0,
     float("nan"),
@@ -378,6 +390,9 @@ def _text(choices: Choices) -> str:
 _WORDS = ("Wort", "a", "x y", "Anzeige", "more stories", "See more", "2025-02-27", "lang: en", "<", "&amp;", "\\")
 _TEXT_PIECES = (*HOSTILE_PIECES, *_WORDS, "# ", "- ", "1. ", "\t")
 _LANGUAGES = ("de", "en", "de-AT", "fr", "und", "zh-Hant-TW")
+_DATES = (None, "2025-02-27", "2025-02-27T10:00:00+01:00", "0001-01-01")
+# Valid URLs with what outputs must escape (& ' ( ) #, a zero-width space), and one the model refuses.
+_URLS = (None, "https://example.org/a?b=1&c='2'#(x)", "http://[::1]:8080/x", "HTTPS://bücher.example/ä\u200b", "/rel")
 
 
 def article_fields(choices: Choices) -> dict[str, object]:
@@ -387,15 +402,23 @@ def article_fields(choices: Choices) -> dict[str, object]:
         paragraphs = [_text(choices) for _ in range(1 + choices.byte() % 3)]
         heading = _text(choices) if index or choices.flag() else None
         sections.append({"heading": heading, "paragraphs": paragraphs})
-    return {
+    fields: dict[str, object] = {
         "headline": _text(choices),
         "language": choices.pick(_LANGUAGES),
         "category": _text(choices) if choices.flag() else None,
-        "published": choices.pick((None, "2025-02-27", "2025-02-27T10:00:00+01:00", "0001-01-01")),
+        "published": choices.pick(_DATES),
         "sections": sections,
         "trailer": [_text(choices) for _ in range(choices.byte() % 3)],
         "source": choices.pick(SOURCES),
     }
+    # The metadata is drawn last, so that saved inputs still describe the fields above as before.
+    fields["url"] = choices.pick(_URLS)
+    fields["authors"] = [_text(choices) for _ in range(choices.byte() % 3)]
+    fields["image"] = choices.pick(_URLS)
+    fields["modified"] = choices.pick(_DATES)
+    fields["description"] = _text(choices) if choices.flag() else None
+    fields["tags"] = [_text(choices) for _ in range(choices.byte() % 3)]
+    return fields
 
 
 def articles(data: bytes) -> None:

@@ -31,11 +31,14 @@ __all__ = [
     "paragraph_text",
     "published",
     "sections",
+    "tags",
+    "urls",
 ]
 
 #: Pieces of text that mean something to the text format or to an output format.
 HOSTILE = (
     "<", ">", "&", "&amp;", "&lt;", "<script>alert(1)</script>", "<div>", "*", "**", "_", "__init__", "`", "```",
+    "url: https://example.org/", "author: Jane Doe", "tags: a, b", "modified: 2025-02-27", "description: ",
     "#", "## ", "# ", "[", "]", "[Text](https://example.org)", "(", ")", "{", "}", "|", "~", "^", "$", "%", "@",
     '"', "'", "„", "“", "”", "‚", "‘", "’", "»", "«", "›", "‹",
     "\u00a0", "\u202f", "\u2009", "\u2028", "\u2029", "\u200b", "\u00ad", "\ufeff", "\u2060",
@@ -70,8 +73,11 @@ _SENTENCES = (
     "It is the first time that the river has flooded the town in a decade.",
 )
 
+#: The metadata block's keys as they start a line (docs/format.md, section 3).
+METADATA_STARTS = ("url: ", "author: ", "image: ", "modified: ", "description: ", "tags: ", "lang: ")
+
 # What means something at the start of a line: the format's marks, and a BOM.
-_STARTS = ("\\", "\\\\", "## ", "\ufeff", "lang: ", "\u00a0", "\u2028", "#", "- ", "> ", "1. ")
+_STARTS = ("\\", "\\\\", "## ", "\ufeff", "\u00a0", "\u2028", "#", "- ", "> ", "1. ", *METADATA_STARTS)
 
 _CHARS = st.characters(exclude_categories=("Cs", "Cc", "Cn"))
 _SPACES = re.compile(" {2,}")
@@ -147,6 +153,32 @@ def sections(draw: st.DrawFn, *, max_sections: int = 5) -> tuple[Section, ...]:
     return tuple(result)
 
 
+# What a URL may hold besides its scheme and host: anything printable but whitespace, the
+# characters RFC 3986 leaves out (quotes, angle brackets, backslash, ^ ` { | }); markup
+# and the format's marks included.
+_URL_CHARS = st.characters(exclude_categories=("Cs", "Cc", "Cn", "Zs", "Zl", "Zp"), exclude_characters='"<>\\^`{|}')
+_URL_PIECES = ("&", "&amp;", "?a=1&b=2", "#frag", "'", "(", ")", "%20", "%", ";", ",", "*", "_", "[", "]", "##",
+               "ä", "日本", "👍🏽", "\u200b", "\ufeff", "\u00ad", "..", "/", "lang:", "~")  # fmt: skip
+_HOSTS = ("example.org", "EXAMPLE.org", "bücher.example", "xn--bcher-kva.example", "127.0.0.1", "[::1]",
+          "example.org:8080", "user@example.org", "a.b.c.example")  # fmt: skip
+
+
+def urls() -> st.SearchStrategy[str]:
+    """Absolute http and https URLs, with hostile characters in the path, query and fragment."""
+    tail = st.lists(st.one_of(st.sampled_from(_URL_PIECES), st.text(_URL_CHARS, min_size=1, max_size=6)), max_size=6)
+    return st.builds(
+        lambda scheme, host, pieces: f"{scheme}://{host}/{''.join(pieces)}",
+        st.sampled_from(("http", "https", "HTTPS")),
+        st.sampled_from(_HOSTS),
+        tail,
+    )
+
+
+def tags() -> st.SearchStrategy[str]:
+    """One tag: any one-line text without a comma."""
+    return one_line_text(max_pieces=4).map(lambda text: _clean(text.replace(",", " "))).filter(_has_text)
+
+
 def _trailer_line() -> st.SearchStrategy[str]:
     known = st.sampled_from(sorted(DEFAULT_TRAILER_LINES))
     return st.one_of(known, known.map(str.upper), one_line_text())
@@ -160,6 +192,12 @@ def articles() -> st.SearchStrategy[Article]:
         language=languages(),
         category=st.none() | one_line_text(),
         published=published(),
+        url=st.none() | urls(),
+        authors=st.lists(one_line_text(max_pieces=4), max_size=3).map(tuple),
+        image=st.none() | urls(),
+        modified=published(),
+        description=st.none() | one_line_text(),
+        tags=st.lists(tags(), max_size=4).map(tuple),
         sections=sections(),
         trailer=st.lists(_trailer_line(), max_size=3).map(tuple),
         source=st.none() | st.sampled_from(("article.txt", "a/b/c.txt", "<stdin>", "Ärger mit Leerzeichen.txt")),

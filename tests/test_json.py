@@ -40,6 +40,12 @@ KEYS = [
     "language",
     "category",
     "published",
+    "url",
+    "authors",
+    "image",
+    "modified",
+    "description",
+    "tags",
     "word_count",
     "reading_time",
     "sections",
@@ -111,9 +117,10 @@ def test_schema_is_a_draft_2020_12_schema_with_an_id() -> None:
     Draft202012Validator.check_schema(schema, format_checker=FormatChecker())
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["$id"].endswith("/article.schema.json")
+    # The current version first; version 1 documents are still valid and read.
     assert schema["properties"]["schema_version"] == {
         "description": schema["properties"]["schema_version"]["description"],
-        "const": newsarticle.SCHEMA_VERSION,
+        "enum": [newsarticle.SCHEMA_VERSION, 1],
     }
     assert schema == json.loads(PACKAGE_SCHEMA.read_text(encoding="utf-8"))
 
@@ -183,11 +190,11 @@ def test_characters_are_written_as_utf8_not_escaped() -> None:
 def test_indent_default_two_spaces_and_a_final_newline() -> None:
     output = render(ARTICLE, "json")
     assert isinstance(output, str)
-    assert output.startswith('{\n  "schema_version": 1,\n  "headline": ')
+    assert output.startswith('{\n  "schema_version": 2,\n  "headline": ')
     assert output.endswith("}\n")
     wide = render(ARTICLE, "json", indent=4)
     assert isinstance(wide, str)
-    assert wide.startswith('{\n    "schema_version": 1,')
+    assert wide.startswith('{\n    "schema_version": 2,')
     assert json.loads(wide) == json.loads(output)
 
 
@@ -196,7 +203,7 @@ def test_indent_zero_writes_one_line_for_json_lines() -> None:
     assert isinstance(output, str)
     assert output.count("\n") == 1
     assert output.endswith("}\n")
-    assert output.startswith('{"schema_version":1,"headline":')
+    assert output.startswith('{"schema_version":2,"headline":')
     assert from_json(output) == ARTICLE
     # JSON Lines are split at "\n" only: str.splitlines() would also split at the raw U+2028 in a paragraph.
     lines = "".join(render(a, "json", indent=0) for a in (ARTICLE, ARTICLE)).split("\n")  # type: ignore[misc]
@@ -240,11 +247,17 @@ def test_article_without_date_category_body_or_source(validator: Draft202012Vali
     bare = Article(headline="Nur eine Überschrift", language="de")
     document = json.loads(render(bare, "json"))
     assert document == {
-        "schema_version": 1,
+        "schema_version": 2,
         "headline": "Nur eine Überschrift",
         "language": "de",
         "category": None,
         "published": None,
+        "url": None,
+        "authors": [],
+        "image": None,
+        "modified": None,
+        "description": None,
+        "tags": [],
         "word_count": 0,
         "reading_time": 0,
         "sections": [],
@@ -322,7 +335,18 @@ WRONG: list[tuple[str, Callable[[dict[str, Any]], None], bool]] = [
     ("date-time without offset", _set(("published",), "2025-02-27T14:30:00"), True),
     ("date-time hour 24", _set(("published",), "2025-02-27T24:30:00+01:00"), True),
     ("language with underscore", _set(("language",), "de_DE"), True),
-    ("another schema version", _set(("schema_version",), 2), True),
+    ("another schema version", _set(("schema_version",), 3), True),
+    ("metadata key in a version 1 document", _set(("schema_version",), 1), True),
+    ("missing metadata key in a version 2 document", _delete("tags"), False),
+    ("relative url", _set(("url",), "/news/1"), True),
+    ("url of another scheme", _set(("url",), "ftp://example.org/a"), True),
+    ("url with a space", _set(("url",), "https://example.org/a b"), True),
+    ("image without host", _set(("image",), "https:///a.jpg"), True),
+    ("authors as a string", _set(("authors",), "Jane Doe"), True),
+    ("author with a newline", _set(("authors",), ["Jane\nDoe"]), True),
+    ("tag with a comma", _set(("tags",), ["Stadt, Land"]), True),
+    ("impossible modified date", _set(("modified",), "2025-02-30"), True),
+    ("empty description", _set(("description",), ""), True),
     ("negative word count", _set(("word_count",), -1), False),
     ("reading time as text", _set(("reading_time",), "2 Minuten"), False),
     ("source as a number", _set(("source",), 7), True),

@@ -43,6 +43,14 @@ def test_canonical_text_parses_in_strict_mode(article: Article) -> None:
         assert caught.value.code == "empty-body"
 
 
+_METADATA_LINES = (
+    "url: https://example.org/a?b=1&c", "url: /relativ", "url: https://example.org/a b", "url:",
+    "author: Jane Doe", "author: \\", "Author: Jane Doe", "image: http://[::1]/x.jpg", "image: ftp://x",
+    "modified: 2025-02-28", "modified: 2025-02-27T10:00", "modified: 2025-13-45", "modified: gestern",
+    "description: Ein Teaser.", "tags: Stadt, Rat", "tags: a,,b", "tags: ,", "tags: a,", "\\url: x",
+)  # fmt: skip
+_MARKS = ("\\", "\\ ", "\\\\", "## ", "##", "lang: ", "lang:", " ", "\t", "author: ", "tags: a,", "url: ")
+
 # Text in roughly the format's shape, with the format's marks in every position.
 _LINE = st.one_of(
     one_line_text(max_pieces=4),
@@ -50,12 +58,14 @@ _LINE = st.one_of(
     st.just("   \t "),
     st.sampled_from(("\\", "\\\\", "\\ x", "## ", "## Zwischentitel", "lang: en", "lang: xx-", "See more", "Anzeige")),
     st.sampled_from(("2025-02-27", "27. Februar 2025", "2025-02-27T10:00:00+01:00", "Kurzer Titel", "Ende.")),
+    # The metadata block's lines, valid and not, in every position.
+    st.sampled_from(_METADATA_LINES),
     # Unicode whitespace alone (a blank line), after each of the format's marks and
     # next to text, so that it lands in every position: header, block, trailer, lang.
     blank_text(),
     st.builds(
         lambda mark, blank, after: mark + blank + after,
-        st.sampled_from(("\\", "\\ ", "\\\\", "## ", "##", "lang: ", "lang:", " ", "\t")),
+        st.sampled_from(_MARKS),
         blank_text(),
         st.sampled_from(("", "", "en", "x", " x", "\\")),
     ),

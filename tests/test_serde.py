@@ -46,6 +46,12 @@ def test_to_dict_shape() -> None:
         "language": "de",
         "category": "Politik",
         "published": "2025-02-27",
+        "url": None,
+        "authors": [],
+        "image": None,
+        "modified": None,
+        "description": None,
+        "tags": [],
         "sections": [
             {"heading": None, "paragraphs": ["Erster Absatz <b>&amp;</b>."]},
             {"heading": "Die Folgen", "paragraphs": ["Zweiter.", "Dritter."]},
@@ -54,7 +60,7 @@ def test_to_dict_shape() -> None:
         "source": "artikel.txt",
     }
     assert next(iter(to_dict(ARTICLE))) == "schema_version"
-    assert SCHEMA_VERSION == 1
+    assert SCHEMA_VERSION == 2
 
 
 def test_to_dict_is_plain_json_data() -> None:
@@ -93,7 +99,7 @@ def test_json_keeps_characters_as_themselves() -> None:
     assert "\u00a0" in text
     assert from_json(text) == ARTICLE
     assert from_json(text.encode("utf-8")) == ARTICLE
-    assert to_json(ARTICLE, indent=2).startswith('{\n  "schema_version": 1,')
+    assert to_json(ARTICLE, indent=2).startswith('{\n  "schema_version": 2,')
 
 
 def test_derived_fields_are_ignored_on_input() -> None:
@@ -105,8 +111,8 @@ def test_schema_version_is_optional_but_checked() -> None:
     data = to_dict(ARTICLE)
     del data["schema_version"]
     assert from_dict(data) == ARTICLE
-    with pytest.raises(DeserializationError, match=r"^schema_version: expected 1, got 2$"):
-        from_dict({**data, "schema_version": 2})
+    with pytest.raises(DeserializationError, match=r"^schema_version: expected 1 or 2, got 3$"):
+        from_dict({**data, "schema_version": 3})
 
 
 def _error(data: Any) -> str:

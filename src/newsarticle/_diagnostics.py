@@ -13,7 +13,7 @@ class Diagnostic:
 
     Codes: ``encoding-fallback``, ``missing-category``, ``missing-headline``,
     ``missing-date``, ``time-without-offset``, ``weekday-mismatch``,
-    ``unknown-weekday``, ``empty-body``, ``language-guess``.
+    ``unknown-weekday``, ``empty-body``, ``language-guess``, ``invalid-metadata``.
     Prints like a compiler message: ``article.txt:3:1: missing-date: ...``.
     """
 

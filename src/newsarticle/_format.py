@@ -6,6 +6,7 @@ directions, so ``parse(unparse(article)) == article`` cannot drift.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 __all__ = [
@@ -16,8 +17,12 @@ __all__ = [
     "LANGUAGE_PREFIX",
     "MAX_HEADING_LENGTH",
     "MAX_INPUT_SIZE",
+    "METADATA_KEYS",
+    "METADATA_LINE",
+    "TAG_SEPARATOR",
     "TRAILER_MARK",
     "looks_like_heading",
+    "looks_like_metadata",
     "trailer_key",
     "trailer_keys",
 ]
@@ -67,6 +72,15 @@ TRAILER_MARK = "\\"
 #: (``lang: en``); the writer adds it only where detection would not find it.
 LANGUAGE_PREFIX = "lang: "
 
+#: The keys of the metadata block right after the date line, in the order the
+#: writer uses; ``author`` may repeat. Keys are lower case: ``Author: ...`` is body
+#: text, as a scraped byline would be.
+METADATA_KEYS = ("url", "author", "image", "modified", "description", "tags", "lang")
+#: A line of the metadata block: its key, and its value when there is one.
+METADATA_LINE = re.compile("({}):(?: (.*))?".format("|".join(METADATA_KEYS)))
+#: How the writer joins tags on the ``tags:`` line; the reader splits on the comma alone.
+TAG_SEPARATOR = ", "
+
 MAX_HEADING_LENGTH = 100
 # Sentence ends, quotation marks and closing brackets: a line ending in one is prose.
 _PROSE_ENDINGS = frozenset(".!?:;…\"“”„»«'’‘)]")
@@ -88,3 +102,8 @@ DEFAULT_TRAILER_KEYS = trailer_keys(DEFAULT_TRAILER_LINES)
 def looks_like_heading(line: str) -> bool:
     """The shape rule: a short line that does not end like a sentence or a quotation."""
     return len(line) <= MAX_HEADING_LENGTH and line[-1] not in _PROSE_ENDINGS
+
+
+def looks_like_metadata(line: str) -> bool:
+    """Whether ``line``, right after the date line, would be read as (or refused as) a metadata line."""
+    return METADATA_LINE.fullmatch(line) is not None

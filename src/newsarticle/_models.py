@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import urllib.parse
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -17,7 +18,7 @@ import attrs
 
 from newsarticle._text import text_problem, word_count
 
-__all__ = ["WORDS_PER_MINUTE", "Article", "Section", "trusted"]
+__all__ = ["WORDS_PER_MINUTE", "Article", "Section", "tag_problem", "trusted", "url_problem"]
 
 _T = TypeVar("_T")
 
@@ -58,6 +59,58 @@ def _lines(_instance: object, attribute: attrs.Attribute[Any], value: tuple[obje
         if not isinstance(item, str):
             raise TypeError(f"{attribute.name}[{index}] must be a str, not {type(item).__name__}")
         problem = text_problem(item)
+        if problem is not None:
+            raise ValueError(f"{attribute.name}[{index}] {problem}: {item!r:.80}")
+
+
+# Whitespace (sre's \s is str.isspace) and the characters RFC 3986 leaves out of URLs,
+# which break the outputs that carry them (an HTML attribute, a feed, a sitemap).
+_NOT_IN_URL = re.compile(r'[\s"<>\\^`{|}]')
+
+
+def url_problem(value: str) -> str | None:
+    """Say why ``value`` is no absolute http(s) URL, or return None when it is one.
+
+    The parser asks this for a ``url:`` or ``image:`` line, and the model for its
+    fields, so the two cannot disagree.
+    """
+    if not value or _NOT_IN_URL.search(value) is not None:
+        return "must be an absolute http or https URL without spaces, quotes or angle brackets"
+    problem = text_problem(value)
+    if problem is not None:
+        return problem
+    try:
+        parts = urllib.parse.urlsplit(value)
+        parts.port  # noqa: B018 - raises for a port that is no number
+    except ValueError:
+        return "must be an absolute http or https URL, such as https://example.org/news/1"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "must be an absolute http or https URL, such as https://example.org/news/1"
+    return None
+
+
+def tag_problem(value: str) -> str | None:
+    """Say why ``value`` cannot be a tag, or return None when it can: tags are written comma-separated."""
+    if "," in value:
+        return "must not contain a comma (the format separates tags with commas)"
+    return text_problem(value)
+
+
+def _optional_url(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{attribute.name} must be a str or None, not {type(value).__name__}")
+    problem = url_problem(value)
+    if problem is not None:
+        raise ValueError(f"{attribute.name} {problem}: {value!r:.80}")
+
+
+def _tags(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise TypeError(f"{attribute.name}[{index}] must be a str, not {type(item).__name__}")
+        problem = tag_problem(item)
         if problem is not None:
             raise ValueError(f"{attribute.name}[{index}] {problem}: {item!r:.80}")
 
@@ -109,12 +162,23 @@ class Article:
     :class:`datetime.datetime` when the source gave a time. ``trailer`` holds the
     lines the scraper left after the article ("more stories", "See more"), in
     order, so that nothing read is lost.
+
+    The metadata of the format's block after the date line is absent by default:
+    ``url`` and ``image`` (absolute http or https URLs), ``authors`` (names, in
+    order), ``modified`` (like ``published``), ``description`` (the teaser, one
+    line) and ``tags`` (one-line tags without commas).
     """
 
     headline: str = attrs.field(validator=_one_line)
     language: str = attrs.field(validator=_language)
     category: str | None = attrs.field(default=None, validator=_optional_one_line)
     published: dt.date | None = attrs.field(default=None, validator=_published)
+    url: str | None = attrs.field(default=None, validator=_optional_url)
+    authors: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=_lines)
+    image: str | None = attrs.field(default=None, validator=_optional_url)
+    modified: dt.date | None = attrs.field(default=None, validator=_published)
+    description: str | None = attrs.field(default=None, validator=_optional_one_line)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=_tags)
     sections: tuple[Section, ...] = attrs.field(default=(), converter=_section_tuple, validator=_sections)
     trailer: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=_lines)
     source: str | None = attrs.field(default=None)

@@ -27,8 +27,8 @@ from newsarticle._format import (
     DEFAULT_TRAILER_LINES,
     ESCAPE,
     HEADING_MARK,
-    LANGUAGE_PREFIX,
     MAX_INPUT_SIZE,
+    METADATA_LINE,
     TRAILER_MARK,
     looks_like_heading,
     trailer_key,
@@ -36,7 +36,7 @@ from newsarticle._format import (
 )
 from newsarticle._language import detect_language
 from newsarticle._language import section_texts as _texts
-from newsarticle._models import _BCP47, Article, Section, trusted
+from newsarticle._models import _BCP47, Article, Section, tag_problem, trusted, url_problem
 from newsarticle._paths import read_limited
 from newsarticle._text import collapse_spaces, find_forbidden, text_problem
 
@@ -45,8 +45,6 @@ __all__ = ["MAX_INPUT_SIZE", "check_language_tag", "parse", "parse_file"]
 
 _BOMS_UTF32 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _BOMS_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-
-_LANGUAGE_LINE = re.compile(re.escape(LANGUAGE_PREFIX) + r"(\S+)")
 
 DiagnosticHandler = Callable[[Diagnostic], None]
 
@@ -287,14 +285,12 @@ class _Reader:
         if not header:
             raise self.error("expected a category line, found an empty file", 1, 1, "empty")
         category, headline, published, body_start = self._header(lines, header)
-        if body_start < len(lines) and lines[body_start].startswith(LANGUAGE_PREFIX):
-            stated = _LANGUAGE_LINE.fullmatch(lines[body_start])
-            if stated and _BCP47.fullmatch(stated.group(1)):
-                body_start += 1
-                if language is None:
-                    language = stated.group(1)
+        metadata = _NO_METADATA
+        if body_start < len(lines) and METADATA_LINE.fullmatch(lines[body_start]):
+            metadata = _Metadata()
+            body_start = self._metadata(lines, body_start, metadata)
         if language is None:
-            language = default_language
+            language = metadata.language or default_language
         end, trailer = self._trailer(lines, body_start, keys)
         empty_body_line = min(body_start, len(lines)) + 1
         blocks, wrapped = _blocks(lines, body_start, end)
@@ -313,6 +309,12 @@ class _Reader:
             category=category,
             headline=headline,
             published=published,
+            url=metadata.url,
+            authors=tuple(metadata.authors),
+            image=metadata.image,
+            modified=metadata.modified,
+            description=metadata.description,
+            tags=metadata.tags,
             language=language,
             sections=sections,
             trailer=trailer,
@@ -378,6 +380,30 @@ class _Reader:
             self.report(read.note[0], read.note[1], index + 1)
         return read.value
 
+    def _metadata(self, lines: list[str], start: int, metadata: _Metadata) -> int:
+        """Read the metadata block that starts at ``start`` into ``metadata``; return where the body starts.
+
+        The block ends at the first line that is no metadata line. A metadata line
+        with a value the model would refuse, or a second line of a key that does not
+        repeat, is reported and ends the block too: it stays body text, so nothing
+        is lost.
+        """
+        index = start
+        while index < len(lines):
+            match = METADATA_LINE.fullmatch(lines[index])
+            if match is None:
+                break
+            key, value = match.group(1), match.group(2) or ""
+            problem = metadata.add(key, value)
+            if problem is not None:
+                self.report("invalid-metadata", f"{key}: {problem}; kept the line as body text", index + 1)
+                break
+            if metadata.note is not None:
+                self.report(metadata.note[0], metadata.note[1], index + 1)
+                metadata.note = None
+            index += 1
+        return index
+
     def _trailer(self, lines: list[str], start: int, keys: frozenset[str]) -> tuple[int, tuple[str, ...]]:
         """Find where the body ends; return that index and the trailer lines after it."""
         try:
@@ -413,6 +439,99 @@ class _Reader:
                 line,
             )
         return detection.language
+
+
+class _Metadata:
+    """The values of a metadata block, read one line at a time (docs/format.md, section 3)."""
+
+    def __init__(self) -> None:
+        self.url: str | None = None
+        self.authors: list[str] = []
+        self.image: str | None = None
+        self.modified: dt.date | None = None
+        self.description: str | None = None
+        self.tags: tuple[str, ...] = ()
+        self.language: str | None = None
+        self.seen: set[str] = set()
+        self.note: tuple[str, str] | None = None  # a date's diagnostic, as for the date line
+
+    def add(self, key: str, value: str) -> str | None:
+        """Take one line's value; say why it cannot be taken, or return None."""
+        if key in self.seen and key != "author":
+            return f"expected one {key} line, found a second one"
+        problem = _METADATA_READERS[key](self, value)
+        if problem is None:
+            self.seen.add(key)
+        return problem
+
+    def _url(self, value: str) -> str | None:
+        problem = url_problem(value)
+        if problem is None:
+            self.url = value
+        return _found(problem, value)
+
+    def _image(self, value: str) -> str | None:
+        problem = url_problem(value)
+        if problem is None:
+            self.image = value
+        return _found(problem, value)
+
+    def _author(self, value: str) -> str | None:
+        problem = text_problem(value)
+        if problem is None:
+            self.authors.append(value)
+        return _found(problem, value)
+
+    def _description(self, value: str) -> str | None:
+        problem = text_problem(value)
+        if problem is None:
+            self.description = value
+        return _found(problem, value)
+
+    def _tags(self, value: str) -> str | None:
+        # Only the space is stripped around a tag, as the format strips lines.
+        tags = tuple(tag.strip(" ") for tag in value.split(","))
+        for tag in tags:
+            problem = tag_problem(tag)
+            if problem is not None:
+                return _found(f"each tag {problem}", value)
+        self.tags = tags
+        return None
+
+    def _modified(self, value: str) -> str | None:
+        try:
+            read = read_date_line(value)
+        except DateLineError as exc:
+            return str(exc)  # it quotes the value and names the impossible part
+        if read is None:
+            return _found("expected a date such as 2025-02-27 or a date-time such as 2025-02-27T14:30:00+01:00", value)
+        self.modified = read.value
+        self.note = read.note
+        return None
+
+    def _language(self, value: str) -> str | None:
+        if not _BCP47.fullmatch(value):
+            return _found("expected a BCP 47 language tag such as de or de-AT", value)
+        self.language = value
+        return None
+
+
+def _found(problem: str | None, value: str) -> str | None:
+    return None if problem is None else f"{problem}, found {value!r:.80}"
+
+
+# Most texts have no metadata block: they share this one, which nothing changes.
+_NO_METADATA = _Metadata()
+
+_METADATA_READERS: dict[str, Callable[[_Metadata, str], str | None]] = {
+    "url": _Metadata._url,
+    "author": _Metadata._author,
+    "image": _Metadata._image,
+    "modified": _Metadata._modified,
+    "description": _Metadata._description,
+    "tags": _Metadata._tags,
+    "lang": _Metadata._language,
+}
 
 
 def _blocks(lines: list[str], start: int, end: int) -> tuple[list[str], set[int]]:

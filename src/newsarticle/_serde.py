@@ -1,10 +1,12 @@
 """Plain data and JSON: the one cattrs converter, and how to configure another.
 
-The shape: ``{"schema_version": 1, "headline": ..., "language": ...,
-"category": ..., "published": "2025-02-27", "sections": [{"heading": ...,
-"paragraphs": [...]}], "trailer": [...], "source": ...}``. Dates are ISO 8601
-strings; a date-time keeps its offset. Unknown keys and wrong types are
-refused with an error that names the field. ``word_count`` and
+The shape: ``{"schema_version": 2, "headline": ..., "language": ...,
+"category": ..., "published": "2025-02-27", "url": ..., "authors": [...],
+"image": ..., "modified": ..., "description": ..., "tags": [...],
+"sections": [{"heading": ..., "paragraphs": [...]}], "trailer": [...],
+"source": ...}``. Dates are ISO 8601 strings; a date-time keeps its offset.
+Unknown keys and wrong types are refused with an error that names the field.
+Documents of schema_version 1 (without the metadata keys) are still read. ``word_count`` and
 ``reading_time`` may appear (the JSON renderer adds them) and are ignored on
 input because they are derived.
 """
@@ -37,8 +39,10 @@ __all__ = [
     "to_json",
 ]
 
-#: Version of the plain-data shape; bumped when a field changes meaning.
-SCHEMA_VERSION = 1
+#: Version of the plain-data shape; bumped when a field changes meaning or is added.
+SCHEMA_VERSION = 2
+#: Keys that schema_version 2 added (the metadata block): a version 1 document has none of them.
+_ADDED_IN_2 = ("url", "authors", "image", "modified", "description", "tags")
 #: Keys that output may carry but input ignores, because they follow from the rest.
 DERIVED_FIELDS = ("word_count", "reading_time")
 
@@ -134,11 +138,18 @@ def configure_converter(converter: cattrs.Converter) -> None:
 
     # cattrs' own hook for the tuple names the index of a bad section; made after Section's, it uses it.
     structure_sections = _lists_only(converter.get_structure_hook(tuple[Section, ...]))
+    date = override(struct_hook=_structure_published, unstruct_hook=_unstructure_published)
     article_fields: dict[str, Any] = {
         "headline": text,
         "language": text,
         "category": optional_text,
-        "published": override(struct_hook=_structure_published, unstruct_hook=_unstructure_published),
+        "published": date,
+        "url": optional_text,
+        "authors": strings,
+        "image": optional_text,
+        "modified": date,
+        "description": optional_text,
+        "tags": strings,
         "sections": override(
             struct_hook=structure_sections,
             unstruct_hook=lambda sections: [unstructure_section(section) for section in sections],
@@ -172,8 +183,12 @@ def from_dict(data: Mapping[str, Any]) -> Article:
     if not isinstance(data, Mapping):
         raise DeserializationError(f"expected an object (a dict), got {type(data).__name__}")
     version = data.get("schema_version", SCHEMA_VERSION)
-    if type(version) is not int or version != SCHEMA_VERSION:  # True == 1 and 1.0 == 1 in Python
-        raise DeserializationError(f"schema_version: expected {SCHEMA_VERSION}, got {version!r}")
+    if type(version) is not int or version not in (1, SCHEMA_VERSION):  # True == 1 and 1.0 == 1 in Python
+        raise DeserializationError(f"schema_version: expected 1 or {SCHEMA_VERSION}, got {version!r}")
+    if version == 1:
+        added = [name for name in _ADDED_IN_2 if name in data]
+        if added:
+            raise DeserializationError(f"{added[0]}: not a field of schema_version 1 (added in 2)")
     for name in DERIVED_FIELDS:
         if name in data and (type(data[name]) is not int or data[name] < 0):
             raise DeserializationError(

@@ -14,8 +14,10 @@ from newsarticle._format import (
     ESCAPE,
     HEADING_MARK,
     LANGUAGE_PREFIX,
+    TAG_SEPARATOR,
     TRAILER_MARK,
     looks_like_heading,
+    looks_like_metadata,
     trailer_key,
 )
 from newsarticle._language import stated_language_needed
@@ -37,6 +39,7 @@ def unparse(article: Article) -> str:
         _escape_line(article.headline),
         ABSENT if published is None else published.isoformat(),
     ]
+    out.extend(_metadata(article))
     if stated_language_needed(article):
         out.append(LANGUAGE_PREFIX + article.language)
     out.append("")
@@ -50,7 +53,7 @@ def unparse(article: Article) -> str:
     last = len(blocks) - 1
     for index, block in enumerate(blocks):
         if index not in headings:
-            blocks[index] = _paragraph(block, 0 < index < last)
+            blocks[index] = _paragraph(block, 0 < index < last, first=index == 0)
     out.append("\n\n".join(blocks))
     if article.trailer:
         out.append("")
@@ -58,6 +61,21 @@ def unparse(article: Article) -> str:
             out.append(TRAILER_MARK)
         out.extend(article.trailer)
     return "\n".join(out) + "\n"
+
+
+def _metadata(article: Article) -> list[str]:
+    """The metadata block's lines but ``lang``, in the canonical order of METADATA_KEYS."""
+    lines = [] if article.url is None else [f"url: {article.url}"]
+    lines.extend(f"author: {author}" for author in article.authors)
+    if article.image is not None:
+        lines.append(f"image: {article.image}")
+    if article.modified is not None:
+        lines.append(f"modified: {article.modified.isoformat()}")
+    if article.description is not None:
+        lines.append(f"description: {article.description}")
+    if article.tags:
+        lines.append("tags: " + TAG_SEPARATOR.join(article.tags))
+    return lines
 
 
 def _heading_positions(article: Article) -> list[int]:
@@ -84,9 +102,12 @@ def _heading(text: str, *, first: bool) -> str:
     return text
 
 
-def _paragraph(text: str, middle: bool) -> str:
+def _paragraph(text: str, middle: bool, *, first: bool) -> str:
+    # The first block follows the blank line after the header; the escape keeps it
+    # a paragraph even where an editor or a scraper drops that blank line.
     if (
         text.startswith((ESCAPE, HEADING_MARK))
+        or (first and looks_like_metadata(text))
         or (middle and looks_like_heading(text))
         or trailer_key(text) in DEFAULT_TRAILER_KEYS
     ):

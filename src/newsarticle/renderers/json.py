@@ -55,6 +55,7 @@ def _document(article: Article, source: str | None, indent: int) -> str:
     level1 = "\n" + step if indent else ""
     level2, level3 = level1 + step, level1 + step + step
     published = None if article.published is None else article.published.isoformat()
+    modified = None if article.modified is None else article.modified.isoformat()
     sections = [
         _object(
             (("heading", _optional_string(section.heading)), ("paragraphs", _array(section.paragraphs, level3, step))),
@@ -70,6 +71,12 @@ def _document(article: Article, source: str | None, indent: int) -> str:
         ("language", _string(article.language)),
         ("category", _optional_string(article.category)),
         ("published", _optional_string(published)),
+        ("url", _optional_string(article.url)),
+        ("authors", _array(article.authors, level1, step)),
+        ("image", _optional_string(article.image)),
+        ("modified", _optional_string(modified)),
+        ("description", _optional_string(article.description)),
+        ("tags", _array(article.tags, level1, step)),
         ("word_count", str(article.word_count)),
         ("reading_time", str(article.reading_time)),
         ("sections", _join("[", sections, level1, step, "]")),
