@@ -152,6 +152,31 @@ def test_a_rerun_from_another_input_of_the_same_name_converts_again(tmp_path: Pa
     assert "1 converted again (another input made it)" in again.stderr
 
 
+def test_another_input_folder_into_the_same_output_folder_is_never_up_to_date(tmp_path: Path, scraped: Path) -> None:
+    # The same names below another folder: every output is another file's, though its name is the same.
+    other = tmp_path / "other"
+    shutil.copytree(scraped, other)
+    for path in other.rglob("*.txt"):
+        path.write_text(path.read_text(encoding="utf-8").replace("\n\n", "\n\nOther folder.\n\n", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    convert(scraped, out)
+    again = convert(other, out)
+    assert counts(again.stderr) == (COUNT, 0, 0)
+    assert f"{COUNT} converted again (the inputs changed)" in again.stderr
+    fresh = tmp_path / "fresh"
+    convert(other, fresh)
+    assert outputs(out) == outputs(fresh)
+    # The same relative name from another working folder is another folder too.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copytree(scraped, tmp_path / "a" / "in")
+    shutil.copytree(other, tmp_path / "b" / "in")
+    assert run("convert", "in", "-t", "html", "-o", out, cwd=tmp_path / "a").returncode == 0
+    relative = run("convert", "in", "-t", "html", "-o", out, cwd=tmp_path / "b")
+    assert counts(relative.stderr) == (COUNT, 0, 0), relative.stderr
+    assert outputs(out) == outputs(fresh)
+
+
 def test_one_output_file_is_converted_again_when_its_recipe_or_input_changed(tmp_path: Path) -> None:
     first, second = sorted(DATA.glob("*.txt"))[:2]
     target = tmp_path / "a.html"

@@ -11,7 +11,7 @@ from newsarticle._cli.exits import EXIT_OK, UsageError
 from newsarticle._cli.guards import check_inputs, check_report, is_input, names_folder, refuse_special
 from newsarticle._cli.jobs import JSONL, infer_format, make_job, recipe
 from newsarticle._cli.session import Session
-from newsarticle._paths import display, same_file
+from newsarticle._paths import display, real, same_file
 
 if TYPE_CHECKING:
     from newsarticle._batch import Inputs, Job, Manifest
@@ -59,7 +59,9 @@ def convert(args: argparse.Namespace) -> int:
     check_report(args.errors, selection, output, output_suffix=suffix)
     from newsarticle._batch import Manifest, plan_mirror
 
-    manifest = Manifest(output, recipe(job))
+    # The output's path below the folder names its input only below the same base: another base (another input
+    # folder, the same name relative to another working folder) is another input for every output.
+    manifest = Manifest(output, recipe(job, inputs=real(selection.base())))
     if manifest.warning is not None:
         session.warn(manifest.warning)
     plan = plan_mirror(selection, output, suffix, force=args.force, manifest=manifest)
