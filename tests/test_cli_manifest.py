@@ -207,10 +207,12 @@ def test_a_jsonl_corpus_is_converted_again_when_its_inputs_or_recipe_changed(tmp
     [
         b"\x89PNG\r\n\x1a\n\x00",
         b"[" * 100_000,
-        b'{"newsarticle-manifest": 1, "recipes": {"1": {}}, "outputs": {"a.html": ["7", "a.txt"]}}',
-        b'{"newsarticle-manifest": 1, "recipes": [], "outputs": {}}',
+        b'{"newsarticle-manifest": 2, "recipes": {"1": {}}, "outputs": {"a.html": ["7", "a.txt", 1, 2, 3]}}',
+        b'{"newsarticle-manifest": 2, "recipes": {"1": {}}, "outputs": {"a.html": ["1", "a.txt", 1, 2, true]}}',
+        b'{"newsarticle-manifest": 2, "recipes": [], "outputs": {}}',
+        b'{"newsarticle-manifest": 1, "recipes": {}, "outputs": {}}',
         b'{"newsarticle-manifest": 99, "recipes": {}, "outputs": {}}',
-        b'{"newsarticle-manifest": 1, "recipes": {"\xc2\xb2": {}}, "outputs": {}}',
+        b'{"newsarticle-manifest": 2, "recipes": {"\xc2\xb2": {}}, "outputs": {}}',
         b"null",
     ],
 )
@@ -272,7 +274,7 @@ def test_an_input_whose_output_would_be_the_manifest_is_refused(tmp_path: Path, 
     assert "output-collision: refused: " in result.stderr
     assert "is the name of the output folder's manifest" in result.stderr
     manifest = json.loads((tmp_path / "out" / MANIFEST).read_text())
-    assert manifest["newsarticle-manifest"] == 1
+    assert manifest["newsarticle-manifest"] == 2
 
 
 def _generated(number: int) -> str:
@@ -313,8 +315,58 @@ def test_an_interrupted_rerun_with_a_new_recipe_is_finished_by_the_next_run(tmp_
     assert counts(convert(scraped, out, "-s", "-j", jobs).stderr) == (0, 0, count)
 
 
+def test_outputs_replaced_by_a_run_whose_manifest_was_lost_are_never_up_to_date(tmp_path: Path, scraped: Path) -> None:
+    # A run that wrote its outputs but whose manifest never reached the disk (killed with SIGKILL, or saved
+    # before a concurrent run of the same folder saved its own): the manifest still names the older recipe.
+    out = tmp_path / "out"
+    convert(scraped, out)
+    older = (out / MANIFEST).read_bytes()
+    convert(scraped, out, "-s")
+    (out / MANIFEST).write_bytes(older)
+    again = convert(scraped, out)
+    assert "up to date" not in again.stderr
+    assert counts(again.stderr) == (0, 0, COUNT)
+    assert f"{COUNT} existing, not in the output folder's manifest (--force overwrites)" in again.stderr
+    forced = convert(scraped, out, "--force")
+    assert counts(forced.stderr) == (COUNT, 0, 0)
+    fresh = tmp_path / "fresh"
+    convert(scraped, fresh)
+    assert outputs(out) == outputs(fresh)
+    assert f"{COUNT} up to date" in convert(scraped, out).stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_rerun_after_sigkill_calls_no_output_of_the_killed_run_up_to_date(tmp_path: Path, jobs: str) -> None:
+    from processes import finish
+
+    scraped, out = tmp_path / "in", tmp_path / "out"
+    count = 300
+    for number in range(count):
+        path = scraped / f"{number % 3}" / f"{number:04d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_generated(number), encoding="utf-8")
+    convert(scraped, out, "-j", jobs)
+    command = [COMMAND, "convert", str(scraped), "-t", "html", "-o", str(out), "-s", "-j", jobs]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while sum(path.read_bytes().startswith(b"<!DOCTYPE") for path in out.rglob("*.html")) < 5:
+        assert process.poll() is None, "the conversion ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGKILL)
+    finish(process, 60)
+
+    rerun = convert(scraped, out, "-j", jobs)  # the older recipe again
+    standalone = sum(path.read_bytes().startswith(b"<!DOCTYPE") for path in out.rglob("*.html"))
+    assert standalone >= 5
+    assert f"{standalone:,} existing, not in the output folder's manifest" in rerun.stderr
+    assert counts(rerun.stderr) == (0, 0, count)
+    assert f"{count - standalone:,} up to date" in rerun.stderr
+
+
 def test_planning_a_rerun_against_the_manifest_is_linear(tmp_path: Path) -> None:
     from newsarticle._batch import Inputs, Manifest, plan_mirror
+    from newsarticle._batch.manifest import made_by
     from scaling import LINEAR, doubling_ratio
 
     recipe = {"format": "html", "options": {}}
@@ -329,7 +381,8 @@ def test_planning_a_rerun_against_the_manifest_is_linear(tmp_path: Path) -> None
             (root / "out" / f"{index % 50}" / f"{index}.html").touch()
         manifest = Manifest(str(root / "out"), recipe)
         for index in range(n):
-            manifest.record(str(root / "out" / f"{index % 50}" / f"{index}.html"), f"{index}.txt")
+            output = root / "out" / f"{index % 50}" / f"{index}.html"
+            manifest.record(str(output), f"{index}.txt", made_by(output.stat()))
         manifest.save()
         return root
 

@@ -5,11 +5,15 @@ the format, the renderer's options after defaults, the locale, the
 transforms, ``--strict``, newsarticle's version and that of the distribution
 that provides the format. The manifest, ``.newsarticle-manifest.json`` in the
 output folder, maps each output (its path below the folder) to the recipe and
-the input that made it. It is one short entry per output (the recipes
-themselves are stored once), never an output's content.
+the input that made it, and the file it wrote (inode, size and modification
+time). It is one short entry per output (the recipes themselves are stored
+once), never an output's content.
 
 An output without an entry (an older run, a file the user put there) is
-skipped, as an existing file always was, and counted apart. A manifest that
+skipped, as an existing file always was, and counted apart; so is an output
+that is no longer the file its entry recorded: a run killed before it saved the
+manifest, or another run writing the same folder at the same time, replaced
+it, or someone edited it, so the entry's recipe no longer says how it was made. A manifest that
 cannot be read (corrupt, hostile, from a newer version, not a regular file)
 is treated as absent with a warning; it is replaced when the run records an
 output.
@@ -29,7 +33,7 @@ from newsarticle._paths import display
 MANIFEST_NAME = ".newsarticle-manifest.json"
 #: A manifest larger than this is not read (treated as absent): about ten million entries.
 MAX_MANIFEST_SIZE = 1 << 30
-_FORMAT = 1
+_FORMAT = 2
 
 # The verdicts on an existing output.
 UP_TO_DATE = "up to date"
@@ -49,6 +53,12 @@ _CHANGES = {
 }
 ANOTHER_INPUT = "another input made it"
 STANDARD_INPUT = "its input was standard input"
+
+
+def made_by(status: os.stat_result) -> tuple[int, int, int]:
+    """What tells one written output file from any later one at the same name: every atomic write makes a
+    new inode, and an inode number freed and used again still differs in size or modification time."""
+    return status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def canonical(recipe: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +82,7 @@ class Manifest:
         self.single = single
         self.warning: str | None = None
         self._recipes: dict[str, dict[str, Any]] = {}
-        self._outputs: dict[str, tuple[str, str]] = {}
+        self._outputs: dict[str, tuple[str, str, tuple[int, int, int]]] = {}
         self._changed = False
         self._load()
         self._current = next((key for key, known in self._recipes.items() if known == self.recipe), None)
@@ -84,7 +94,9 @@ class Manifest:
         entry = self._outputs.get(self._key(output))
         if entry is None:
             return UNKNOWN
-        recipe_id, made_from = entry
+        recipe_id, made_from, made = entry
+        if _made(output) != made:
+            return UNKNOWN  # not the file this entry was recorded for: its recipe is not known
         if source == "-":
             return STANDARD_INPUT  # its content cannot be compared with the last run's
         if made_from != self._input(source):
@@ -95,17 +107,18 @@ class Manifest:
         changed = (why for field, why in _CHANGES.items() if old.get(field) != self.recipe.get(field))
         return next(changed, "the recipe changed")
 
-    def record(self, output: str, source: str) -> None:
-        """``output`` was just written from ``source`` with the current recipe."""
+    def record(self, output: str, source: str, made: tuple[int, int, int]) -> None:
+        """``output`` was just written from ``source`` with the current recipe; ``made`` is the
+        :func:`made_by` of the file written."""
         assert self._current is not None
-        self._outputs[self._key(output)] = (self._current, self._input(source))
+        self._outputs[self._key(output)] = (self._current, self._input(source), made)
         self._changed = True
 
     def save(self) -> None:
         """Write the manifest (atomically) if the run recorded an output; raises OSError naming it."""
         if not self._changed:
             return
-        used = {recipe_id for recipe_id, _source in self._outputs.values()}
+        used = {entry[0] for entry in self._outputs.values()}
         assert self._current is not None
         recipes = {key: value for key, value in self._recipes.items() if key in used}
         if self._current in used:
@@ -113,7 +126,7 @@ class Manifest:
         document = {
             "newsarticle-manifest": _FORMAT,
             "recipes": recipes,
-            "outputs": {key: list(entry) for key, entry in self._outputs.items()},
+            "outputs": {key: [recipe_id, source, *made] for key, (recipe_id, source, made) in self._outputs.items()},
         }
         # ASCII: a file name that is not UTF-8 (a surrogate escape) is kept as a \u escape, and reads back as itself.
         write_atomic(self.path, json.dumps(document, separators=(",", ":")).encode("ascii"))
@@ -144,6 +157,15 @@ class Manifest:
         self._recipes, self._outputs = parsed
 
 
+def _made(path: str) -> tuple[int, int, int] | None:
+    """The :func:`made_by` of the regular file at ``path``, or None (gone, a link, anything else)."""
+    try:
+        status = os.lstat(path)
+    except (OSError, ValueError):
+        return None
+    return made_by(status) if stat.S_ISREG(status.st_mode) else None
+
+
 def _read(path: str) -> Any:
     """The manifest's JSON. Only a regular file is opened (a FIFO would block)."""
     status = os.lstat(path)
@@ -163,7 +185,9 @@ def _reason(exc: BaseException) -> str:
     return str(exc)
 
 
-def _parse(document: Any) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, str]]] | None:
+def _parse(
+    document: Any,
+) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, str, tuple[int, int, int]]]] | None:
     """The recipes and outputs of a manifest, checked entry by entry; None for anything else."""
     if not isinstance(document, dict) or document.get("newsarticle-manifest") != _FORMAT:
         return None
@@ -172,11 +196,14 @@ def _parse(document: Any) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[st
         return None
     if not all(_recipe_id(key) and isinstance(value, dict) for key, value in recipes.items()):
         return None
-    checked: dict[str, tuple[str, str]] = {}
+    checked: dict[str, tuple[str, str, tuple[int, int, int]]] = {}
     for key, entry in outputs.items():
-        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] in recipes and isinstance(entry[1], str)):
+        if not (isinstance(entry, list) and len(entry) == 5 and entry[0] in recipes and isinstance(entry[1], str)):
             return None
-        checked[key] = (entry[0], entry[1])
+        made = tuple(entry[2:])
+        if not all(type(number) is int for number in made):
+            return None
+        checked[key] = (entry[0], entry[1], (made[0], made[1], made[2]))
     return recipes, checked
 
 

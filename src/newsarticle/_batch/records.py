@@ -85,6 +85,8 @@ class Outcome(NamedTuple):
     note: str = ""
     # A plugin's or renderer's traceback, with --traceback only.
     traceback: str = ""
+    # The output file this run wrote, as the manifest identifies it (see manifest.made_by).
+    made: tuple[int, int, int] | None = None
 
 
 class Job(NamedTuple):

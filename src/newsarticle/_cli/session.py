@@ -8,7 +8,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from newsarticle._batch.manifest import UNKNOWN, UP_TO_DATE
+from newsarticle._batch.manifest import UNKNOWN, UP_TO_DATE, made_by
 from newsarticle._batch.records import CONVERTED, SKIPPED
 from newsarticle._cli.exits import EXIT_FAILED, EXIT_OK, UsageError
 from newsarticle._cli.signals import Interrupt
@@ -61,7 +61,7 @@ class Session:
         self.progress: Progress | None = None
         self._first_json = True
         self.manifest: Manifest | None = None
-        self._corpus_committed = False
+        self._corpus_made: tuple[int, int, int] | None = None  # the jsonl corpus file, once committed
         # Why files were skipped or converted again: (status, note) -> count, for the summary.
         self.notes: collections.Counter[tuple[str, str]] = collections.Counter()
 
@@ -151,9 +151,9 @@ class Session:
         what this run wrote is known to the next one."""
         if self.manifest is None:
             return
-        if self._corpus_committed and corpus is not None:
+        if self._corpus_made is not None and corpus is not None:
             arguments = selection.arguments if selection is not None else []
-            self.manifest.record(corpus, "-" if "-" in arguments else arguments[0])
+            self.manifest.record(corpus, "-" if "-" in arguments else arguments[0], self._corpus_made)
         try:
             self.manifest.save()
         except OSError as exc:
@@ -163,8 +163,8 @@ class Session:
         self.counts[outcome.status] += 1
         if outcome.note:
             self.notes[outcome.status, outcome.note] += 1
-        if self.manifest is not None and outcome.status == CONVERTED and outcome.output is not None:
-            self.manifest.record(outcome.output, outcome.source)
+        if self.manifest is not None and outcome.made is not None and outcome.output is not None:
+            self.manifest.record(outcome.output, outcome.source, outcome.made)
         self.warning_count += len(outcome.warnings)
         assert self.progress is not None
         if self.json:
@@ -204,7 +204,7 @@ class Session:
             if sink is not None and not sink.closed:
                 # A corpus file is all or nothing: a stopped or interrupted run leaves none.
                 if complete:
-                    self._corpus_committed = self._commit(sink)
+                    self._corpus_made = self._commit(sink)
                 else:
                     sink.discard()
 
@@ -215,13 +215,13 @@ class Session:
         except OSError as exc:
             self._write_error(exc)
 
-    def _commit(self, file: AtomicFile) -> bool:
+    def _commit(self, file: AtomicFile) -> tuple[int, int, int] | None:
+        """Commit the file; its :func:`~newsarticle._batch.manifest.made_by`, or None when it failed (reported)."""
         try:
-            file.commit()
+            return made_by(file.commit())
         except OSError as exc:
             self._write_error(exc)
-            return False
-        return True
+            return None
 
     def _write_error(self, exc: OSError) -> None:
         """A full disk, a read-only folder: a message naming the file (AtomicFile's errors name their
