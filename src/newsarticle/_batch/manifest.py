@@ -166,15 +166,25 @@ def _made(path: str) -> tuple[int, int, int] | None:
     return made_by(status) if stat.S_ISREG(status.st_mode) else None
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
 def _read(path: str) -> Any:
-    """The manifest's JSON. Only a regular file is opened (a FIFO would block)."""
-    status = os.lstat(path)
+    """The manifest's JSON. Only a regular file is read: a FIFO would block, a device never end."""
+    _check(os.lstat(path))
+    # The name can be swapped between the look and the open (a FIFO put there would block the open
+    # forever): the open neither follows a link nor waits for a writer, and what it opened is checked.
+    descriptor = os.open(path, _OPEN_FLAGS | getattr(os, "O_CLOEXEC", 0))
+    with open(descriptor, "rb") as file:
+        _check(os.fstat(descriptor))
+        return json.loads(file.read(MAX_MANIFEST_SIZE + 1))
+
+
+def _check(status: os.stat_result) -> None:
     if not stat.S_ISREG(status.st_mode):
         raise ValueError("not a regular file")
     if status.st_size > MAX_MANIFEST_SIZE:
         raise ValueError(f"larger than {MAX_MANIFEST_SIZE:,} bytes")
-    with open(path, "rb") as file:
-        return json.loads(file.read(MAX_MANIFEST_SIZE + 1))
 
 
 def _reason(exc: BaseException) -> str:
