@@ -555,10 +555,11 @@ def test_a_description_that_is_not_one_line_of_text_is_refused(description: str)
         (Option(name="a-b", type=str, default="", help="not a keyword"),),
         (Option(name="x", type=str, default="", help="one"), Option(name="x", type=str, default="", help="two")),
         (Option(name="x", type=str, default="", help="two\nlines"),),
+        (Option(name="x", type=str, default="", help="one", validator=42),),  # type: ignore[arg-type]
         "bang",
         42,
     ],
-    ids=["reserved name", "not an identifier", "twice", "help of two lines", "a str", "not iterable"],
+    ids=["reserved name", "not an identifier", "twice", "help of two lines", "validator", "a str", "not iterable"],
 )
 def test_options_that_callers_could_not_pass_are_refused(options: object) -> None:
     assert "option" in _refused(_with(options=options))
@@ -684,6 +685,51 @@ def test_a_batch_records_the_files_a_plugin_fails_and_converts_the_rest(tmp_path
     assert "plugin 'hostile' (distribution hostile-plugin 0.1)" in report
     assert "SystemExit(7)" in report
     assert "surrogate" in report
+
+
+VALIDATING_MODULE = textwrap.dedent(
+    """
+    import sys
+    import newsarticle
+
+    def fault(value):
+        if value == "exit":
+            sys.exit(8)
+        raise TypeError("no\\nin/00.txt:1:1: error: fake")
+
+    class Validating:
+        name = "validating"
+        media_type = "text/plain"
+        suffix = ".validating"
+        description = "An option whose validator fails."
+        options = (newsarticle.Option(name="mode", type=str, default="ok", help="h", validator=fault),)
+
+        def render(self, article, context):
+            return article.headline
+
+    @newsarticle.hookimpl
+    def register_renderers(register):
+        register(Validating())
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("value", ["exit", "type-error"])
+def test_an_option_validator_that_fails_on_the_command_line_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    _distribution(site, "validating_plugin", VALIDATING_MODULE, entry_point="validating")
+    _articles(tmp_path / "in", ["Erste Meldung"])
+
+    done = _run_cli(site, "convert", "in", "-t", "validating", "-o", "out", "-O", f"mode={value}", cwd=tmp_path)
+
+    assert done.returncode == 2, done.stderr  # not the plugin's 8, and no traceback
+    assert "Traceback" not in done.stderr
+    expected = f"newsarticle: error: -O mode={value}: option 'mode' of renderer 'validating' from plugin 'validating'"
+    assert expected in done.stderr
+    assert "\nin/00.txt:1:1: error: fake" not in done.stderr  # the plugin's newline stays escaped
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.slow

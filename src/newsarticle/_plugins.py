@@ -315,6 +315,8 @@ def _check_options(options: object, refused: str) -> tuple[Option, ...]:
         _require(
             type(help_text) is str and _is_one_line(help_text), f"{refused} option help", help_text, _ONE_LINE_RULE
         )
+        validator = option.validator
+        _require(validator is None or callable(validator), f"{refused} option validator", validator, "a callable")
     return checked
 
 

@@ -75,7 +75,12 @@ def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
     one at a time, so that the message names the flag to blame.
     """
     from newsarticle._batch import Job
-    from newsarticle._exceptions import OptionError, UnknownFormatError, UnknownLocaleError, UnknownTransformError
+    from newsarticle._exceptions import (
+        NewsArticleError,
+        UnknownFormatError,
+        UnknownLocaleError,
+        UnknownTransformError,
+    )
     from newsarticle._render import check_transforms, coerce_options, get_renderer
 
     transforms = tuple(args.transform)
@@ -121,7 +126,7 @@ def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
     for key, text in texts.items():
         try:
             options[key] = coerce_options(renderer.name, {key: text})[key]
-        except OptionError as exc:
+        except NewsArticleError as exc:  # a refused value, or a PluginError: the option's own check failed
             raise UsageError(f"{flags[key]}: {exc}") from None
     job = Job(
         "render", renderer.name, options, locale, transforms, args.strict, args.max_size, args.language, args.traceback
@@ -134,10 +139,11 @@ def recipe(job: Job, **extra: Any) -> dict[str, Any]:
     :mod:`newsarticle._batch.manifest`): the renderer's options after defaults, and the versions of
     newsarticle and of the distribution that provides the format."""
     import newsarticle
-    from newsarticle._render import get_renderer, get_transform, resolve_options
+    from newsarticle._render import get_renderer, get_transform
 
     renderer = get_renderer("json" if job.mode == JSONL else job.format or "")
-    options = {"indent": 0} if job.mode == JSONL else resolve_options(renderer, job.options)
+    # make_job checked the given values: the option's check (plugin code) is not run again here.
+    options = {"indent": 0} if job.mode == JSONL else {**renderer.defaults, **job.options}
     provider = next((info for info in newsarticle.formats() if info.name == renderer.name), None)
     distribution = None if provider is None else f"{provider.distribution} {provider.version}"
     return {
