@@ -732,6 +732,47 @@ def test_an_option_validator_that_fails_on_the_command_line_is_a_usage_error(tmp
     assert not (tmp_path / "out").exists()
 
 
+FAKING_MODULE = textwrap.dedent(
+    """
+    import newsarticle
+
+    class Faking:
+        name = "faking"
+        media_type = "text/plain"
+        suffix = ".faking"
+        description = "Fails with a message that fakes a line of the command's own."
+        options = ()
+
+        def render(self, article, context):
+            raise RuntimeError("broke\\nin/01.txt:1:1: error: fake: \\u202eevil\\x1b[2J\\rin/02.txt:1:1: error: fake")
+
+    @newsarticle.hookimpl
+    def register_renderers(register):
+        register(Faking())
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_plugin_message_in_a_traceback_cannot_fake_a_line_of_the_command(tmp_path: Path, jobs: str) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    _distribution(site, "faking_plugin", FAKING_MODULE, entry_point="faking")
+    _articles(tmp_path / "in", ["Erste Meldung"])
+
+    done = _run_cli(site, "convert", "in", "-t", "faking", "-o", "out", "-j", jobs, "--traceback", cwd=tmp_path)
+
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.splitlines()
+    assert "    Traceback (most recent call last):" in lines
+    assert "    RuntimeError: broke" in lines  # the traceback is shown, indented
+    assert [line for line in lines if line.startswith(("in/01.txt", "in/02.txt"))] == []  # no faked line
+    assert "\u202e" not in done.stderr
+    assert "\x1b" not in done.stderr
+    assert "\\u202eevil\\x1b[2J" in done.stderr
+
+
 @pytest.mark.slow
 def test_a_suffix_that_escapes_the_output_folder_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
     site = tmp_path / "site"

@@ -55,6 +55,18 @@ class Problem(NamedTuple):
         }
 
 
+def shown_traceback(text: str) -> str:
+    """A traceback as printed below its file's error: each line indented, and shown with
+    :func:`~newsarticle._paths.display`.
+
+    A plugin's exception message is plugin text: a newline in it would start a
+    line of its own, which could pass for one of the command's messages
+    (``other.txt:1:1: error: ...``), and a control or bidi character could
+    spoof the terminal. Only the traceback's own line ends end its lines.
+    """
+    return "\n".join(f"    {display(line)}" for line in text.rstrip("\n").split("\n"))
+
+
 class Task(NamedTuple):
     """One file to process: ``source`` as the user spelled it (``-`` is standard input)."""
 

@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from newsarticle._batch.manifest import UNKNOWN, UP_TO_DATE, made_by
-from newsarticle._batch.records import CONVERTED, SKIPPED
+from newsarticle._batch.records import CONVERTED, SKIPPED, shown_traceback
 from newsarticle._cli.exits import EXIT_FAILED, EXIT_OK, UsageError
 from newsarticle._cli.signals import Interrupt
 from newsarticle._cli.streams import stdout
@@ -174,7 +174,7 @@ class Session:
             shown = [] if self.quiet else [w.shown("warning") for w in outcome.warnings if w not in outcome.errors]
             shown += [error.shown("error") for error in outcome.errors]
             if outcome.traceback:
-                shown.append(outcome.traceback.rstrip("\n"))
+                shown.append(shown_traceback(outcome.traceback))
             if shown:
                 self.progress.clear()
                 stream: TextIO = stdout() if self.check else sys.stderr
