@@ -253,6 +253,23 @@ def test_a_manifest_that_is_a_fifo_a_folder_or_a_link_to_an_input_is_never_read_
     assert (tmp_path / "out-link" / MANIFEST).is_file()  # the link was replaced, not written through
 
 
+def test_a_rerun_under_a_memory_limit_reads_its_manifest(tmp_path: Path, scraped: Path) -> None:
+    """SECURITY.md asks to run untrusted corpora under ulimit: reading a small manifest must fit under one."""
+    import resource
+
+    out = tmp_path / "out"
+    convert(scraped, out)
+    limit = 768 << 20  # far more than the command needs, less than reading the manifest used to reserve
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    command = [COMMAND, "convert", str(scraped), "-t", "html", "-o", str(out), "-j", "1"]
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, preexec_fn=limited)
+    assert again.returncode == 0, again.stderr
+    assert f"{COUNT} up to date" in again.stderr
+
+
 def test_the_manifest_is_never_taken_as_an_input(tmp_path: Path, scraped: Path) -> None:
     out = tmp_path / "out"
     convert(scraped, out)

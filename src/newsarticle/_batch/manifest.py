@@ -145,7 +145,7 @@ class Manifest:
             document = _read(self.path)
         except FileNotFoundError:
             return
-        except (OSError, ValueError, RecursionError) as exc:
+        except (OSError, ValueError, RecursionError, MemoryError) as exc:
             self.warning = f"{display(self.path)}: warning: manifest: not read ({_reason(exc)}); treated as absent"
             return
         parsed = _parse(document)
@@ -176,15 +176,18 @@ def _read(path: str) -> Any:
     # forever): the open neither follows a link nor waits for a writer, and what it opened is checked.
     descriptor = os.open(path, _OPEN_FLAGS | getattr(os, "O_CLOEXEC", 0))
     with open(descriptor, "rb") as file:
-        _check(os.fstat(descriptor))
-        return json.loads(file.read(MAX_MANIFEST_SIZE + 1))
+        size = _check(os.fstat(descriptor))
+        # The size it has, not the limit: read(n) reserves n bytes at once, which a memory limit (ulimit -v) refuses.
+        return json.loads(file.read(size + 1))
 
 
-def _check(status: os.stat_result) -> None:
+def _check(status: os.stat_result) -> int:
+    """The size of a regular file that is not too large to read."""
     if not stat.S_ISREG(status.st_mode):
         raise ValueError("not a regular file")
     if status.st_size > MAX_MANIFEST_SIZE:
         raise ValueError(f"larger than {MAX_MANIFEST_SIZE:,} bytes")
+    return status.st_size
 
 
 def _reason(exc: BaseException) -> str:
@@ -192,6 +195,8 @@ def _reason(exc: BaseException) -> str:
         return exc.strerror or str(exc)
     if isinstance(exc, RecursionError):
         return "nested too deeply"
+    if isinstance(exc, MemoryError):
+        return "too large for the memory this process may use"
     return str(exc)
 
 
