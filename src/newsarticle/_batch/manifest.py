@@ -27,7 +27,7 @@ import stat
 from typing import Any
 
 from newsarticle._atomic import write_atomic
-from newsarticle._paths import display
+from newsarticle._paths import display, read_limited
 
 #: The manifest's name in its folder: a dot-file, never an input (the walk leaves it out) nor an output.
 MANIFEST_NAME = ".newsarticle-manifest.json"
@@ -176,9 +176,11 @@ def _read(path: str) -> Any:
     # forever): the open neither follows a link nor waits for a writer, and what it opened is checked.
     descriptor = os.open(path, _OPEN_FLAGS | getattr(os, "O_CLOEXEC", 0))
     with open(descriptor, "rb") as file:
-        size = _check(os.fstat(descriptor))
-        # The size it has, not the limit: read(n) reserves n bytes at once, which a memory limit (ulimit -v) refuses.
-        return json.loads(file.read(size + 1))
+        # A buffer of the size it has, not of the limit (which a memory limit, ulimit -v, refuses).
+        data = read_limited(file, _check(os.fstat(descriptor)), MAX_MANIFEST_SIZE)
+    if len(data) > MAX_MANIFEST_SIZE:
+        raise ValueError(f"larger than {MAX_MANIFEST_SIZE:,} bytes")
+    return json.loads(data)
 
 
 def _check(status: os.stat_result) -> int:
