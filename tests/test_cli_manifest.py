@@ -289,9 +289,29 @@ def test_an_input_whose_output_would_be_the_manifest_is_refused(tmp_path: Path, 
     result = run("convert", scraped, "-t", "json", "-o", tmp_path / "out")
     assert result.returncode == 1
     assert "output-collision: refused: " in result.stderr
-    assert "is the name of the output folder's manifest" in result.stderr
+    assert "has the name of an output folder's manifest" in result.stderr
     manifest = json.loads((tmp_path / "out" / MANIFEST).read_text())
     assert manifest["newsarticle-manifest"] == 2
+
+
+@pytest.mark.parametrize("name", [".newsarticle-manifest.txt", ".NewsArticle-Manifest.txt"])
+def test_no_output_of_a_tree_is_named_as_a_manifest_in_any_folder(tmp_path: Path, scraped: Path, name: str) -> None:
+    # A subfolder that is a link to the output folder itself, and a subfolder whose one-file output keeps its
+    # manifest there: an output of that name (in any case: macOS ignores it) would replace a manifest.
+    out = tmp_path / "out"
+    (out / "one").mkdir(parents=True)
+    (out / "loop").symlink_to(out)
+    single = run("convert", DATA / "001_174fa88330290a76.txt", "-o", out / "one" / "a.html")
+    assert single.returncode == 0, single.stderr
+    for folder in ("loop", "one"):
+        (scraped / folder).mkdir()
+        shutil.copyfile(DATA / "002_39ff97ad6b11d36b.txt", scraped / folder / name)
+    result = run("convert", scraped, "-t", "json", "-o", out)
+    assert result.returncode == 1
+    assert result.stderr.count("has the name of an output folder's manifest") == 2
+    for manifest in (out / MANIFEST, out / "one" / MANIFEST):
+        assert json.loads(manifest.read_text())["newsarticle-manifest"] == 2
+    assert "up to date" in run("convert", DATA / "001_174fa88330290a76.txt", "-o", out / "one" / "a.html").stderr
 
 
 def _generated(number: int) -> str:

@@ -31,6 +31,15 @@ from newsarticle._paths import display, read_limited
 
 #: The manifest's name in its folder: a dot-file, never an input (the walk leaves it out) nor an output.
 MANIFEST_NAME = ".newsarticle-manifest.json"
+
+
+def is_manifest_name(name: str) -> bool:
+    """Whether a file of this name could be a manifest: in any folder (a one-file output keeps its manifest in
+    its own folder, and a link can make a subfolder the output folder itself), in any case (macOS and Windows
+    file systems ignore it)."""
+    return name.casefold() == MANIFEST_NAME
+
+
 #: A manifest larger than this is not read (treated as absent): about ten million entries.
 MAX_MANIFEST_SIZE = 1 << 30
 _FORMAT = 2

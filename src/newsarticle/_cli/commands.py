@@ -6,7 +6,7 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
-from newsarticle._batch.manifest import MANIFEST_NAME
+from newsarticle._batch.manifest import is_manifest_name
 from newsarticle._cli.exits import EXIT_OK, UsageError
 from newsarticle._cli.guards import check_inputs, check_report, is_input, names_folder, refuse_special
 from newsarticle._cli.jobs import JSONL, infer_format, make_job, recipe
@@ -29,7 +29,7 @@ def convert(args: argparse.Namespace) -> int:
     job, suffix = make_job(format_name, args)
     session = Session(args, check=False)
 
-    if output is not None and os.path.basename(os.path.normpath(output)) == MANIFEST_NAME:
+    if output is not None and is_manifest_name(os.path.basename(os.path.normpath(output))):
         raise UsageError(f"-o {display(output)} is the name of an output folder's manifest; choose another")
     if job.mode == JSONL:
         return _convert_jsonl(args, job, session, output, batch=not single)
