@@ -773,6 +773,99 @@ def test_a_plugin_message_in_a_traceback_cannot_fake_a_line_of_the_command(tmp_p
     assert "\\u202eevil\\x1b[2J" in done.stderr
 
 
+REENTRANT_MODULE = textwrap.dedent(
+    """
+    import newsarticle
+
+    class Peek:
+        name = "peek"
+        media_type = "text/plain"
+        suffix = ".peek"
+        description = "Registered only when no html format exists."
+        options = ()
+
+        def render(self, article, context):
+            return article.headline
+
+    @newsarticle.hookimpl
+    def register_renderers(register):
+        if "html" not in [info.name for info in newsarticle.formats()]:
+            register(Peek())
+    """
+)
+
+# A plugin registered from a script whose hook changes the registry while it is being changed.
+REENTRANT_SCRIPTS = {
+    "register_plugin": "newsarticle.register_plugin(Inner(), name='inner')",
+    "unregister_plugin": "newsarticle.unregister_plugin('outer')",
+}
+
+
+def _reentrant_script(call: str) -> str:
+    return textwrap.dedent(
+        f"""
+        import newsarticle
+
+        class Inner:
+            pass
+
+        class Outer:
+            @newsarticle.hookimpl
+            def register_renderers(self, register):
+                {call}
+
+        try:
+            newsarticle.register_plugin(Outer(), name="outer")
+        except newsarticle.PluginError as exc:
+            print("refused:", exc)
+        print("formats:", ", ".join(info.name for info in newsarticle.formats()))
+        """
+    )
+
+
+def _finished(command: list[str], site: Path | None, cwd: Path) -> tuple[str, str, int]:
+    from processes import finish
+
+    environment = {key: value for key, value in os.environ.items() if key != DISABLE_AUTOLOAD_ENV}
+    if site is not None:
+        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+        cwd=cwd,
+        start_new_session=True,
+    )
+    stdout, stderr = finish(process, 60)
+    return stdout, stderr, process.returncode
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("call", REENTRANT_SCRIPTS.values(), ids=REENTRANT_SCRIPTS.keys())
+def test_a_hook_that_calls_back_into_register_plugin_is_refused_not_a_deadlock(tmp_path: Path, call: str) -> None:
+    stdout, stderr, status = _finished([sys.executable, "-c", _reentrant_script(call)], None, tmp_path)
+    assert status == 0, stderr
+    assert "refused: plugin 'outer': a plugin's hook used newsarticle's plugin registry" in stdout
+    assert "formats: html, json, markdown" in stdout
+
+
+@pytest.mark.slow
+def test_an_installed_plugin_whose_hook_lists_the_formats_is_skipped_not_a_hang(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    _distribution(site, "peek_plugin", REENTRANT_MODULE, entry_point="peek")
+
+    stdout, stderr, status = _finished([sys.executable, "-m", "newsarticle", "formats"], site, tmp_path)
+
+    assert status == 0, stderr
+    assert "html  .html" in stdout
+    assert "peek" not in stdout
+    expected = "plugin 'peek' (distribution peek-plugin 0.1) failed to register and was skipped: a plugin's hook used"
+    assert expected in stderr
+
+
 @pytest.mark.slow
 def test_a_suffix_that_escapes_the_output_folder_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
     site = tmp_path / "site"

@@ -16,13 +16,14 @@ of the others (built-ins included), ``trylast`` behind them.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import re
 import threading
 import unicodedata
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from typing import Any
 
@@ -149,7 +150,7 @@ def _skip(exc: BaseException, provider: Provider, stage: str, shown: set[str] | 
         raise exc
     # The library's own errors (the host's checks among them) say what is wrong; anything else shows its type.
     own = isinstance(error, NewsArticleError) and type(exc) is type(error)
-    detail = str(error).removeprefix(f"{provider} ") if own else describe(exc)
+    detail = str(error).removeprefix(f"{provider}: ").removeprefix(f"{provider} ") if own else describe(exc)
     message = f"{provider} failed to {stage} and was skipped: {detail}"
     if shown is not None:
         if message in shown:
@@ -371,13 +372,33 @@ def _iterable(value: object) -> bool:
 
 _lock = threading.Lock()
 _registry: Registry | None = None
+# Whether this thread holds _lock: it calls plugins' hooks while it does, and a hook that calls back into
+# the registry (formats(), render(), register_plugin()) would wait for the lock forever.
+_holder = threading.local()
+
+
+@contextlib.contextmanager
+def _locked() -> Iterator[None]:
+    """Hold the registry's lock; a call from inside a plugin's hook, which this thread runs under it,
+    is a PluginError (the hook's plugin is then skipped) instead of a wait that never ends."""
+    if getattr(_holder, "holds", False):
+        raise PluginError(
+            "a plugin's hook used newsarticle's plugin registry (formats(), render(), register_plugin() or"
+            " unregister_plugin()) while it was being built; register what the hook has, and use the registry later"
+        )
+    with _lock:
+        _holder.holds = True
+        try:
+            yield
+        finally:
+            _holder.holds = False
 
 
 def get_registry() -> Registry:
     """The process-wide registry, built on first use."""
     global _registry  # noqa: PLW0603 -- one lazily built registry per process
     if _registry is None:
-        with _lock:
+        with _locked():
             if _registry is None:
                 _registry = Registry.build(*make_plugin_manager())
     return _registry
@@ -397,7 +418,7 @@ def register_plugin(plugin: object, name: str | None = None) -> str:
     registry = get_registry()
     if name is None:
         name = _default_name(plugin)
-    with _lock:
+    with _locked():
         try:
             plugin_name = registry.plugin_manager.register(plugin, name=name)
         except pluggy.PluginValidationError as exc:
@@ -430,7 +451,7 @@ def unregister_plugin(name: str) -> None:
     """Remove a plugin registered by :func:`register_plugin`, and what it registered."""
     global _registry  # noqa: PLW0603
     registry = get_registry()
-    with _lock:
+    with _locked():
         registry.plugin_manager.unregister(name=name)
         registry.providers.pop(name, None)
         # Rebuild, so that a format the plugin replaced comes back.
