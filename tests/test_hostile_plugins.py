@@ -538,6 +538,12 @@ def test_a_format_name_the_command_line_would_misread_is_refused(name: str) -> N
     assert "name" in _refused(_with(name=name))
 
 
+@pytest.mark.parametrize("name", ["jsonl", "JSONL", "JsonL"])
+def test_the_command_s_own_format_name_is_refused_in_any_case(name: str) -> None:
+    # -t jsonl is the command's corpus format before any renderer's: a renderer of that name could never be chosen.
+    assert "a name other than jsonl" in _refused(_with(name=name))
+
+
 @pytest.mark.parametrize("media_type", BAD_MEDIA_TYPES)
 def test_a_media_type_that_is_not_type_slash_subtype_is_refused(media_type: str) -> None:
     assert "media type" in _refused(_with(media_type=media_type))

@@ -259,6 +259,9 @@ _SUFFIX_MAX = 32
 _TOKEN = r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"  # RFC 6838 restricted-name
 _MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}(?:; ?{_TOKEN}={_TOKEN})*", re.ASCII)
 _OPTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}", re.ASCII)
+# The command's own format, which ``-t`` takes before any renderer's name (in any case): a renderer of that
+# name could never be chosen, and would be listed twice.
+_RESERVED_FORMATS = frozenset({"jsonl"})
 # render()'s own keyword parameters: an option of one of these names could never be passed.
 _RESERVED_OPTIONS = frozenset({"article", "format", "locale", "transforms"})
 # Controls, format characters (bidi overrides among them), lone surrogates and line separators
@@ -277,6 +280,7 @@ def _check_renderer(renderer: object, provider: Provider) -> RegisteredRenderer:
     name = _attribute(renderer, "name", provider, "renderer")
     refused = f"{provider} registered renderer {name!r} with the"
     _require(_NAME.fullmatch(name), f"{refused} name", name, _NAME_RULE)
+    _require(name.lower() not in _RESERVED_FORMATS, f"{refused} name", name, "a name other than jsonl (the command's)")
     media_type = _attribute(renderer, "media_type", provider, f"renderer {name!r}")
     _require(_MEDIA_TYPE.fullmatch(media_type), f"{refused} media type", media_type, _MEDIA_TYPE_RULE)
     suffix = _attribute(renderer, "suffix", provider, f"renderer {name!r}")
