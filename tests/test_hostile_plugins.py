@@ -701,6 +701,9 @@ VALIDATING_MODULE = textwrap.dedent(
     def fault(value):
         if value == "exit":
             sys.exit(8)
+        if value == "loop":
+            while True:
+                pass
         raise TypeError("no\\nin/00.txt:1:1: error: fake")
 
     class Validating:
@@ -718,6 +721,23 @@ VALIDATING_MODULE = textwrap.dedent(
         register(Validating())
     """
 )
+
+
+@pytest.mark.slow
+def test_an_option_validator_that_never_returns_is_bounded_by_the_time_limit(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    _distribution(site, "validating_plugin", VALIDATING_MODULE, entry_point="validating")
+    _articles(tmp_path / "in", ["Erste Meldung"])
+    command = [sys.executable, "-m", "newsarticle", "convert", "in", "-t", "validating", "-o", "out"]
+
+    _stdout, stderr, status = _finished([*command, "-O", "mode=loop", "--timeout", "1"], site, tmp_path)
+
+    assert status == 2, stderr
+    assert "Traceback" not in stderr
+    assert "-O mode=loop: the check of option 'mode' of format 'validating' from plugin 'validating'" in stderr
+    assert "took longer than the time limit of 1 s (--timeout)" in stderr
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.slow
