@@ -221,6 +221,23 @@ def _forged_section(paragraph: str) -> Section:
     return section
 
 
+def test_a_register_callback_kept_and_called_after_the_hook_is_refused_not_lost(
+    registered: Callable[..., str],
+) -> None:
+    kept: list[Any] = []
+
+    class Keeper:
+        @hookimpl
+        def register_renderers(self, register: Any) -> None:
+            kept.append(register)
+
+    registered(Keeper(), "keeper")
+    late = r"plugin 'keeper' called register\(\) after its register_renderers hook returned"
+    with pytest.raises(newsarticle.PluginError, match=late):
+        kept[0](Shout())
+    assert "shout" not in [info.name for info in newsarticle.formats()]
+
+
 def test_an_option_check_that_exits_is_a_plugin_error(registered: Callable[..., str]) -> None:
     class Exiting(Option):
         def check(self, value: object) -> Any:

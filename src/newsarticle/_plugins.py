@@ -214,7 +214,11 @@ class Registry:
         ):
             caller = self.plugin_manager.subset_hook_caller(hook, remove_plugins=others)
             if caller.get_hookimpls():
-                caller(register=_registrar(provider, found, known, check))
+                register = _Registrar(provider, hook, found, known, check)
+                try:
+                    caller(register=register)
+                finally:
+                    register.closed = True
         self.renderers.update(renderers)
         self.transforms.update(transforms)
 
@@ -229,25 +233,35 @@ def _in_call_order(pm: pluggy.PluginManager) -> list[tuple[str, object]]:
     return sorted(plugins, key=lambda item: ranks.get(id(item[1]), 1))  # stable: load order within a rank
 
 
-def _registrar(
-    provider: Provider,
-    found: dict[str, tuple[Any, Provider]],
-    known: dict[str, tuple[Any, Provider]],
-    check: Callable[[object, Provider], RegisteredRenderer | RegisteredTransform],
-) -> Callable[..., None]:
-    def register(thing: object, *, replace: bool = False) -> None:
-        registered = check(thing, provider)
+class _Registrar:
+    """The ``register`` callback one plugin's hook gets: it checks and collects what the plugin registers."""
+
+    def __init__(
+        self,
+        provider: Provider,
+        hook: str,
+        found: dict[str, tuple[Any, Provider]],
+        known: dict[str, tuple[Any, Provider]],
+        check: Callable[[object, Provider], RegisteredRenderer | RegisteredTransform],
+    ) -> None:
+        self.provider, self.hook, self.found, self.known, self.check = provider, hook, found, known, check
+        #: Set when the hook has returned: what a kept callback registers later would be lost without a word.
+        self.closed = False
+
+    def __call__(self, thing: object, *, replace: bool = False) -> None:
+        provider = self.provider
+        if self.closed:
+            raise PluginError(f"{provider} called register() after its {self.hook} hook returned; register in the hook")
+        registered = self.check(thing, provider)
         name = registered.name
         key = name.lower()  # names are looked up case-insensitively, so "HTML" is "html" again
-        existing = found.get(key) or known.get(key)
+        existing = self.found.get(key) or self.known.get(key)
         if existing is not None and not replace:
             raise PluginError(
                 f"{provider} registers {name!r}, which {existing[1]} registered already;"
                 " pass replace=True to replace it deliberately"
             )
-        found[key] = (registered, provider)
-
-    return register
+        self.found[key] = (registered, provider)
 
 
 # What the command line, file names and HTTP headers can take without misreading: ASCII, no
