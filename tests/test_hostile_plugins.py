@@ -221,6 +221,33 @@ def _forged_section(paragraph: str) -> Section:
     return section
 
 
+def test_a_huge_exception_message_is_cut_in_the_error(registered: Callable[..., str]) -> None:
+    def huge() -> str:
+        raise RuntimeError("x" * 10_000_000)
+
+    registered(plugin_with(renderer_that(huge)), "huge-plugin")
+    with pytest.raises(newsarticle.PluginError) as raised:
+        newsarticle.render(ARTICLE, "hostile")
+    message = str(raised.value)
+    assert message.startswith("renderer 'hostile' from plugin 'huge-plugin' on ")
+    assert message.endswith("xxx... (9,998,016 more characters)")
+    assert len(message) < 2200
+
+
+def test_a_huge_line_of_a_traceback_is_cut_when_shown() -> None:
+    from newsarticle._batch.records import shown_traceback
+
+    try:
+        raise RuntimeError("y" * 1_000_000)
+    except RuntimeError:
+        import traceback
+
+        shown = shown_traceback(traceback.format_exc())
+    assert "    RuntimeError: yyy" in shown
+    assert max(map(len, shown.splitlines())) < 2100
+    assert "... (998,014 more characters)" in shown
+
+
 def test_a_register_callback_kept_and_called_after_the_hook_is_refused_not_lost(
     registered: Callable[..., str],
 ) -> None:

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
 
+from newsarticle._exceptions import MAX_PLUGIN_TEXT
 from newsarticle._parser import MAX_INPUT_SIZE
 from newsarticle._paths import display
 
@@ -62,9 +63,16 @@ def shown_traceback(text: str) -> str:
     A plugin's exception message is plugin text: a newline in it would start a
     line of its own, which could pass for one of the command's messages
     (``other.txt:1:1: error: ...``), and a control or bidi character could
-    spoof the terminal. Only the traceback's own line ends end its lines.
+    spoof the terminal. Only the traceback's own line ends end its lines, and
+    a line is cut as a plugin's text in a message is.
     """
-    return "\n".join(f"    {display(line)}" for line in text.rstrip("\n").split("\n"))
+    return "\n".join(f"    {display(_cut(line))}" for line in text.rstrip("\n").split("\n"))
+
+
+def _cut(line: str) -> str:
+    if len(line) <= MAX_PLUGIN_TEXT:
+        return line
+    return f"{line[:MAX_PLUGIN_TEXT]}... ({len(line) - MAX_PLUGIN_TEXT:,} more characters)"
 
 
 class Task(NamedTuple):
