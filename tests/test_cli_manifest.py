@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -399,6 +400,44 @@ def test_a_rerun_after_sigkill_calls_no_output_of_the_killed_run_up_to_date(tmp_
     assert f"{standalone:,} existing, not in the output folder's manifest" in rerun.stderr
     assert counts(rerun.stderr) == (0, 0, count)
     assert f"{count - standalone:,} up to date" in rerun.stderr
+
+
+def test_two_commands_writing_one_output_folder_at_once_leave_no_stale_output_up_to_date(tmp_path: Path) -> None:
+    from processes import finish
+
+    scraped, out = tmp_path / "in", tmp_path / "out"
+    count = 400
+    for number in range(count):
+        path = scraped / f"{number % 4}" / f"{number:04d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_generated(number), encoding="utf-8")
+    command = [COMMAND, "convert", str(scraped), "-t", "html", "-o", str(out), "-j", "1", "--force"]
+    # The first command is held up (stopped) after some outputs, while a second one with another recipe
+    # rewrites them all; the first then finishes and saves its manifest last, naming its own recipe also for
+    # the outputs the second one wrote after it.
+    first = subprocess.Popen([*command, "-s"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while sum(path.read_bytes().startswith(b"<!DOCTYPE") for path in out.rglob("*.html")) < 20:
+        assert first.poll() is None, "the first command ended before it could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    os.killpg(first.pid, signal.SIGSTOP)
+    try:
+        second = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+        assert second.returncode == 0, second.stderr
+    finally:
+        os.killpg(first.pid, signal.SIGCONT)
+    finish(first, 120)
+    assert first.returncode == 0
+
+    rerun = convert(scraped, out, "-j", "1", "-s")  # the recipe of the manifest saved last
+    _converted, failed, _skipped = counts(rerun.stderr)
+    assert failed == 0
+    plain = sum(not path.read_bytes().startswith(b"<!DOCTYPE") for path in out.rglob("*.html"))
+    unknown = re.search(r"([\d,]+) existing, not in the output folder's manifest", rerun.stderr)
+    assert plain >= 20  # the second command's outputs among the first's
+    assert unknown is not None, rerun.stderr
+    assert int(unknown.group(1).replace(",", "")) == plain  # each of them unknown, none up to date
 
 
 def test_planning_a_rerun_against_the_manifest_is_linear(tmp_path: Path) -> None:
