@@ -11,12 +11,12 @@ once), never an output's content.
 
 An output without an entry (an older run, a file the user put there) is
 skipped, as an existing file always was, and counted apart; so is an output
-that is no longer the file its entry recorded: a run killed before it saved the
-manifest, or another run writing the same folder at the same time, replaced
-it, or someone edited it, so the entry's recipe no longer says how it was made. A manifest that
-cannot be read (corrupt, hostile, from a newer version, not a regular file)
-is treated as absent with a warning; it is replaced when the run records an
-output.
+that is no longer the file its entry recorded (a run killed before it saved
+the manifest, or another run writing the same folder at the same time,
+replaced it, or someone edited it): the entry's recipe no longer says how it
+was made. A manifest that cannot be read (corrupt, hostile, from a newer
+version, not a regular file) is treated as absent with a warning; it is
+replaced when the run records an output.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def is_manifest_name(name: str) -> bool:
     return name.casefold() == MANIFEST_NAME
 
 
-#: A manifest larger than this is not read (treated as absent): about ten million entries.
+#: A manifest larger than this is not read (treated as absent): about nine million entries.
 MAX_MANIFEST_SIZE = 1 << 30
 _FORMAT = 2
 
