@@ -98,7 +98,7 @@ if os.environ.get("HAZARD_SLOW_WRITE"):  # a slow disk: signals arrive while a f
     def write_atomic(path, data):
         with _atomic.signals_deferred():
             time.sleep(0.2)
-            _write(path, data)
+            return _write(path, data)
 
     work.write_atomic = write_atomic
 

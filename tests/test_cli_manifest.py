@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -152,6 +153,31 @@ def test_a_rerun_from_another_input_of_the_same_name_converts_again(tmp_path: Pa
     assert "1 converted again (another input made it)" in again.stderr
 
 
+def test_another_input_folder_into_the_same_output_folder_is_never_up_to_date(tmp_path: Path, scraped: Path) -> None:
+    # The same names below another folder: every output is another file's, though its name is the same.
+    other = tmp_path / "other"
+    shutil.copytree(scraped, other)
+    for path in other.rglob("*.txt"):
+        path.write_text(path.read_text(encoding="utf-8").replace("\n\n", "\n\nOther folder.\n\n", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    convert(scraped, out)
+    again = convert(other, out)
+    assert counts(again.stderr) == (COUNT, 0, 0)
+    assert f"{COUNT} converted again (the inputs changed)" in again.stderr
+    fresh = tmp_path / "fresh"
+    convert(other, fresh)
+    assert outputs(out) == outputs(fresh)
+    # The same relative name from another working folder is another folder too.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copytree(scraped, tmp_path / "a" / "in")
+    shutil.copytree(other, tmp_path / "b" / "in")
+    assert run("convert", "in", "-t", "html", "-o", out, cwd=tmp_path / "a").returncode == 0
+    relative = run("convert", "in", "-t", "html", "-o", out, cwd=tmp_path / "b")
+    assert counts(relative.stderr) == (COUNT, 0, 0), relative.stderr
+    assert outputs(out) == outputs(fresh)
+
+
 def test_one_output_file_is_converted_again_when_its_recipe_or_input_changed(tmp_path: Path) -> None:
     first, second = sorted(DATA.glob("*.txt"))[:2]
     target = tmp_path / "a.html"
@@ -182,10 +208,12 @@ def test_a_jsonl_corpus_is_converted_again_when_its_inputs_or_recipe_changed(tmp
     [
         b"\x89PNG\r\n\x1a\n\x00",
         b"[" * 100_000,
-        b'{"newsarticle-manifest": 1, "recipes": {"1": {}}, "outputs": {"a.html": ["7", "a.txt"]}}',
-        b'{"newsarticle-manifest": 1, "recipes": [], "outputs": {}}',
+        b'{"newsarticle-manifest": 2, "recipes": {"1": {}}, "outputs": {"a.html": ["7", "a.txt", 1, 2, 3]}}',
+        b'{"newsarticle-manifest": 2, "recipes": {"1": {}}, "outputs": {"a.html": ["1", "a.txt", 1, 2, true]}}',
+        b'{"newsarticle-manifest": 2, "recipes": [], "outputs": {}}',
+        b'{"newsarticle-manifest": 1, "recipes": {}, "outputs": {}}',
         b'{"newsarticle-manifest": 99, "recipes": {}, "outputs": {}}',
-        b'{"newsarticle-manifest": 1, "recipes": {"\xc2\xb2": {}}, "outputs": {}}',
+        b'{"newsarticle-manifest": 2, "recipes": {"\xc2\xb2": {}}, "outputs": {}}',
         b"null",
     ],
 )
@@ -226,6 +254,23 @@ def test_a_manifest_that_is_a_fifo_a_folder_or_a_link_to_an_input_is_never_read_
     assert (tmp_path / "out-link" / MANIFEST).is_file()  # the link was replaced, not written through
 
 
+def test_a_rerun_under_a_memory_limit_reads_its_manifest(tmp_path: Path, scraped: Path) -> None:
+    """SECURITY.md asks to run untrusted corpora under ulimit: reading a small manifest must fit under one."""
+    import resource
+
+    out = tmp_path / "out"
+    convert(scraped, out)
+    limit = 768 << 20  # far more than the command needs, less than reading the manifest used to reserve
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    command = [COMMAND, "convert", str(scraped), "-t", "html", "-o", str(out), "-j", "1"]
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, preexec_fn=limited)
+    assert again.returncode == 0, again.stderr
+    assert f"{COUNT} up to date" in again.stderr
+
+
 def test_the_manifest_is_never_taken_as_an_input(tmp_path: Path, scraped: Path) -> None:
     out = tmp_path / "out"
     convert(scraped, out)
@@ -245,9 +290,29 @@ def test_an_input_whose_output_would_be_the_manifest_is_refused(tmp_path: Path, 
     result = run("convert", scraped, "-t", "json", "-o", tmp_path / "out")
     assert result.returncode == 1
     assert "output-collision: refused: " in result.stderr
-    assert "is the name of the output folder's manifest" in result.stderr
+    assert "has the name of an output folder's manifest" in result.stderr
     manifest = json.loads((tmp_path / "out" / MANIFEST).read_text())
-    assert manifest["newsarticle-manifest"] == 1
+    assert manifest["newsarticle-manifest"] == 2
+
+
+@pytest.mark.parametrize("name", [".newsarticle-manifest.txt", ".NewsArticle-Manifest.txt"])
+def test_no_output_of_a_tree_is_named_as_a_manifest_in_any_folder(tmp_path: Path, scraped: Path, name: str) -> None:
+    # A subfolder that is a link to the output folder itself, and a subfolder whose one-file output keeps its
+    # manifest there: an output of that name (in any case: macOS ignores it) would replace a manifest.
+    out = tmp_path / "out"
+    (out / "one").mkdir(parents=True)
+    (out / "loop").symlink_to(out)
+    single = run("convert", DATA / "001_174fa88330290a76.txt", "-o", out / "one" / "a.html")
+    assert single.returncode == 0, single.stderr
+    for folder in ("loop", "one"):
+        (scraped / folder).mkdir()
+        shutil.copyfile(DATA / "002_39ff97ad6b11d36b.txt", scraped / folder / name)
+    result = run("convert", scraped, "-t", "json", "-o", out)
+    assert result.returncode == 1
+    assert result.stderr.count("has the name of an output folder's manifest") == 2
+    for manifest in (out / MANIFEST, out / "one" / MANIFEST):
+        assert json.loads(manifest.read_text())["newsarticle-manifest"] == 2
+    assert "up to date" in run("convert", DATA / "001_174fa88330290a76.txt", "-o", out / "one" / "a.html").stderr
 
 
 def _generated(number: int) -> str:
@@ -288,8 +353,96 @@ def test_an_interrupted_rerun_with_a_new_recipe_is_finished_by_the_next_run(tmp_
     assert counts(convert(scraped, out, "-s", "-j", jobs).stderr) == (0, 0, count)
 
 
+def test_outputs_replaced_by_a_run_whose_manifest_was_lost_are_never_up_to_date(tmp_path: Path, scraped: Path) -> None:
+    # A run that wrote its outputs but whose manifest never reached the disk (killed with SIGKILL, or saved
+    # before a concurrent run of the same folder saved its own): the manifest still names the older recipe.
+    out = tmp_path / "out"
+    convert(scraped, out)
+    older = (out / MANIFEST).read_bytes()
+    convert(scraped, out, "-s")
+    (out / MANIFEST).write_bytes(older)
+    again = convert(scraped, out)
+    assert "up to date" not in again.stderr
+    assert counts(again.stderr) == (0, 0, COUNT)
+    assert f"{COUNT} existing, not in the output folder's manifest (--force overwrites)" in again.stderr
+    forced = convert(scraped, out, "--force")
+    assert counts(forced.stderr) == (COUNT, 0, 0)
+    fresh = tmp_path / "fresh"
+    convert(scraped, fresh)
+    assert outputs(out) == outputs(fresh)
+    assert f"{COUNT} up to date" in convert(scraped, out).stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_rerun_after_sigkill_calls_no_output_of_the_killed_run_up_to_date(tmp_path: Path, jobs: str) -> None:
+    from processes import finish
+
+    scraped, out = tmp_path / "in", tmp_path / "out"
+    count = 300
+    for number in range(count):
+        path = scraped / f"{number % 3}" / f"{number:04d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_generated(number), encoding="utf-8")
+    convert(scraped, out, "-j", jobs)
+    command = [COMMAND, "convert", str(scraped), "-t", "html", "-o", str(out), "-s", "-j", jobs]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while sum(path.read_bytes().startswith(b"<!DOCTYPE") for path in out.rglob("*.html")) < 5:
+        assert process.poll() is None, "the conversion ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGKILL)
+    finish(process, 60)
+
+    rerun = convert(scraped, out, "-j", jobs)  # the older recipe again
+    standalone = sum(path.read_bytes().startswith(b"<!DOCTYPE") for path in out.rglob("*.html"))
+    assert standalone >= 5
+    assert f"{standalone:,} existing, not in the output folder's manifest" in rerun.stderr
+    assert counts(rerun.stderr) == (0, 0, count)
+    assert f"{count - standalone:,} up to date" in rerun.stderr
+
+
+def test_two_commands_writing_one_output_folder_at_once_leave_no_stale_output_up_to_date(tmp_path: Path) -> None:
+    from processes import finish
+
+    scraped, out = tmp_path / "in", tmp_path / "out"
+    count = 400
+    for number in range(count):
+        path = scraped / f"{number % 4}" / f"{number:04d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_generated(number), encoding="utf-8")
+    command = [COMMAND, "convert", str(scraped), "-t", "html", "-o", str(out), "-j", "1", "--force"]
+    # The first command is held up (stopped) after some outputs, while a second one with another recipe
+    # rewrites them all; the first then finishes and saves its manifest last, naming its own recipe also for
+    # the outputs the second one wrote after it.
+    first = subprocess.Popen([*command, "-s"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while sum(path.read_bytes().startswith(b"<!DOCTYPE") for path in out.rglob("*.html")) < 20:
+        assert first.poll() is None, "the first command ended before it could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    os.killpg(first.pid, signal.SIGSTOP)
+    try:
+        second = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+        assert second.returncode == 0, second.stderr
+    finally:
+        os.killpg(first.pid, signal.SIGCONT)
+    finish(first, 120)
+    assert first.returncode == 0
+
+    rerun = convert(scraped, out, "-j", "1", "-s")  # the recipe of the manifest saved last
+    _converted, failed, _skipped = counts(rerun.stderr)
+    assert failed == 0
+    plain = sum(not path.read_bytes().startswith(b"<!DOCTYPE") for path in out.rglob("*.html"))
+    unknown = re.search(r"([\d,]+) existing, not in the output folder's manifest", rerun.stderr)
+    assert plain >= 20  # the second command's outputs among the first's
+    assert unknown is not None, rerun.stderr
+    assert int(unknown.group(1).replace(",", "")) == plain  # each of them unknown, none up to date
+
+
 def test_planning_a_rerun_against_the_manifest_is_linear(tmp_path: Path) -> None:
     from newsarticle._batch import Inputs, Manifest, plan_mirror
+    from newsarticle._batch.manifest import made_by
     from scaling import LINEAR, doubling_ratio
 
     recipe = {"format": "html", "options": {}}
@@ -304,7 +457,8 @@ def test_planning_a_rerun_against_the_manifest_is_linear(tmp_path: Path) -> None
             (root / "out" / f"{index % 50}" / f"{index}.html").touch()
         manifest = Manifest(str(root / "out"), recipe)
         for index in range(n):
-            manifest.record(str(root / "out" / f"{index % 50}" / f"{index}.html"), f"{index}.txt")
+            output = root / "out" / f"{index % 50}" / f"{index}.html"
+            manifest.record(str(output), f"{index}.txt", made_by(output.stat()))
         manifest.save()
         return root
 

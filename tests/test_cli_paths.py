@@ -304,6 +304,8 @@ def test_display_marks_every_byte_that_is_not_text() -> None:
     assert display(os.fsdecode(b"a\nb\x1b[31m.txt")) == "a\\x0ab\\x1b[31m.txt"
     assert display("gr\u00fc\u00dfe/\u65e5\u672c.txt") == "gr\u00fc\u00dfe/\u65e5\u672c.txt"  # text stays text
     assert display("evil\u202etxt.exe") == "evil\\u202etxt.exe"
+    # Invisible bidi marks: after an RLM the digits and colons of "name:3:1:" can show in another order.
+    assert display("a\u200f1.txt \u200e \u061c") == "a\\u200f1.txt \\u200e \\u061c"
     shown = display(os.fsdecode(bytes(range(1, 256))))
     assert shown.encode("utf-8").decode("utf-8") == shown  # any writer takes it
     assert display(shown) == shown

@@ -221,6 +221,50 @@ def _forged_section(paragraph: str) -> Section:
     return section
 
 
+def test_a_huge_exception_message_is_cut_in_the_error(registered: Callable[..., str]) -> None:
+    def huge() -> str:
+        raise RuntimeError("x" * 10_000_000)
+
+    registered(plugin_with(renderer_that(huge)), "huge-plugin")
+    with pytest.raises(newsarticle.PluginError) as raised:
+        newsarticle.render(ARTICLE, "hostile")
+    message = str(raised.value)
+    assert message.startswith("renderer 'hostile' from plugin 'huge-plugin' on ")
+    assert message.endswith("xxx... (9,998,016 more characters)")
+    assert len(message) < 2200
+
+
+def test_a_huge_line_of_a_traceback_is_cut_when_shown() -> None:
+    from newsarticle._batch.records import shown_traceback
+
+    try:
+        raise RuntimeError("y" * 1_000_000)
+    except RuntimeError:
+        import traceback
+
+        shown = shown_traceback(traceback.format_exc())
+    assert "    RuntimeError: yyy" in shown
+    assert max(map(len, shown.splitlines())) < 2100
+    assert "... (998,014 more characters)" in shown
+
+
+def test_a_register_callback_kept_and_called_after_the_hook_is_refused_not_lost(
+    registered: Callable[..., str],
+) -> None:
+    kept: list[Any] = []
+
+    class Keeper:
+        @hookimpl
+        def register_renderers(self, register: Any) -> None:
+            kept.append(register)
+
+    registered(Keeper(), "keeper")
+    late = r"plugin 'keeper' called register\(\) after its register_renderers hook returned"
+    with pytest.raises(newsarticle.PluginError, match=late):
+        kept[0](Shout())
+    assert "shout" not in [info.name for info in newsarticle.formats()]
+
+
 def test_an_option_check_that_exits_is_a_plugin_error(registered: Callable[..., str]) -> None:
     class Exiting(Option):
         def check(self, value: object) -> Any:
@@ -538,6 +582,12 @@ def test_a_format_name_the_command_line_would_misread_is_refused(name: str) -> N
     assert "name" in _refused(_with(name=name))
 
 
+@pytest.mark.parametrize("name", ["jsonl", "JSONL", "JsonL"])
+def test_the_command_s_own_format_name_is_refused_in_any_case(name: str) -> None:
+    # -t jsonl is the command's corpus format before any renderer's: a renderer of that name could never be chosen.
+    assert "a name other than jsonl" in _refused(_with(name=name))
+
+
 @pytest.mark.parametrize("media_type", BAD_MEDIA_TYPES)
 def test_a_media_type_that_is_not_type_slash_subtype_is_refused(media_type: str) -> None:
     assert "media type" in _refused(_with(media_type=media_type))
@@ -555,10 +605,11 @@ def test_a_description_that_is_not_one_line_of_text_is_refused(description: str)
         (Option(name="a-b", type=str, default="", help="not a keyword"),),
         (Option(name="x", type=str, default="", help="one"), Option(name="x", type=str, default="", help="two")),
         (Option(name="x", type=str, default="", help="two\nlines"),),
+        (Option(name="x", type=str, default="", help="one", validator=42),),  # type: ignore[arg-type]
         "bang",
         42,
     ],
-    ids=["reserved name", "not an identifier", "twice", "help of two lines", "a str", "not iterable"],
+    ids=["reserved name", "not an identifier", "twice", "help of two lines", "validator", "a str", "not iterable"],
 )
 def test_options_that_callers_could_not_pass_are_refused(options: object) -> None:
     assert "option" in _refused(_with(options=options))
@@ -684,6 +735,205 @@ def test_a_batch_records_the_files_a_plugin_fails_and_converts_the_rest(tmp_path
     assert "plugin 'hostile' (distribution hostile-plugin 0.1)" in report
     assert "SystemExit(7)" in report
     assert "surrogate" in report
+
+
+VALIDATING_MODULE = textwrap.dedent(
+    """
+    import sys
+    import newsarticle
+
+    def fault(value):
+        if value == "exit":
+            sys.exit(8)
+        if value == "loop":
+            while True:
+                pass
+        raise TypeError("no\\nin/00.txt:1:1: error: fake")
+
+    class Validating:
+        name = "validating"
+        media_type = "text/plain"
+        suffix = ".validating"
+        description = "An option whose validator fails."
+        options = (newsarticle.Option(name="mode", type=str, default="ok", help="h", validator=fault),)
+
+        def render(self, article, context):
+            return article.headline
+
+    @newsarticle.hookimpl
+    def register_renderers(register):
+        register(Validating())
+    """
+)
+
+
+@pytest.mark.slow
+def test_an_option_validator_that_never_returns_is_bounded_by_the_time_limit(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    _distribution(site, "validating_plugin", VALIDATING_MODULE, entry_point="validating")
+    _articles(tmp_path / "in", ["Erste Meldung"])
+    command = [sys.executable, "-m", "newsarticle", "convert", "in", "-t", "validating", "-o", "out"]
+
+    _stdout, stderr, status = _finished([*command, "-O", "mode=loop", "--timeout", "1"], site, tmp_path)
+
+    assert status == 2, stderr
+    assert "Traceback" not in stderr
+    assert "-O mode=loop: the check of option 'mode' of format 'validating' from plugin 'validating'" in stderr
+    assert "took longer than the time limit of 1 s (--timeout)" in stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("value", ["exit", "type-error"])
+def test_an_option_validator_that_fails_on_the_command_line_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    _distribution(site, "validating_plugin", VALIDATING_MODULE, entry_point="validating")
+    _articles(tmp_path / "in", ["Erste Meldung"])
+
+    done = _run_cli(site, "convert", "in", "-t", "validating", "-o", "out", "-O", f"mode={value}", cwd=tmp_path)
+
+    assert done.returncode == 2, done.stderr  # not the plugin's 8, and no traceback
+    assert "Traceback" not in done.stderr
+    expected = f"newsarticle: error: -O mode={value}: option 'mode' of renderer 'validating' from plugin 'validating'"
+    assert expected in done.stderr
+    assert "\nin/00.txt:1:1: error: fake" not in done.stderr  # the plugin's newline stays escaped
+    assert not (tmp_path / "out").exists()
+
+
+FAKING_MODULE = textwrap.dedent(
+    """
+    import newsarticle
+
+    class Faking:
+        name = "faking"
+        media_type = "text/plain"
+        suffix = ".faking"
+        description = "Fails with a message that fakes a line of the command's own."
+        options = ()
+
+        def render(self, article, context):
+            raise RuntimeError("broke\\nin/01.txt:1:1: error: fake: \\u202eevil\\x1b[2J\\rin/02.txt:1:1: error: fake")
+
+    @newsarticle.hookimpl
+    def register_renderers(register):
+        register(Faking())
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_plugin_message_in_a_traceback_cannot_fake_a_line_of_the_command(tmp_path: Path, jobs: str) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    _distribution(site, "faking_plugin", FAKING_MODULE, entry_point="faking")
+    _articles(tmp_path / "in", ["Erste Meldung"])
+
+    done = _run_cli(site, "convert", "in", "-t", "faking", "-o", "out", "-j", jobs, "--traceback", cwd=tmp_path)
+
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.splitlines()
+    assert "    Traceback (most recent call last):" in lines
+    assert "    RuntimeError: broke" in lines  # the traceback is shown, indented
+    assert [line for line in lines if line.startswith(("in/01.txt", "in/02.txt"))] == []  # no faked line
+    assert "\u202e" not in done.stderr
+    assert "\x1b" not in done.stderr
+    assert "\\u202eevil\\x1b[2J" in done.stderr
+
+
+REENTRANT_MODULE = textwrap.dedent(
+    """
+    import newsarticle
+
+    class Peek:
+        name = "peek"
+        media_type = "text/plain"
+        suffix = ".peek"
+        description = "Registered only when no html format exists."
+        options = ()
+
+        def render(self, article, context):
+            return article.headline
+
+    @newsarticle.hookimpl
+    def register_renderers(register):
+        if "html" not in [info.name for info in newsarticle.formats()]:
+            register(Peek())
+    """
+)
+
+# A plugin registered from a script whose hook changes the registry while it is being changed.
+REENTRANT_SCRIPTS = {
+    "register_plugin": "newsarticle.register_plugin(Inner(), name='inner')",
+    "unregister_plugin": "newsarticle.unregister_plugin('outer')",
+}
+
+
+def _reentrant_script(call: str) -> str:
+    return textwrap.dedent(
+        f"""
+        import newsarticle
+
+        class Inner:
+            pass
+
+        class Outer:
+            @newsarticle.hookimpl
+            def register_renderers(self, register):
+                {call}
+
+        try:
+            newsarticle.register_plugin(Outer(), name="outer")
+        except newsarticle.PluginError as exc:
+            print("refused:", exc)
+        print("formats:", ", ".join(info.name for info in newsarticle.formats()))
+        """
+    )
+
+
+def _finished(command: list[str], site: Path | None, cwd: Path) -> tuple[str, str, int]:
+    from processes import finish
+
+    environment = {key: value for key, value in os.environ.items() if key != DISABLE_AUTOLOAD_ENV}
+    if site is not None:
+        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+        cwd=cwd,
+        start_new_session=True,
+    )
+    stdout, stderr = finish(process, 60)
+    return stdout, stderr, process.returncode
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("call", REENTRANT_SCRIPTS.values(), ids=REENTRANT_SCRIPTS.keys())
+def test_a_hook_that_calls_back_into_register_plugin_is_refused_not_a_deadlock(tmp_path: Path, call: str) -> None:
+    stdout, stderr, status = _finished([sys.executable, "-c", _reentrant_script(call)], None, tmp_path)
+    assert status == 0, stderr
+    assert "refused: plugin 'outer': a plugin's hook used newsarticle's plugin registry" in stdout
+    assert "formats: html, json, markdown" in stdout
+
+
+@pytest.mark.slow
+def test_an_installed_plugin_whose_hook_lists_the_formats_is_skipped_not_a_hang(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    _distribution(site, "peek_plugin", REENTRANT_MODULE, entry_point="peek")
+
+    stdout, stderr, status = _finished([sys.executable, "-m", "newsarticle", "formats"], site, tmp_path)
+
+    assert status == 0, stderr
+    assert "html  .html" in stdout
+    assert "peek" not in stdout
+    expected = "plugin 'peek' (distribution peek-plugin 0.1) failed to register and was skipped: a plugin's hook used"
+    assert expected in stderr
 
 
 @pytest.mark.slow

@@ -142,20 +142,27 @@ def _open_temporary(path: str, *, parents: bool = True) -> tuple[int, str]:
             made = True
 
 
-def write_atomic(path: str, data: bytes) -> None:
+def write_atomic(path: str, data: bytes) -> os.stat_result:
     """Write ``data`` to ``path`` through a temporary file in the same directory.
 
     An :class:`OSError` names ``path`` (not the temporary file, which is gone).
+
+    :returns: The status of the file written (the rename keeps its inode and
+        modification time), so that a caller can tell later whether the file at
+        ``path`` is still this one.
     """
     with signals_deferred(), _naming(path):
         descriptor, temporary = _open_temporary(path)
         try:
             with open(descriptor, "wb", closefd=True) as file:
                 file.write(data)
+            # After the close, which flushes: a network file system sets the time when the data arrives.
+            status = os.stat(temporary)
             os.replace(temporary, path)
         except BaseException:
             _remove(temporary)
             raise
+    return status
 
 
 @contextlib.contextmanager
@@ -206,17 +213,19 @@ class AtomicFile:
                 self.discard()
                 raise
 
-    def commit(self) -> None:
-        """Close the file and rename it into place."""
+    def commit(self) -> os.stat_result:
+        """Close the file and rename it into place; return its status, as :func:`write_atomic` does."""
         if self.closed:
             raise ValueError(f"{self.path}: commit of a file already committed or discarded")
         with signals_deferred(), _naming(self.path):
             try:
                 self._file.close()
+                status = os.stat(self._temporary)
                 os.replace(self._temporary, self.path)
             except BaseException:
                 self.discard()
                 raise
+        return status
 
     def discard(self) -> None:
         """Close and remove the temporary file; the target is left as it was."""

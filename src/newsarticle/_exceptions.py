@@ -188,9 +188,16 @@ _CALLERS_FAULT = (OptionError, UnknownLocaleError)
 _OWN = (NewsArticleError, DeserializationError, UnknownFormatError, UnknownTransformError, PluginError)
 
 
+#: A plugin's text in a message is cut after this many characters: the message is repeated for every file
+#: the plugin fails, on the terminal and in the --errors report, and a worker sends it back whole.
+MAX_PLUGIN_TEXT = 2000
+
+
 def _printable(text: str) -> str:
     if type(text) is not str:  # a str subclass from a __repr__ or __str__
         text = str.__str__(text)
+    if len(text) > MAX_PLUGIN_TEXT:
+        text = f"{text[:MAX_PLUGIN_TEXT]}... ({len(text) - MAX_PLUGIN_TEXT:,} more characters)"
     # Lone surrogates would fail every report, terminal and JSON file the message reaches.
     return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode("utf-8")
 

@@ -36,8 +36,9 @@ __all__ = [
 # What a name may hold that a message, a terminal or a JSON reader must not take as it is:
 # surrogate escapes (bytes that are not UTF-8), control characters (a newline in a file
 # name would forge a message line), line and paragraph separators, and the bidirectional
-# controls that make a name read as another one.
-_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# controls that make a name read as another one: the embeddings, overrides and isolates, and
+# the invisible marks (LRM, RLM, ALM) that reorder the digits and colons of "name:3:1:" after them.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:

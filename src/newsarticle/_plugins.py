@@ -16,13 +16,14 @@ of the others (built-ins included), ``trylast`` behind them.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import re
 import threading
 import unicodedata
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from typing import Any
 
@@ -150,7 +151,7 @@ def _skip(exc: BaseException, provider: Provider, stage: str, shown: set[str] | 
         raise exc
     # The library's own errors (the host's checks among them) say what is wrong; anything else shows its type.
     own = isinstance(error, NewsArticleError) and type(exc) is type(error)
-    detail = str(error).removeprefix(f"{provider} ") if own else describe(exc)
+    detail = str(error).removeprefix(f"{provider}: ").removeprefix(f"{provider} ") if own else describe(exc)
     message = f"{provider} failed to {stage} and was skipped: {detail}"
     if shown is not None:
         if message in shown:
@@ -216,7 +217,11 @@ class Registry:
         ):
             caller = self.plugin_manager.subset_hook_caller(hook, remove_plugins=others)
             if caller.get_hookimpls():
-                caller(register=_registrar(provider, found, known, check))
+                register = _Registrar(provider, hook, found, known, check)
+                try:
+                    caller(register=register)
+                finally:
+                    register.closed = True
         self.renderers.update(renderers)
         self.transforms.update(transforms)
 
@@ -231,25 +236,35 @@ def _in_call_order(pm: pluggy.PluginManager) -> list[tuple[str, object]]:
     return sorted(plugins, key=lambda item: ranks.get(id(item[1]), 1))  # stable: load order within a rank
 
 
-def _registrar(
-    provider: Provider,
-    found: dict[str, tuple[Any, Provider]],
-    known: dict[str, tuple[Any, Provider]],
-    check: Callable[[object, Provider], RegisteredRenderer | RegisteredTransform],
-) -> Callable[..., None]:
-    def register(thing: object, *, replace: bool = False) -> None:
-        registered = check(thing, provider)
+class _Registrar:
+    """The ``register`` callback one plugin's hook gets: it checks and collects what the plugin registers."""
+
+    def __init__(
+        self,
+        provider: Provider,
+        hook: str,
+        found: dict[str, tuple[Any, Provider]],
+        known: dict[str, tuple[Any, Provider]],
+        check: Callable[[object, Provider], RegisteredRenderer | RegisteredTransform],
+    ) -> None:
+        self.provider, self.hook, self.found, self.known, self.check = provider, hook, found, known, check
+        #: Set when the hook has returned: what a kept callback registers later would be lost without a word.
+        self.closed = False
+
+    def __call__(self, thing: object, *, replace: bool = False) -> None:
+        provider = self.provider
+        if self.closed:
+            raise PluginError(f"{provider} called register() after its {self.hook} hook returned; register in the hook")
+        registered = self.check(thing, provider)
         name = registered.name
         key = name.lower()  # names are looked up case-insensitively, so "HTML" is "html" again
-        existing = found.get(key) or known.get(key)
+        existing = self.found.get(key) or self.known.get(key)
         if existing is not None and not replace:
             raise PluginError(
                 f"{provider} registers {name!r}, which {existing[1]} registered already;"
                 " pass replace=True to replace it deliberately"
             )
-        found[key] = (registered, provider)
-
-    return register
+        self.found[key] = (registered, provider)
 
 
 # What the command line, file names and HTTP headers can take without misreading: ASCII, no
@@ -261,6 +276,9 @@ _SUFFIX_MAX = 32
 _TOKEN = r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"  # RFC 6838 restricted-name
 _MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}(?:; ?{_TOKEN}={_TOKEN})*", re.ASCII)
 _OPTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}", re.ASCII)
+# The command's own format, which ``-t`` takes before any renderer's name (in any case): a renderer of that
+# name could never be chosen, and would be listed twice.
+_RESERVED_FORMATS = frozenset({"jsonl"})
 # render()'s own keyword parameters: an option of one of these names could never be passed.
 _RESERVED_OPTIONS = frozenset({"article", "format", "locale", "transforms"})
 # Controls, format characters (bidi overrides among them), lone surrogates and line separators
@@ -279,6 +297,7 @@ def _check_renderer(renderer: object, provider: Provider) -> RegisteredRenderer:
     name = _attribute(renderer, "name", provider, "renderer")
     refused = f"{provider} registered renderer {name!r} with the"
     _require(_NAME.fullmatch(name), f"{refused} name", name, _NAME_RULE)
+    _require(name.lower() not in _RESERVED_FORMATS, f"{refused} name", name, "a name other than jsonl (the command's)")
     media_type = _attribute(renderer, "media_type", provider, f"renderer {name!r}")
     _require(_MEDIA_TYPE.fullmatch(media_type), f"{refused} media type", media_type, _MEDIA_TYPE_RULE)
     suffix = _attribute(renderer, "suffix", provider, f"renderer {name!r}")
@@ -318,6 +337,8 @@ def _check_options(options: object, refused: str) -> tuple[Option, ...]:
         _require(
             type(help_text) is str and _is_one_line(help_text), f"{refused} option help", help_text, _ONE_LINE_RULE
         )
+        validator = option.validator
+        _require(validator is None or callable(validator), f"{refused} option validator", validator, "a callable")
     return checked
 
 
@@ -372,13 +393,33 @@ def _iterable(value: object) -> bool:
 
 _lock = threading.Lock()
 _registry: Registry | None = None
+# Whether this thread holds _lock: it calls plugins' hooks while it does, and a hook that calls back into
+# the registry (formats(), render(), register_plugin()) would wait for the lock forever.
+_holder = threading.local()
+
+
+@contextlib.contextmanager
+def _locked() -> Iterator[None]:
+    """Hold the registry's lock; a call from inside a plugin's hook, which this thread runs under it,
+    is a PluginError (the hook's plugin is then skipped) instead of a wait that never ends."""
+    if getattr(_holder, "holds", False):
+        raise PluginError(
+            "a plugin's hook used newsarticle's plugin registry (formats(), render(), register_plugin() or"
+            " unregister_plugin()) while it was being built; register what the hook has, and use the registry later"
+        )
+    with _lock:
+        _holder.holds = True
+        try:
+            yield
+        finally:
+            _holder.holds = False
 
 
 def get_registry() -> Registry:
     """The process-wide registry, built on first use."""
     global _registry  # noqa: PLW0603 -- one lazily built registry per process
     if _registry is None:
-        with _lock:
+        with _locked():
             if _registry is None:
                 _registry = Registry.build(*make_plugin_manager())
     return _registry
@@ -398,7 +439,7 @@ def register_plugin(plugin: object, name: str | None = None) -> str:
     registry = get_registry()
     if name is None:
         name = _default_name(plugin)
-    with _lock:
+    with _locked():
         try:
             plugin_name = registry.plugin_manager.register(plugin, name=name)
         except pluggy.PluginValidationError as exc:
@@ -431,7 +472,7 @@ def unregister_plugin(name: str) -> None:
     """Remove a plugin registered by :func:`register_plugin`, and what it registered."""
     global _registry  # noqa: PLW0603
     registry = get_registry()
-    with _lock:
+    with _locked():
         registry.plugin_manager.unregister(name=name)
         registry.providers.pop(name, None)
         # Rebuild, so that a format the plugin replaced comes back.

@@ -5,14 +5,18 @@ the format, the renderer's options after defaults, the locale, the
 transforms, ``--strict``, newsarticle's version and that of the distribution
 that provides the format. The manifest, ``.newsarticle-manifest.json`` in the
 output folder, maps each output (its path below the folder) to the recipe and
-the input that made it. It is one short entry per output (the recipes
-themselves are stored once), never an output's content.
+the input that made it, and the file it wrote (inode, size and modification
+time). It is one short entry per output (the recipes themselves are stored
+once), never an output's content.
 
 An output without an entry (an older run, a file the user put there) is
-skipped, as an existing file always was, and counted apart. A manifest that
-cannot be read (corrupt, hostile, from a newer version, not a regular file)
-is treated as absent with a warning; it is replaced when the run records an
-output.
+skipped, as an existing file always was, and counted apart; so is an output
+that is no longer the file its entry recorded (a run killed before it saved
+the manifest, or another run writing the same folder at the same time,
+replaced it, or someone edited it): the entry's recipe no longer says how it
+was made. A manifest that cannot be read (corrupt, hostile, from a newer
+version, not a regular file) is treated as absent with a warning; it is
+replaced when the run records an output.
 """
 
 from __future__ import annotations
@@ -23,13 +27,22 @@ import stat
 from typing import Any
 
 from newsarticle._atomic import write_atomic
-from newsarticle._paths import display
+from newsarticle._paths import display, read_limited
 
 #: The manifest's name in its folder: a dot-file, never an input (the walk leaves it out) nor an output.
 MANIFEST_NAME = ".newsarticle-manifest.json"
-#: A manifest larger than this is not read (treated as absent): about ten million entries.
+
+
+def is_manifest_name(name: str) -> bool:
+    """Whether a file of this name could be a manifest: in any folder (a one-file output keeps its manifest in
+    its own folder, and a link can make a subfolder the output folder itself), in any case (macOS and Windows
+    file systems ignore it)."""
+    return name.casefold() == MANIFEST_NAME
+
+
+#: A manifest larger than this is not read (treated as absent): about nine million entries.
 MAX_MANIFEST_SIZE = 1 << 30
-_FORMAT = 1
+_FORMAT = 2
 
 # The verdicts on an existing output.
 UP_TO_DATE = "up to date"
@@ -53,6 +66,12 @@ ANOTHER_INPUT = "another input made it"
 STANDARD_INPUT = "its input was standard input"
 
 
+def made_by(status: os.stat_result) -> tuple[int, int, int]:
+    """What tells one written output file from any later one at the same name: every atomic write makes a
+    new inode, and an inode number freed and used again still differs in size or modification time."""
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
 def canonical(recipe: dict[str, Any]) -> dict[str, Any]:
     """``recipe`` as it reads back from the manifest: values that JSON cannot hold are compared by ``repr``."""
     loaded: dict[str, Any] = json.loads(json.dumps(recipe, sort_keys=True, default=repr))
@@ -74,7 +93,7 @@ class Manifest:
         self.single = single
         self.warning: str | None = None
         self._recipes: dict[str, dict[str, Any]] = {}
-        self._outputs: dict[str, tuple[str, str]] = {}
+        self._outputs: dict[str, tuple[str, str, tuple[int, int, int]]] = {}
         self._changed = False
         self._load()
         self._current = next((key for key, known in self._recipes.items() if known == self.recipe), None)
@@ -86,7 +105,9 @@ class Manifest:
         entry = self._outputs.get(self._key(output))
         if entry is None:
             return UNKNOWN
-        recipe_id, made_from = entry
+        recipe_id, made_from, made = entry
+        if _made(output) != made:
+            return UNKNOWN  # not the file this entry was recorded for: its recipe is not known
         if source == "-":
             return STANDARD_INPUT  # its content cannot be compared with the last run's
         if made_from != self._input(source):
@@ -97,8 +118,9 @@ class Manifest:
         changed = (why for field, why in _CHANGES.items() if old.get(field) != self.recipe.get(field))
         return next(changed, "the recipe changed")
 
-    def record(self, output: str, source: str, *, complete: bool = True) -> None:
-        """``output`` was just written from ``source`` with the current recipe.
+    def record(self, output: str, source: str, made: tuple[int, int, int], *, complete: bool = True) -> None:
+        """``output`` was just written from ``source`` with the current recipe; ``made`` is the
+        :func:`made_by` of the file written.
 
         :param complete: False for a corpus that lacks the articles that failed: it is recorded
             under a recipe of its own, so that the next run converts it again instead of calling
@@ -106,7 +128,7 @@ class Manifest:
         """
         assert self._current is not None
         recipe_id = self._current if complete else self._recipe_for({**self.recipe, "incomplete": True})
-        self._outputs[self._key(output)] = (recipe_id, self._input(source))
+        self._outputs[self._key(output)] = (recipe_id, self._input(source), made)
         self._changed = True
 
     def _recipe_for(self, recipe: dict[str, Any]) -> str:
@@ -123,7 +145,7 @@ class Manifest:
         """Write the manifest (atomically) if the run recorded an output; raises OSError naming it."""
         if not self._changed:
             return
-        used = {recipe_id for recipe_id, _source in self._outputs.values()}
+        used = {entry[0] for entry in self._outputs.values()}
         assert self._current is not None
         recipes = {key: value for key, value in self._recipes.items() if key in used}
         if self._current in used:
@@ -131,7 +153,7 @@ class Manifest:
         document = {
             "newsarticle-manifest": _FORMAT,
             "recipes": recipes,
-            "outputs": {key: list(entry) for key, entry in self._outputs.items()},
+            "outputs": {key: [recipe_id, source, *made] for key, (recipe_id, source, made) in self._outputs.items()},
         }
         # ASCII: a file name that is not UTF-8 (a surrogate escape) is kept as a \u escape, and reads back as itself.
         write_atomic(self.path, json.dumps(document, separators=(",", ":")).encode("ascii"))
@@ -150,7 +172,7 @@ class Manifest:
             document = _read(self.path)
         except FileNotFoundError:
             return
-        except (OSError, ValueError, RecursionError) as exc:
+        except (OSError, ValueError, RecursionError, MemoryError) as exc:
             self.warning = f"{display(self.path)}: warning: manifest: not read ({_reason(exc)}); treated as absent"
             return
         parsed = _parse(document)
@@ -162,15 +184,39 @@ class Manifest:
         self._recipes, self._outputs = parsed
 
 
+def _made(path: str) -> tuple[int, int, int] | None:
+    """The :func:`made_by` of the regular file at ``path``, or None (gone, a link, anything else)."""
+    try:
+        status = os.lstat(path)
+    except (OSError, ValueError):
+        return None
+    return made_by(status) if stat.S_ISREG(status.st_mode) else None
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
 def _read(path: str) -> Any:
-    """The manifest's JSON. Only a regular file is opened (a FIFO would block)."""
-    status = os.lstat(path)
+    """The manifest's JSON. Only a regular file is read: a FIFO would block, a device never end."""
+    _check(os.lstat(path))
+    # The name can be swapped between the look and the open (a FIFO put there would block the open
+    # forever): the open neither follows a link nor waits for a writer, and what it opened is checked.
+    descriptor = os.open(path, _OPEN_FLAGS | getattr(os, "O_CLOEXEC", 0))
+    with open(descriptor, "rb") as file:
+        # A buffer of the size it has, not of the limit (which a memory limit, ulimit -v, refuses).
+        data = read_limited(file, _check(os.fstat(descriptor)), MAX_MANIFEST_SIZE)
+    if len(data) > MAX_MANIFEST_SIZE:
+        raise ValueError(f"larger than {MAX_MANIFEST_SIZE:,} bytes")
+    return json.loads(data)
+
+
+def _check(status: os.stat_result) -> int:
+    """The size of a regular file that is not too large to read."""
     if not stat.S_ISREG(status.st_mode):
         raise ValueError("not a regular file")
     if status.st_size > MAX_MANIFEST_SIZE:
         raise ValueError(f"larger than {MAX_MANIFEST_SIZE:,} bytes")
-    with open(path, "rb") as file:
-        return json.loads(file.read(MAX_MANIFEST_SIZE + 1))
+    return status.st_size
 
 
 def _reason(exc: BaseException) -> str:
@@ -178,10 +224,14 @@ def _reason(exc: BaseException) -> str:
         return exc.strerror or str(exc)
     if isinstance(exc, RecursionError):
         return "nested too deeply"
+    if isinstance(exc, MemoryError):
+        return "too large for the memory this process may use"
     return str(exc)
 
 
-def _parse(document: Any) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, str]]] | None:
+def _parse(
+    document: Any,
+) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, str, tuple[int, int, int]]]] | None:
     """The recipes and outputs of a manifest, checked entry by entry; None for anything else."""
     if not isinstance(document, dict) or document.get("newsarticle-manifest") != _FORMAT:
         return None
@@ -190,11 +240,14 @@ def _parse(document: Any) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[st
         return None
     if not all(_recipe_id(key) and isinstance(value, dict) for key, value in recipes.items()):
         return None
-    checked: dict[str, tuple[str, str]] = {}
+    checked: dict[str, tuple[str, str, tuple[int, int, int]]] = {}
     for key, entry in outputs.items():
-        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] in recipes and isinstance(entry[1], str)):
+        if not (isinstance(entry, list) and len(entry) == 5 and entry[0] in recipes and isinstance(entry[1], str)):
             return None
-        checked[key] = (entry[0], entry[1])
+        made = tuple(entry[2:])
+        if not all(type(number) is int for number in made):
+            return None
+        checked[key] = (entry[0], entry[1], (made[0], made[1], made[2]))
     return recipes, checked
 
 

@@ -7,7 +7,7 @@ import stat
 from collections.abc import Callable, Iterator
 
 from newsarticle._atomic import remove_stale
-from newsarticle._batch.manifest import MANIFEST_NAME, UNKNOWN, UP_TO_DATE, Manifest
+from newsarticle._batch.manifest import UNKNOWN, UP_TO_DATE, Manifest, is_manifest_name
 from newsarticle._batch.records import FAILED, SKIPPED, Outcome, Problem, Task, output_name
 from newsarticle._batch.walk import Inputs, file_identity, selects_nothing
 from newsarticle._paths import Resolver, inside, real, within
@@ -37,7 +37,6 @@ def plan_mirror(
     escapes = False
     selected: Callable[[str], bool] = selects_nothing
     names: set[str] = set()
-    manifest_path = os.path.join(output_abs, MANIFEST_NAME)
     # Two files can only share an output when they share a folder and a name without
     # suffix (a.txt and a.md), and walk() yields those one after the other.
     previous = previous_source = ""
@@ -76,8 +75,8 @@ def plan_mirror(
             yield _refused(
                 source, output, "overwrites-input", f"refused: the output {output} is an input; give -o another folder"
             )
-        elif target == manifest_path:
-            message = f"refused: {output} is the name of the output folder's manifest"
+        elif is_manifest_name(out_name):
+            message = f"refused: {output} has the name of an output folder's manifest"
             yield _refused(source, output, "output-collision", message)
         elif out_name in names and not force:
             yield _existing(Task(source, output, follow, folder, out_dir_real), target, inputs, manifest)

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
 
+from newsarticle._exceptions import MAX_PLUGIN_TEXT
 from newsarticle._format import MAX_INPUT_SIZE
 from newsarticle._paths import display
 
@@ -55,6 +56,25 @@ class Problem(NamedTuple):
         }
 
 
+def shown_traceback(text: str) -> str:
+    """A traceback as printed below its file's error: each line indented, and shown with
+    :func:`~newsarticle._paths.display`.
+
+    A plugin's exception message is plugin text: a newline in it would start a
+    line of its own, which could pass for one of the command's messages
+    (``other.txt:1:1: error: ...``), and a control or bidi character could
+    spoof the terminal. Only the traceback's own line ends end its lines, and
+    a line is cut as a plugin's text in a message is.
+    """
+    return "\n".join(f"    {display(_cut(line))}" for line in text.rstrip("\n").split("\n"))
+
+
+def _cut(line: str) -> str:
+    if len(line) <= MAX_PLUGIN_TEXT:
+        return line
+    return f"{line[:MAX_PLUGIN_TEXT]}... ({len(line) - MAX_PLUGIN_TEXT:,} more characters)"
+
+
 class Task(NamedTuple):
     """One file to process: ``source`` as the user spelled it (``-`` is standard input)."""
 
@@ -85,6 +105,8 @@ class Outcome(NamedTuple):
     note: str = ""
     # A plugin's or renderer's traceback, with --traceback only.
     traceback: str = ""
+    # The output file this run wrote, as the manifest identifies it (see manifest.made_by).
+    made: tuple[int, int, int] | None = None
 
 
 class Job(NamedTuple):

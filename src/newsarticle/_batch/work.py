@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from newsarticle._models import Article
 
 from newsarticle._atomic import write_atomic
+from newsarticle._batch.manifest import made_by
 from newsarticle._batch.records import CHECKED, CONVERTED, FAILED, STDIN_NAME, Job, Outcome, Problem, Task
 from newsarticle._batch.timelimit import TIMEOUT, TimeLimitExceeded, file_state, time_limit, work_done
 from newsarticle._exceptions import NewsArticleError, OptionError, ParseError, PluginError, UnknownLocaleError
@@ -85,10 +86,10 @@ def process(task: Task, job: Job) -> Outcome:
         message = f"refused: the folder of {task.output} no longer leads to {task.output_folder} (replaced by a link)"
         return failed("output-outside", message)
     try:
-        write_atomic(task.output, payload)
+        written = write_atomic(task.output, payload)
     except OSError as exc:
         return failed("io", f"cannot write {task.output}: {exc.strerror or exc}")
-    return Outcome(task.source, CONVERTED, task.output, warnings=tuple(warnings))
+    return Outcome(task.source, CONVERTED, task.output, warnings=tuple(warnings), made=made_by(written))
 
 
 # The folders found right once in this process, so that each file costs a few system calls.

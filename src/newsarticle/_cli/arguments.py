@@ -6,14 +6,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from newsarticle._cli.streams import stdout
 from newsarticle._format import MAX_INPUT_SIZE
-
-if TYPE_CHECKING:
-    pass
-
 
 MAX_SECONDS = 10**9
 

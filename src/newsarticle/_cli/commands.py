@@ -6,12 +6,12 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
-from newsarticle._batch.manifest import MANIFEST_NAME
+from newsarticle._batch.manifest import is_manifest_name
 from newsarticle._cli.exits import EXIT_OK, UsageError
 from newsarticle._cli.guards import check_inputs, check_report, is_input, names_folder, refuse_special
 from newsarticle._cli.jobs import JSONL, infer_format, make_job, recipe
 from newsarticle._cli.session import Session
-from newsarticle._paths import display, same_file
+from newsarticle._paths import display, real, same_file
 
 if TYPE_CHECKING:
     from newsarticle._batch import Inputs, Job, Manifest
@@ -29,7 +29,7 @@ def convert(args: argparse.Namespace) -> int:
     job, suffix = make_job(format_name, args)
     session = Session(args, check=False)
 
-    if output is not None and os.path.basename(os.path.normpath(output)) == MANIFEST_NAME:
+    if output is not None and is_manifest_name(os.path.basename(os.path.normpath(output))):
         raise UsageError(f"-o {display(output)} is the name of an output folder's manifest; choose another")
     if job.mode == JSONL:
         return _convert_jsonl(args, job, session, output, batch=not single)
@@ -59,7 +59,9 @@ def convert(args: argparse.Namespace) -> int:
     check_report(args.errors, selection, output, output_suffix=suffix)
     from newsarticle._batch import Manifest, plan_mirror
 
-    manifest = Manifest(output, recipe(job))
+    # The output's path below the folder names its input only below the same base: another base (another input
+    # folder, the same name relative to another working folder) is another input for every output.
+    manifest = Manifest(output, recipe(job, inputs=real(selection.base())))
     if manifest.warning is not None:
         session.warn(manifest.warning)
     plan = plan_mirror(selection, output, suffix, force=args.force, manifest=manifest)

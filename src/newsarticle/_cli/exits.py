@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
-
-
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2

@@ -7,7 +7,7 @@ import stat
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from newsarticle._batch.manifest import MANIFEST_NAME
+from newsarticle._batch.manifest import is_manifest_name
 from newsarticle._cli.exits import UsageError
 from newsarticle._paths import display, file_kind, real, same_file, within
 
@@ -78,7 +78,7 @@ def check_report(
         problem = "is not a folder" if os.path.exists(folder) else "does not exist (it is not created)"
         raise UsageError(f"cannot write the error report {display(report)}: the folder {display(folder)} {problem}")
     refuse_special("--errors", report)
-    if os.path.basename(report) == MANIFEST_NAME:
+    if is_manifest_name(os.path.basename(report)):
         raise UsageError(f"--errors {display(report)} is the name of an output folder's manifest; choose another")
     if is_input(report, selection):
         raise UsageError(f"refused: the error report {display(report)} is an input")

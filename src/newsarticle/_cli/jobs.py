@@ -12,6 +12,7 @@ from newsarticle._paths import display
 
 if TYPE_CHECKING:
     from newsarticle._batch import Job
+    from newsarticle._plugin_api import RegisteredRenderer
 
 
 #: The command line's own aggregate format: one JSON object per article, one file.
@@ -75,8 +76,8 @@ def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
     one at a time, so that the message names the flag to blame.
     """
     from newsarticle._batch import Job
-    from newsarticle._exceptions import OptionError, UnknownFormatError, UnknownLocaleError, UnknownTransformError
-    from newsarticle._render import check_transforms, coerce_options, get_renderer
+    from newsarticle._exceptions import UnknownFormatError, UnknownLocaleError, UnknownTransformError
+    from newsarticle._render import check_transforms, get_renderer
 
     transforms = tuple(args.transform)
     try:
@@ -117,16 +118,31 @@ def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
     if args.standalone:
         texts.setdefault("standalone", "true")
         flags.setdefault("standalone", "-s")
-    options: dict[str, Any] = {}
-    for key, text in texts.items():
-        try:
-            options[key] = coerce_options(renderer.name, {key: text})[key]
-        except OptionError as exc:
-            raise UsageError(f"{flags[key]}: {exc}") from None
+    options = {key: _checked(renderer, key, text, flags[key], args.timeout) for key, text in texts.items()}
     job = Job(
         "render", renderer.name, options, locale, transforms, args.strict, args.max_size, args.language, args.traceback
     )
     return job, renderer.suffix
+
+
+def _checked(renderer: RegisteredRenderer, key: str, text: str, flag: str, timeout: float | None) -> Any:
+    """The value of one ``-O`` option, checked by its Option; a usage error naming ``flag`` if it is refused,
+    if the check fails (plugin code), or if the check runs past the time limit, as a file's work would."""
+    from newsarticle._batch.timelimit import DEFAULT_TIMEOUT, TimeLimitExceeded, time_limit
+    from newsarticle._exceptions import NewsArticleError
+    from newsarticle._render import coerce_options
+
+    limit = DEFAULT_TIMEOUT if timeout is None else timeout
+    try:
+        with time_limit(limit):
+            return coerce_options(renderer.name, {key: text})[key]
+    except NewsArticleError as exc:  # a refused value, or a PluginError: the option's own check failed
+        raise UsageError(f"{flag}: {exc}") from None
+    except TimeLimitExceeded:
+        raise UsageError(
+            f"{flag}: the check of option {key!r} of format {renderer.name!r} from {renderer.provider} took"
+            f" longer than the time limit of {limit:g} s (--timeout)"
+        ) from None
 
 
 def recipe(job: Job, **extra: Any) -> dict[str, Any]:
@@ -134,10 +150,11 @@ def recipe(job: Job, **extra: Any) -> dict[str, Any]:
     :mod:`newsarticle._batch.manifest`): the renderer's options after defaults, and the versions of
     newsarticle and of the distribution that provides the format."""
     import newsarticle
-    from newsarticle._render import get_renderer, get_transform, resolve_options
+    from newsarticle._render import get_renderer, get_transform
 
     renderer = get_renderer("json" if job.mode == JSONL else job.format or "")
-    options = {"indent": 0} if job.mode == JSONL else resolve_options(renderer, job.options)
+    # make_job checked the given values: the option's check (plugin code) is not run again here.
+    options = {"indent": 0} if job.mode == JSONL else {**renderer.defaults, **job.options}
     provider = next((info for info in newsarticle.formats() if info.name == renderer.name), None)
     distribution = None if provider is None else f"{provider.distribution} {provider.version}"
     return {

@@ -8,8 +8,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from newsarticle._batch.manifest import UNKNOWN, UP_TO_DATE
-from newsarticle._batch.records import CONVERTED, SKIPPED
+from newsarticle._batch.manifest import UNKNOWN, UP_TO_DATE, made_by
+from newsarticle._batch.records import CONVERTED, SKIPPED, shown_traceback
 from newsarticle._cli.exits import EXIT_FAILED, EXIT_OK, UsageError
 from newsarticle._cli.signals import Interrupt
 from newsarticle._cli.streams import stdout
@@ -61,7 +61,7 @@ class Session:
         self.progress: Progress | None = None
         self._first_json = True
         self.manifest: Manifest | None = None
-        self._corpus_committed = False
+        self._corpus_made: tuple[int, int, int] | None = None  # the jsonl corpus file, once committed
         # Why files were skipped or converted again: (status, note) -> count, for the summary.
         self.notes: collections.Counter[tuple[str, str]] = collections.Counter()
 
@@ -151,12 +151,13 @@ class Session:
         what this run wrote is known to the next one."""
         if self.manifest is None:
             return
-        if self._corpus_committed and corpus is not None:
+        if self._corpus_made is not None and corpus is not None:
             arguments = selection.arguments if selection is not None else []
             # A corpus without the articles that failed is not up to date: a rerun makes it again (and
             # reports those files again), rather than skipping it with exit status 0.
             complete = not self.counts["failed"]
-            self.manifest.record(corpus, "-" if "-" in arguments else arguments[0], complete=complete)
+            arguments_source = "-" if "-" in arguments else arguments[0]
+            self.manifest.record(corpus, arguments_source, self._corpus_made, complete=complete)
         try:
             self.manifest.save()
         except OSError as exc:
@@ -166,8 +167,8 @@ class Session:
         self.counts[outcome.status] += 1
         if outcome.note:
             self.notes[outcome.status, outcome.note] += 1
-        if self.manifest is not None and outcome.status == CONVERTED and outcome.output is not None:
-            self.manifest.record(outcome.output, outcome.source)
+        if self.manifest is not None and outcome.made is not None and outcome.output is not None:
+            self.manifest.record(outcome.output, outcome.source, outcome.made)
         self.warning_count += len(outcome.warnings)
         assert self.progress is not None
         if self.json:
@@ -177,7 +178,7 @@ class Session:
             shown = [] if self.quiet else [w.shown("warning") for w in outcome.warnings if w not in outcome.errors]
             shown += [error.shown("error") for error in outcome.errors]
             if outcome.traceback:
-                shown.append(outcome.traceback.rstrip("\n"))
+                shown.append(shown_traceback(outcome.traceback))
             if shown:
                 self.progress.clear()
                 stream: TextIO = stdout() if self.check else sys.stderr
@@ -207,7 +208,7 @@ class Session:
             if sink is not None and not sink.closed:
                 # A corpus file is all or nothing: a stopped or interrupted run leaves none.
                 if complete:
-                    self._corpus_committed = self._commit(sink)
+                    self._corpus_made = self._commit(sink)
                 else:
                     sink.discard()
 
@@ -218,13 +219,13 @@ class Session:
         except OSError as exc:
             self._write_error(exc)
 
-    def _commit(self, file: AtomicFile) -> bool:
+    def _commit(self, file: AtomicFile) -> tuple[int, int, int] | None:
+        """Commit the file; its :func:`~newsarticle._batch.manifest.made_by`, or None when it failed (reported)."""
         try:
-            file.commit()
+            return made_by(file.commit())
         except OSError as exc:
             self._write_error(exc)
-            return False
-        return True
+            return None
 
     def _write_error(self, exc: OSError) -> None:
         """A full disk, a read-only folder: a message naming the file (AtomicFile's errors name their

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from newsarticle._cli.exits import UsageError
-
-if TYPE_CHECKING:
-    pass
 
 
 class Results:
@@ -62,10 +59,8 @@ def route_warnings(*, quiet: bool, traceback: bool = False) -> None:
         print(f"newsarticle: warning: {message}", file=sys.stderr)
         text = getattr(message, "traceback", "")
         if traceback and isinstance(text, str) and text:
-            # Indented, and each line shown as file names are: a line break or a control character in the
-            # plugin's exception message cannot start a line that passes for one of the command's messages.
-            from newsarticle._paths import display
+            from newsarticle._batch.records import shown_traceback  # indented and escaped, as a file's
 
-            print("\n".join(f"    {display(line)}" for line in text.rstrip("\n").split("\n")), file=sys.stderr)
+            print(shown_traceback(text), file=sys.stderr)
 
     warnings.showwarning = show
