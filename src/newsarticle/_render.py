@@ -66,7 +66,7 @@ def formats() -> list[FormatInfo]:
         if alias not in renderers:
             aliases.setdefault(key, []).append(alias)
     infos = []
-    for key, (renderer, provider) in sorted(renderers.items()):
+    for key, (renderer, provider) in sorted(renderers.items()):  # an alias a plugin took is that plugin's name
         infos.append(
             FormatInfo(
                 name=renderer.name,
@@ -74,11 +74,7 @@ def formats() -> list[FormatInfo]:
                 media_type=renderer.media_type,
                 description=renderer.description,
                 options=renderer.options,
-                aliases=tuple(
-                    sorted(
-                        a for a, key in FORMAT_ALIASES.items() if key == renderer.name.lower() and a not in renderers
-                    )
-                ),
+                aliases=tuple(sorted(aliases.get(key, ()))),
                 plugin=provider.plugin,
                 distribution=provider.distribution,
                 version=provider.version,
