@@ -88,6 +88,8 @@ class Option:
             return value  # unset: the renderer's own behaviour, nothing to check
         if not valid:
             raise OptionError(f"option {self.name!r} takes {type_phrase(expected)}, not {value!r}")
+        if isinstance(value, str) and not value.isascii():
+            _check_unicode(self.name, value)
         if self.choices is not None and value not in self.choices:
             raise OptionError(f"option {self.name!r} takes one of {', '.join(map(repr, self.choices))}, not {value!r}")
         if value != value and self.bounds:  # noqa: PLR0124  NaN: every comparison with a bound is False
@@ -105,6 +107,17 @@ class Option:
                 wanted = str(exc) or "another value"  # a validator that raised without saying what it wants
                 raise OptionError(f"option {self.name!r} takes {wanted}, not {value!r}") from None
         return value
+
+
+def _check_unicode(name: str, value: str) -> None:
+    """Refuse a lone surrogate (from a file name or argv that is not UTF-8): no output could be written with it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise OptionError(
+            f"option {name!r} takes Unicode text, not {value!r}: {value[exc.start]!r} at index {exc.start}"
+            " is a lone surrogate"
+        ) from None
 
 
 def _date_format(value: str) -> None:

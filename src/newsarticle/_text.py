@@ -92,11 +92,12 @@ def word_count(text: str) -> int:
         classes = text.encode("cp1252", _LETTER_RUNS).translate(_CLASS_OF_BYTE, _PUNCTUATION_BYTES)
     except UnicodeEncodeError:
         return _word_count_by_tokens(text)
-    # Read as one integer, byte 0 lowest, x & ~(x << 8) keeps the 1 of each letter whose byte
-    # before is a space (or nothing): the first of each run. Big integers do that in C, a
-    # machine word at a time, faster than bytes.count() looks for b"\x00\x01".
+    # Read as one integer, byte 0 lowest, x ^ (x << 8) has a 1 wherever a byte's class differs
+    # from the one before, with nothing (0) before the first byte and after the last: two for each
+    # run of letters. Big integers do that in C, a machine word at a time, faster than
+    # bytes.count() looks for b"\x00\x01"; XOR is one operation fewer than x & ~(x << 8).
     flags = int.from_bytes(classes, "little")
-    return (flags & ~(flags << 8)).bit_count()
+    return (flags ^ (flags << 8)).bit_count() >> 1
 
 
 def _word_count_by_tokens(text: str) -> int:
