@@ -56,9 +56,11 @@ _HTML_BLOCK = re.compile(r"<[A-Za-z/!?]")
 # A closing sequence of an ATX heading: spaces and #s at the end, or only #s.
 _CLOSING_HASHES = re.compile(r"(?:^| )(#+)$")
 _SEPARATOR = " \u00b7 "
-# Liquid's ``{{``/``{%`` and Hugo's ``{{<``/``{{%`` all open with a ``{`` before ``{`` or ``%``;
-# kramdown's extensions and attribute lists (``{::comment}``, ``{:.x}``) with ``{:``.
-_TEMPLATE_OPEN = re.compile(r"\{(?=[{%:])")
+# Every ``{``: Liquid's ``{{``/``{%`` and Hugo's ``{{<``/``{{%`` open with one, and so do kramdown's
+# extensions and attribute lists (``{::comment}``, ``{:.x}``) and Goldmark's heading attributes (``{#id}``).
+_BRACE = re.compile(r"\{")
+# kramdown makes a table row of any line holding a ``|``.
+_PIPE = re.compile(r"\|")
 # kramdown reads ``$$…$$`` as math; ``\$`` is an escape in kramdown and CommonMark alike.
 _MATH = re.compile(r"\$(?=\$)|(?<=\$)\$")
 # What an escaped character becomes in the SSG mode where a backslash would not do: kramdown
@@ -223,7 +225,10 @@ def _escape(text: str, *, block: bool, heading: bool, ssg: bool) -> str:
         _inline_escapes(text, as_punct, fence, escapes)
 
     if ssg:
-        escapes.update(map(_START, _TEMPLATE_OPEN.finditer(text)))
+        escapes.update(map(_START, _BRACE.finditer(text)))
+        escapes.update(map(_START, _PIPE.finditer(text)))
+        if block and text.startswith("*["):
+            escapes.add(0)  # a kramdown abbreviation definition, which would swallow the paragraph
         escapes.update(map(_START, _MATH.finditer(text)))
 
     if not escapes and not as_punct:
