@@ -35,6 +35,11 @@ SITE_HOSTILE = (
     "\\&", "\\~", "\\{", "~~x~~", "~x~", "*x*", "_x_", ": x", "[^1]", "[^1]: note", "*[HTML]: Hyper", "| a | b |",
     "a | b", "^x^", "==x==", "x\\\\", "[x]{.y}", "https://example.org/a_b", "www.example.org", "--", "...", "<<",
     '"x"', "'x'", "@x", "#tag", ":smile:", "[ ]", "[x] done", "<!-- x -->", "-->", "%}", "}}", ">}}",
+    # Every backslash escape the renderer writes, which kramdown must read as CommonMark does.
+    "1. Januar", "3) x", "- Punkt", "+ x", "* x", "> Hinweis", "# Titel", "---", "___", "```python", "~~~",
+    "<div>", "<https://x.de>", "[x]: /url", "`a` `b`", "Kanal #", "[Text](https://x.de)", "__init__", "*nicht*",
+    "Autor*innen und Leser*innen", "a \\* b", "C:\\Programme", "\u00a0x\u00a0", "\\", "~~~x",
+    "Leser_innen und Autor_innen", "a_b_c", "* x *", "_ x _", "**x**", "__x__", "a*b*c", "x * y * z",
 )  # fmt: skip
 
 

@@ -227,6 +227,7 @@ def _escape(text: str, *, block: bool, heading: bool, ssg: bool) -> str:
     if ssg:
         escapes.update(map(_START, _BRACE.finditer(text)))
         escapes.update(map(_START, _PIPE.finditer(text)))
+        _kramdown_emphasis_escapes(text, escapes)
         if block and text.startswith("*["):
             escapes.add(0)  # a kramdown abbreviation definition, which would swallow the paragraph
         escapes.update(map(_START, _MATH.finditer(text)))
@@ -240,6 +241,23 @@ def _escape(text: str, *, block: bool, heading: bool, ssg: bool) -> str:
         # The pieces between escapes, cut and joined in C (see _inline_escapes).
         body = "\\".join(map(text.__getitem__, map(slice, [lead, *positions], [*positions, trail])))
     return _references(text[:lead]) + body + _references(text[trail:])
+
+
+def _kramdown_emphasis_escapes(text: str, escapes: set[int]) -> None:
+    """Add every ``*`` and ``_`` run of a text holding two or more, but ``_`` inside a word.
+
+    kramdown pairs runs that CommonMark's flanking rules keep apart (``a ___ b ___``),
+    so for it any two runs may pair; only an underscore between letters never does.
+    """
+    n = len(text)
+    for marker in "*_":
+        runs = [match.span() for match in _MARKER_RUNS[marker].finditer(text)]
+        if len(runs) < 2:
+            continue
+        for start, end in runs:
+            if marker == "_" and start and end < n and text[start - 1].isalnum() and text[end].isalnum():
+                continue
+            escapes.update(range(start, end))
 
 
 def _replace_at(text: str, positions: list[int], lead: int, trail: int) -> str:
