@@ -372,7 +372,14 @@ def test_any_text_reads_back_for_static_sites(text: str) -> None:
         ("\\{{", "\\\\&#123;&#123;"),
         ("a | b", "a \\| b"),
         ("*[HTML]: Hyper", "\\*[HTML]: Hyper"),
-        ("x *[y]: z", "x *[y]: z"),
+        ("x *[y]: z", "x \\*[y]: z"),
+        ("#BookTok", "\\#BookTok"),
+        (": x", "\\: x"),
+        ("Leser_innen, max_depth, Autor*innen", "Leser_innen, max_depth, Autor\\*innen"),
+        ("a ___ b ___", "a \\_\\_\\_ b \\_\\_\\_"),
+        ("a___b___c", "a\\_\\_\\_b\\_\\_\\_c"),
+        ("~5 km, ~6 km", "~5 km, ~6 km"),
+        ("~5 km, ~~x~~", "&#126;5 km, &#126;&#126;x&#126;&#126;"),
     ],
 )
 def test_static_site_escaping(text: str, markdown: str) -> None:

@@ -11,6 +11,7 @@ one fails the test rather than skipping it.
 
 from __future__ import annotations
 
+import random
 import shutil
 import subprocess
 import sys
@@ -63,9 +64,30 @@ def hostile_articles() -> Iterator[Article]:
         )
 
 
+def mixed_text(rng: random.Random) -> str:
+    """Hostile strings run together, with and without spaces and words between them."""
+    pieces = rng.choices([*SITE_HOSTILE, " ", " ", "Wort", "a"], k=rng.randint(2, 6))
+    return " ".join("".join(pieces).split()) or "x"
+
+
+def mixed_articles(count: int) -> Iterator[Article]:
+    """Articles of hostile strings in combination, the same ones on every run (a fixed seed)."""
+    rng = random.Random(10)
+    for _ in range(count):
+        yield Article(
+            headline=mixed_text(rng),
+            language="de",
+            description=mixed_text(rng),
+            sections=[
+                Section(paragraphs=[mixed_text(rng) for _ in range(4)]),
+                Section(heading=mixed_text(rng), paragraphs=[mixed_text(rng)]),
+            ],
+        )
+
+
 def site_articles(corpus_files: list[Path]) -> list[Article]:
     corpus = [newsarticle.parse_file(path, on_diagnostic=lambda d: None) for path in corpus_files]
-    return corpus + list(hostile_articles())
+    return corpus + list(hostile_articles()) + list(mixed_articles(300))
 
 
 def page_blocks(path: Path) -> tuple[str, list[tuple[str, str]], str]:
@@ -129,7 +151,7 @@ def test_hugo_shows_the_text(tmp_path: Path, corpus_files: list[Path]) -> None:
             assert summary == article.description, index
 
 
-JEKYLL_CONFIG = {
+JEKYLL_CONFIG: dict[str, Any] = {
     "title": "Site",
     "markdown": "kramdown",
     "defaults": [{"scope": {"path": ""}, "values": {"layout": "page"}}],
@@ -154,11 +176,14 @@ JEKYLL_LAYOUT = """\
 
 
 @pytest.mark.parametrize("liquid_key", [True, False], ids=["render_with_liquid", "key-ignored"])
-def test_jekyll_shows_the_text(tmp_path: Path, corpus_files: list[Path], liquid_key: bool) -> None:
-    """Also without ``render_with_liquid: false``, as Jekyll before 4.0 reads the file: the text itself is safe."""
+@pytest.mark.parametrize("kramdown_input", ["GFM", "kramdown"])
+def test_jekyll_shows_the_text(tmp_path: Path, corpus_files: list[Path], liquid_key: bool, kramdown_input: str) -> None:
+    """With Jekyll's default GFM input and kramdown's own syntax; and also without ``render_with_liquid: false``,
+    as Jekyll before 4.0 reads the file: the text itself is safe from Liquid."""
     jekyll = shutil.which("jekyll")
     assert jekyll is not None, "Jekyll is needed: apt-get install jekyll (Debian) or gem install jekyll"
-    (tmp_path / "_config.yml").write_text(yaml.safe_dump(JEKYLL_CONFIG), encoding="utf-8")
+    config = {**JEKYLL_CONFIG, "kramdown": {**JEKYLL_CONFIG["kramdown"], "input": kramdown_input}}
+    (tmp_path / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     (tmp_path / "_layouts").mkdir()
     (tmp_path / "_layouts" / "page.html").write_text(JEKYLL_LAYOUT, encoding="utf-8")
     articles = site_articles(corpus_files)

@@ -65,7 +65,7 @@ _PIPE = re.compile(r"\|")
 _MATH = re.compile(r"\$(?=\$)|(?<=\$)\$")
 # What an escaped character becomes in the SSG mode where a backslash would not do: kramdown
 # reads ``\&`` as two characters, and the ``{`` of a template delimiter needs no backslash but a reference.
-_SSG_REPLACEMENTS = {"&": "&amp;", "{": "&#123;"}
+_SSG_REPLACEMENTS = {"&": "&amp;", "{": "&#123;", "~": "&#126;"}
 _NOWHERE: frozenset[int] = frozenset()
 
 
@@ -228,8 +228,11 @@ def _escape(text: str, *, block: bool, heading: bool, ssg: bool) -> str:
         escapes.update(map(_START, _BRACE.finditer(text)))
         escapes.update(map(_START, _PIPE.finditer(text)))
         _kramdown_emphasis_escapes(text, escapes)
-        if block and text.startswith("*["):
-            escapes.add(0)  # a kramdown abbreviation definition, which would swallow the paragraph
+        if block and (text.startswith("*[") or text[0] in ":#"):
+            # A kramdown abbreviation definition would swallow the paragraph, a definition (kramdown,
+            # Goldmark's extension) would turn the paragraph before into its term, and kramdown's own
+            # input reads ``#BookTok`` as a heading.
+            escapes.add(0)
         escapes.update(map(_START, _MATH.finditer(text)))
 
     if not escapes and not as_punct:
@@ -244,20 +247,25 @@ def _escape(text: str, *, block: bool, heading: bool, ssg: bool) -> str:
 
 
 def _kramdown_emphasis_escapes(text: str, escapes: set[int]) -> None:
-    """Add every ``*`` and ``_`` run of a text holding two or more, but ``_`` inside a word.
+    """Add every ``*``, every ``_`` but a single one between letters or digits, and every ``~~``.
 
-    kramdown pairs runs that CommonMark's flanking rules keep apart (``a ___ b ___``),
-    so for it any two runs may pair; only an underscore between letters never does.
+    kramdown pairs runs that CommonMark's flanking rules keep apart (``a ___ b ___``,
+    ``a___b___c``), and even splits one long run into emphasis (``x ****``), so no
+    run is safe from it; only a single underscore inside a word (``max_depth``) is.
     """
-    n = len(text)
+    # kramdown's GFM input (Jekyll's default) makes strikethrough of any two ``~~`` runs.
+    for match in _MARKER_RUNS["~"].finditer(text):
+        if match.end() - match.start() > 1:
+            escapes.update(range(*match.span()))
     for marker in "*_":
-        runs = [match.span() for match in _MARKER_RUNS[marker].finditer(text)]
-        if len(runs) < 2:
-            continue
-        for start, end in runs:
-            if marker == "_" and start and end < n and text[start - 1].isalnum() and text[end].isalnum():
-                continue
-            escapes.update(range(start, end))
+        for match in _MARKER_RUNS[marker].finditer(text):
+            start, end = match.span()
+            if not (marker == "_" and end - start == 1 and _between_word_characters(text, start)):
+                escapes.update(range(start, end))
+
+
+def _between_word_characters(text: str, position: int) -> bool:
+    return 0 < position < len(text) - 1 and text[position - 1].isalnum() and text[position + 1].isalnum()
 
 
 def _replace_at(text: str, positions: list[int], lead: int, trail: int) -> str:
