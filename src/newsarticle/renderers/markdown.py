@@ -14,12 +14,14 @@ delimiter row, which this output never contains.
 Every block is a single line with a blank line after it, so no line can become
 a setext underline or a lazy continuation of the block before.
 
-For static-site generators (``front_matter=True``) the text is also kept from
-Jekyll's Liquid and Hugo's shortcodes, which read the file before any Markdown
-parser does: a ``{`` that would open ``{{`` or ``{%`` is written as ``&#123;``,
-and ``&`` is escaped as ``&amp;``, because kramdown (Jekyll's parser) shows
-``\\&`` literally. Character references read the same in CommonMark, Goldmark
-and kramdown.
+For static-site generators (``front_matter=True``) the text must also survive
+what reads the file before any Markdown parser (Jekyll's Liquid, Hugo's
+shortcode lexer) and what kramdown, Jekyll's parser, reads differently: every
+``{`` is written ``&#123;`` (no ``{{``, ``{%``, ``{{<``, no attribute list), an
+escaped ``&`` is ``&amp;`` and ``~~`` is ``&#126;&#126;`` (kramdown shows ``\\&``
+as written), and ``|``, ``$$``, every ``*`` and ``_`` run but a single ``_``
+inside a word, and ``#``, ``:``, ``*[`` at the start of a paragraph get a
+backslash, which CommonMark and kramdown both read as an escape.
 """
 
 from __future__ import annotations
