@@ -33,6 +33,8 @@ MARKDOWN_HOSTILE = (
     "1.", "1)", "2025.", "123456789.", "-", "- ", "+", "+ ", "> ", ">", "#", "# ", "##", "####### ", "=", "===",
     "---", "- - -", "* * *", "___", "\\", "\\*", "\\\\", "\\`", "|", "| a |", "!", "\u00a0", "\u202f", "\u2028",
     "\u3000", "\u2003", "€", "°", "„", "“", ":", ".", ",", "x", "Wort", "http://x.de/a_b_c", "#BookTok",
+    "{", "{{", "{%", "{{<", "{{%", "%}}", ">}}", "}}", "{{ site.title }}", "{% if x %}", "{{< x >}}", "{:", "{::",
+    "$", "$$", "&#123;",
 )  # fmt: skip
 _SPACES = re.compile(" {2,}")
 
@@ -91,12 +93,12 @@ def read_back(markdown: str) -> list[tuple[str, str]]:
     return blocks
 
 
-def expected_blocks(article: Article, context: RenderContext) -> list[tuple[str, str]]:
-    blocks = [("h1", article.headline)]
+def expected_blocks(article: Article, context: RenderContext, *, heading: bool = True) -> list[tuple[str, str]]:
+    blocks = [("h1", article.headline)] if heading else []
     meta = [article.category] if article.category is not None else []
     if article.published is not None:
         meta.append(f"{context.formatter.gettext('Published')} {context.date(article)}")
-    if meta:
+    if meta and heading:
         blocks.append(("p", SEPARATOR.join(meta)))
     for section in article.sections:
         if section.heading is not None:
@@ -137,6 +139,22 @@ def check_front_matter(article: Article, markdown: str) -> str:
     else:
         assert type(data["date"]) is type(article.published)
         assert data["date"] == article.published
+    if article.modified is None:
+        assert "lastmod" not in data
+    else:
+        assert type(data["lastmod"]) is type(article.modified)
+        assert data["lastmod"] == data["last_modified_at"] == article.modified
+    assert data.get("tags", []) == list(article.tags)
+    assert data.get("authors", []) == list(article.authors)
+    assert data.get("author") == (", ".join(article.authors) if article.authors else None)
+    assert data.get("description") == article.description
+    if article.description is not None:
+        assert read_back(data["summary"]) == [("p", article.description)]
+    assert data.get("images", []) == ([article.image] if article.image else [])
+    assert data.get("image") == article.image
+    assert data.get("canonical_url") == article.url
+    assert "url" not in data
+    assert data["render_with_liquid"] is False
     return body
 
 
@@ -146,7 +164,7 @@ def check_front_matter(article: Article, markdown: str) -> str:
 def test_registered() -> None:
     info = {f.name: f for f in newsarticle.formats()}["markdown"]
     assert (info.suffix, info.media_type) == (".md", "text/markdown")
-    assert {option.name for option in info.options} == {"front_matter", "date_format", "timezone"}
+    assert {option.name for option in info.options} == {"front_matter", "heading", "date_format", "timezone"}
     assert info.plugin == "newsarticle.renderers.markdown"
 
 
@@ -306,6 +324,69 @@ def test_any_text_reads_back(text: str) -> None:
     assert read_back("# " + escape_heading(text)) == [("h1", text)]
 
 
+def static_site_problem(markdown: str) -> str | None:
+    """What Liquid, Hugo's shortcode lexer, Goldmark's attributes or kramdown would act on, if anything."""
+    if "{" in markdown:
+        return "a literal { (Liquid, shortcodes, attributes)"
+    index = 0
+    unescaped = []
+    while index < len(markdown):
+        if markdown[index] == "\\" and index + 1 < len(markdown):
+            if markdown[index + 1] == "&":
+                return "\\& (kramdown shows the backslash)"
+            unescaped.append(" ")
+            index += 2
+        else:
+            unescaped.append(markdown[index])
+            index += 1
+    rest = "".join(unescaped)
+    if "|" in rest:
+        return "an unescaped | (a kramdown table)"
+    if "$$" in rest:
+        return "$$ (kramdown math)"
+    return None
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_text())
+def test_any_text_reads_back_for_static_sites(text: str) -> None:
+    for markdown, expected in (
+        (escape_block(text, ssg=True), [("p", text)]),
+        ("## " + escape_heading(text, ssg=True), [("h2", text)]),
+    ):
+        assert read_back(markdown) == expected
+        assert static_site_problem(markdown) is None, markdown
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
+        ("{{ site.title }}", "&#123;&#123; site.title }}"),
+        ("{% if x %} and {%- raw -%}", "&#123;% if x %} and &#123;%- raw -%}"),
+        ("{{< x >}} {{% y %}}", "&#123;&#123;< x >}} &#123;&#123;% y %}}"),
+        ("{{{x}}}", "&#123;&#123;&#123;x}}}"),
+        ("{::comment} {:.x}", "&#123;::comment} &#123;:.x}"),
+        ("&amp; & F&E", "&amp;amp; & F&E"),
+        ("$$x^2$$ costs $5", "\\$\\$x^2\\$\\$ costs $5"),
+        ("{ x } %", "&#123; x } %"),
+        ("\\{{", "\\\\&#123;&#123;"),
+        ("a | b", "a \\| b"),
+        ("*[HTML]: Hyper", "\\*[HTML]: Hyper"),
+        ("x *[y]: z", "x \\*[y]: z"),
+        ("#BookTok", "\\#BookTok"),
+        (": x", "\\: x"),
+        ("Leser_innen, max_depth, Autor*innen", "Leser_innen, max_depth, Autor\\*innen"),
+        ("a ___ b ___", "a \\_\\_\\_ b \\_\\_\\_"),
+        ("a___b___c", "a\\_\\_\\_b\\_\\_\\_c"),
+        ("~5 km, ~6 km", "~5 km, ~6 km"),
+        ("~5 km, ~~x~~", "&#126;5 km, &#126;&#126;x&#126;&#126;"),
+    ],
+)
+def test_static_site_escaping(text: str, markdown: str) -> None:
+    assert escape_block(text, ssg=True) == markdown
+    assert read_back(markdown) == [("p", text)]
+
+
 # --- whole articles ----------------------------------------------------------------------------------------
 
 
@@ -320,6 +401,9 @@ def test_corpus_front_matter(corpus_files: list[Path]) -> None:
     for path in corpus_files:
         article = parse(path)
         output, context = render(article, front_matter=True)
+        body = check_front_matter(article, output)
+        assert read_back(body) == expected_blocks(article, context, heading=False), path.name
+        output, context = render(article, front_matter=True, heading=True)
         body = check_front_matter(article, output)
         assert body.startswith("\n# ")
         assert read_back(body) == expected_blocks(article, context), path.name
@@ -342,12 +426,13 @@ def test_corpus_stays_readable(corpus_files: list[Path]) -> None:
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.one_of(articles(), markdown_articles()), st.booleans())
-def test_any_article_reads_back(article: Article, with_front_matter: bool) -> None:
-    output, context = render(article, front_matter=with_front_matter)
+@given(st.one_of(articles(), markdown_articles()), st.booleans(), st.booleans())
+def test_any_article_reads_back(article: Article, with_front_matter: bool, heading: bool) -> None:
+    output, context = render(article, front_matter=with_front_matter, heading=heading)
     if with_front_matter:
         output = check_front_matter(article, output)
-    assert read_back(output) == expected_blocks(article, context)
+        assert static_site_problem(output) is None, output
+    assert read_back(output) == expected_blocks(article, context, heading=heading or not with_front_matter)
 
 
 # --- front matter --------------------------------------------------------------------------------------------
@@ -395,13 +480,19 @@ TITLES = [
 def test_front_matter_quotes_any_title(title: str) -> None:
     article = Article(headline=title, language="de", category=title, published=dt.date(2025, 2, 27))
     data, _ = split_front_matter(front_matter(article))
-    assert data == {"title": title, "date": dt.date(2025, 2, 27), "categories": [title], "lang": "de"}
+    assert data == {
+        "title": title,
+        "date": dt.date(2025, 2, 27),
+        "categories": [title],
+        "lang": "de",
+        "render_with_liquid": False,
+    }
 
 
 def test_front_matter_shape() -> None:
     article = Article(headline="Titel", language="no", category="Politik", published=dt.date(2025, 2, 27))
     assert front_matter(article) == (
-        '---\ntitle: "Titel"\ndate: 2025-02-27\ncategories: ["Politik"]\nlang: "no"\n---\n'
+        '---\ntitle: "Titel"\ndate: 2025-02-27\ncategories: ["Politik"]\nlang: "no"\nrender_with_liquid: false\n---\n'
     )
 
 
@@ -427,7 +518,7 @@ def test_front_matter_datetime(published: dt.datetime, text: str) -> None:
 
 def test_front_matter_without_date_and_category() -> None:
     article = Article(headline="H", language="en")
-    assert split_front_matter(front_matter(article))[0] == {"title": "H", "lang": "en"}
+    assert split_front_matter(front_matter(article))[0] == {"title": "H", "lang": "en", "render_with_liquid": False}
 
 
 @given(articles())

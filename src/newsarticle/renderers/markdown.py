@@ -13,6 +13,15 @@ delimiter row, which this output never contains.
 
 Every block is a single line with a blank line after it, so no line can become
 a setext underline or a lazy continuation of the block before.
+
+For static-site generators (``front_matter=True``) the text must also survive
+what reads the file before any Markdown parser (Jekyll's Liquid, Hugo's
+shortcode lexer) and what kramdown, Jekyll's parser, reads differently: every
+``{`` is written ``&#123;`` (no ``{{``, ``{%``, ``{{<``, no attribute list), an
+escaped ``&`` is ``&amp;`` and ``~~`` is ``&#126;&#126;`` (kramdown shows ``\\&``
+as written), and ``|``, ``$$``, every ``*`` and ``_`` run but a single ``_``
+inside a word, and ``#``, ``:``, ``*[`` at the start of a paragraph get a
+backslash, which CommonMark and kramdown both read as an escape.
 """
 
 from __future__ import annotations
@@ -49,6 +58,16 @@ _HTML_BLOCK = re.compile(r"<[A-Za-z/!?]")
 # A closing sequence of an ATX heading: spaces and #s at the end, or only #s.
 _CLOSING_HASHES = re.compile(r"(?:^| )(#+)$")
 _SEPARATOR = " \u00b7 "
+# Every ``{``: Liquid's ``{{``/``{%`` and Hugo's ``{{<``/``{{%`` open with one, and so do kramdown's
+# extensions and attribute lists (``{::comment}``, ``{:.x}``) and Goldmark's heading attributes (``{#id}``).
+_BRACE = re.compile(r"\{")
+# kramdown makes a table row of any line holding a ``|``.
+_PIPE = re.compile(r"\|")
+# kramdown reads ``$$…$$`` as math; ``\$`` is an escape in kramdown and CommonMark alike.
+_MATH = re.compile(r"\$(?=\$)|(?<=\$)\$")
+# What an escaped character becomes in the SSG mode where a backslash would not do: kramdown
+# reads ``\&`` as two characters, and the ``{`` of a template delimiter needs no backslash but a reference.
+_SSG_REPLACEMENTS = {"&": "&amp;", "{": "&#123;", "~": "&#126;"}
 _NOWHERE: frozenset[int] = frozenset()
 
 
@@ -181,7 +200,7 @@ def _inline_escapes(text: str, as_punct: frozenset[int], fence: bool, escapes: s
         escapes.update(map(_START, _TAG_OPEN.finditer(text, 0, last_gt)))
 
 
-def _escape(text: str, *, block: bool, heading: bool) -> str:
+def _escape(text: str, *, block: bool, heading: bool, ssg: bool) -> str:
     n = len(text)
     escapes: set[int] = set()
     lead, trail, as_punct = 0, n, _NOWHERE
@@ -207,26 +226,82 @@ def _escape(text: str, *, block: bool, heading: bool) -> str:
     if fence or _may_hold_markup(text):
         _inline_escapes(text, as_punct, fence, escapes)
 
+    if ssg:
+        escapes.update(map(_START, _BRACE.finditer(text)))
+        escapes.update(map(_START, _PIPE.finditer(text)))
+        _kramdown_emphasis_escapes(text, escapes)
+        if block and (text.startswith("*[") or text[0] in ":#"):
+            # A kramdown abbreviation definition would swallow the paragraph, a definition (kramdown,
+            # Goldmark's extension) would turn the paragraph before into its term, and kramdown's own
+            # input reads ``#BookTok`` as a heading.
+            escapes.add(0)
+        escapes.update(map(_START, _MATH.finditer(text)))
+
     if not escapes and not as_punct:
         return text
     positions = sorted(escapes)
-    # The pieces between escapes, cut and joined in C (see _inline_escapes).
-    body = "\\".join(map(text.__getitem__, map(slice, [lead, *positions], [*positions, trail])))
+    if ssg:
+        body = _replace_at(text, positions, lead, trail)
+    else:
+        # The pieces between escapes, cut and joined in C (see _inline_escapes).
+        body = "\\".join(map(text.__getitem__, map(slice, [lead, *positions], [*positions, trail])))
     return _references(text[:lead]) + body + _references(text[trail:])
+
+
+def _kramdown_emphasis_escapes(text: str, escapes: set[int]) -> None:
+    """Add every ``*``, every ``_`` but a single one between letters or digits, and every ``~~``.
+
+    kramdown pairs runs that CommonMark's flanking rules keep apart (``a ___ b ___``,
+    ``a___b___c``), and even splits one long run into emphasis (``x ****``), so no
+    run is safe from it; only a single underscore inside a word (``max_depth``) is.
+    """
+    # kramdown's GFM input (Jekyll's default) makes strikethrough of any two ``~~`` runs.
+    for match in _MARKER_RUNS["~"].finditer(text):
+        if match.end() - match.start() > 1:
+            escapes.update(range(*match.span()))
+    for marker in "*_":
+        for match in _MARKER_RUNS[marker].finditer(text):
+            start, end = match.span()
+            if not (marker == "_" and end - start == 1 and _between_word_characters(text, start)):
+                escapes.update(range(start, end))
+
+
+def _between_word_characters(text: str, position: int) -> bool:
+    return 0 < position < len(text) - 1 and text[position - 1].isalnum() and text[position + 1].isalnum()
+
+
+def _replace_at(text: str, positions: list[int], lead: int, trail: int) -> str:
+    """``text[lead:trail]`` with a backslash before each position, or the character there replaced by a reference."""
+    pieces = []
+    start = lead
+    for position in positions:
+        replacement = _SSG_REPLACEMENTS.get(text[position])
+        if replacement is None:
+            pieces.append(text[start:position] + "\\")
+            start = position
+        else:
+            pieces.append(text[start:position] + replacement)
+            start = position + 1
+    pieces.append(text[start:trail])
+    return "".join(pieces)
 
 
 def _references(text: str) -> str:
     return "".join(f"&#{ord(ch)};" for ch in text)
 
 
-def escape_block(text: str) -> str:
-    """Escape one line of text to be a CommonMark paragraph of its own that reads back as ``text``."""
-    return _escape(text, block=True, heading=False)
+def escape_block(text: str, *, ssg: bool = False) -> str:
+    """Escape one line of text to be a CommonMark paragraph of its own that reads back as ``text``.
+
+    With ``ssg`` the text also reads back as ``text`` in kramdown, and holds no
+    Liquid tag or Hugo shortcode delimiter (see the module's docstring).
+    """
+    return _escape(text, block=True, heading=False, ssg=ssg)
 
 
-def escape_heading(text: str) -> str:
+def escape_heading(text: str, *, ssg: bool = False) -> str:
     """Escape one line of text to be the content of an ATX heading (``## …``) that reads back as ``text``."""
-    return _escape(text, block=False, heading=True)
+    return _escape(text, block=False, heading=True, ssg=ssg)
 
 
 # YAML double-quoted scalars: escape the quote, the backslash, and every character a
@@ -246,18 +321,42 @@ def _yaml_date(value: dt.date) -> str:
     return in_whole_minutes(value).isoformat()
 
 
+def _yaml_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join(map(_yaml_string, values)) + "]"
+
+
 def front_matter(article: Article) -> str:
-    """YAML front matter for Hugo and Jekyll: title, date, categories, lang, between ``---`` lines.
+    """YAML front matter for Hugo and Jekyll, between ``---`` lines: each field in the keys both read.
 
     Strings are double-quoted YAML scalars, so no headline reads as a number,
-    a boolean, a comment or a list; the date is a plain YAML date or timestamp.
+    a boolean, a comment or a list; dates are plain YAML dates or timestamps.
+    ``render_with_liquid: false`` keeps Jekyll's Liquid off the body.
     """
     lines = ["---", f"title: {_yaml_string(article.headline)}"]
     if article.published is not None:
         lines.append(f"date: {_yaml_date(article.published)}")
+    if article.modified is not None:
+        # Hugo reads lastmod; Jekyll's seo-tag and sitemap plugins read last_modified_at.
+        modified = _yaml_date(article.modified)
+        lines += [f"lastmod: {modified}", f"last_modified_at: {modified}"]
     if article.category is not None:
         lines.append(f"categories: [{_yaml_string(article.category)}]")
+    if article.tags:
+        lines.append(f"tags: {_yaml_list(article.tags)}")
+    if article.description is not None:
+        # Hugo's summary replaces the text's first words in lists and feeds, and Hugo reads it as Markdown.
+        summary = escape_block(article.description, ssg=True)
+        lines += [f"description: {_yaml_string(article.description)}", f"summary: {_yaml_string(summary)}"]
+    if article.authors:
+        # Jekyll's feed and seo-tag print author as a byline; Hugo themes read the authors list.
+        lines += [f"author: {_yaml_string(', '.join(article.authors))}", f"authors: {_yaml_list(article.authors)}"]
+    if article.image is not None:
+        lines += [f"image: {_yaml_string(article.image)}", f"images: [{_yaml_string(article.image)}]"]
+    if article.url is not None:
+        # Not url: Hugo takes it as the page's own path and stops the build for an absolute URL.
+        lines.append(f"canonical_url: {_yaml_string(article.url)}")
     lines.append(f"lang: {_yaml_string(article.language)}")
+    lines.append("render_with_liquid: false")
     lines.append("---")
     return "\n".join(lines) + "\n"
 
@@ -272,25 +371,34 @@ class MarkdownRenderer:
             name="front_matter",
             type=bool,
             default=False,
-            help="start with YAML front matter (title, date, categories, lang) for Hugo and Jekyll",
+            help="start with YAML front matter for Hugo and Jekyll; the body, safe from Liquid and shortcodes, follows",
+        ),
+        Option(
+            name="heading",
+            type=bool,
+            default=False,
+            help="with front_matter, keep the # headline and the category/date line in the body too",
         ),
         *DATE_OPTIONS,
     )
 
     def render(self, article: Article, context: RenderContext) -> str:
-        blocks = [f"# {escape_heading(article.headline)}"]
-        meta = [article.category] if article.category is not None else []
-        if article.published is not None:
-            label = context.formatter.gettext("Published")
-            meta.append(f"{label} {context.date(article)}")
-        if meta:
-            blocks.append(escape_block(_SEPARATOR.join(meta)))
+        ssg = bool(context.options.get("front_matter"))
+        blocks = []
+        if not ssg or context.options.get("heading"):
+            blocks.append(f"# {escape_heading(article.headline, ssg=ssg)}")
+            meta = [article.category] if article.category is not None else []
+            if article.published is not None:
+                label = context.formatter.gettext("Published")
+                meta.append(f"{label} {context.date(article)}")
+            if meta:
+                blocks.append(escape_block(_SEPARATOR.join(meta), ssg=ssg))
         for section in article.sections:
             if section.heading is not None:
-                blocks.append(f"## {escape_heading(section.heading)}")
-            blocks.extend(escape_block(paragraph) for paragraph in section.paragraphs)
+                blocks.append(f"## {escape_heading(section.heading, ssg=ssg)}")
+            blocks.extend(escape_block(paragraph, ssg=ssg) for paragraph in section.paragraphs)
         body = "\n\n".join(blocks) + "\n"
-        if context.options.get("front_matter"):
+        if ssg:
             return front_matter(article) + "\n" + body
         return body
 
