@@ -50,6 +50,8 @@ SOURCES = ("fuzz.txt", None, "d\\xfcr.txt", "<b>&amp;</b>.txt", "a\u2028b.txt")
 OPTION_VALUES: dict[str, tuple[object, ...]] = {
     "standalone": (False, True),
     "front_matter": (False, True),
+    "heading": (False, True),
+    "include_source": (True, False),
     "reading_time": (False, True),
     "date_format": ("long", "short", "medium", "full", "d. MMMM y"),
     "timezone": (None, "UTC", "Europe/Vienna", "America/New_York"),
@@ -247,7 +249,9 @@ def check_render_one(
         _require(again == article, f"render 'source' does not parse back: {_differ(article, again)}\n{call}")
     if format == "json" and not transforms:
         again = from_json(result)
-        _require(again == article, f"render 'json' does not read back: {_differ(article, again)}\n{call}")
+        # include_source=False keeps the path out on purpose: everything else reads back.
+        expected = article if options.get("include_source", True) else attrs.evolve(article, source=None)
+        _require(again == expected, f"render 'json' does not read back: {_differ(expected, again)}\n{call}")
 
 
 # -- from_json / from_dict ---------------------------------------------------------------------

@@ -44,7 +44,9 @@ Variant = tuple[str, Mapping[str, Any], tuple[str, ...]]
 #: fragment, and Markdown with front matter the plain Markdown, so those options cover both paths.
 RENDERINGS: dict[str, list[Variant]] = {
     "html": [("html", {"standalone": True, "reading_time": True}, ())],
-    "markdown": [("markdown", {"front_matter": True}, ())],
+    # With front matter the headline goes to YAML and the body is escaped for static sites; with
+    # heading=True both the YAML and the Markdown heading are timed.
+    "markdown": [("markdown", {}, ()), ("markdown", {"front_matter": True, "heading": True}, ())],
     "json": [("json", {}, ()), ("json", {"indent": 0}, ())],
     "text": [("text", {}, ()), ("text", {"width": 0}, ()), ("text", {"width": 1}, ())],
     "source": [("source", {}, ())],
