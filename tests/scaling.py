@@ -1,8 +1,8 @@
 """Doubling ratios: how an algorithm's time grows with its input, without any absolute time.
 
 A test builds the input at size ``n`` and ``2 n`` outside the clock, times the
-work on each (best of a few runs, so a busy machine inflates neither), and
-asserts the ratio. Linear work gives about 2, quadratic about 4; ``LINEAR``
+work on each in this process's CPU time (so time spent waiting for a core on a
+busy machine counts for neither; best of a few runs), and asserts the ratio. Linear work gives about 2, quadratic about 4; ``LINEAR``
 leaves room for caches and noise but not for a quadratic term.
 """
 
@@ -23,9 +23,9 @@ LINEAR = 3.0
 
 def _timed(work: Callable[[T], object], data: T) -> float:
     gc.collect()
-    start = time.perf_counter()
+    start = time.process_time()
     work(data)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def doubling_ratio(make: Callable[[int], T], work: Callable[[T], object], n: int, *, repeat: int = 3) -> float:
