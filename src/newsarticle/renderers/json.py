@@ -106,8 +106,14 @@ def _add_array(out: list[str], texts: Sequence[str], newline: str, step: str) ->
     # One pair of checks per text, not a copy of them all joined: most paragraphs need no escape.
     if any('"' in text or "\\" in text for text in texts):
         out += ("[", inner, separator.join(map(_string, texts)), newline, "]")
-    else:
-        out += ("[", inner, '"', ('"' + separator + '"').join(texts), '"', newline, "]")
+        return
+    # The texts go into ``out`` between their separators rather than joined here: a join here
+    # copied the paragraphs, most of the document, once more before the document's own join.
+    pieces = ['"' + separator + '"'] * (2 * len(texts) - 1)
+    pieces[::2] = texts
+    out += ("[", inner, '"')
+    out += pieces
+    out += ('"', newline, "]")
 
 
 def _source(source: str | None) -> str:
