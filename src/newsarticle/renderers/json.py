@@ -82,10 +82,14 @@ def _document(article: Article, source: str | None, indent: int, end: str = "") 
     )  # fmt: skip
     if article.sections:
         out.append("[")
+        # The body (every paragraph, already joined for the word count) asked once, rather than
+        # each paragraph: the usual answer, no escape anywhere, then needs no other check.
+        body = article.body
+        plain = '"' not in body and "\\" not in body
         for index, section in enumerate(article.sections):
             out += ("," if index else "", level2, "{", level3, '"heading"', colon, _optional_string(section.heading))
             out += (",", level3, '"paragraphs"', colon)
-            _add_array(out, section.paragraphs, level3, step)
+            _add_array(out, section.paragraphs, level3, step, plain)
             out += (level2, "}")
         out += (level1, "]")
     else:
@@ -96,18 +100,27 @@ def _document(article: Article, source: str | None, indent: int, end: str = "") 
     return "".join(out)
 
 
-def _add_array(out: list[str], texts: Sequence[str], newline: str, step: str) -> None:
-    """Append a JSON array of ``texts``; ``newline`` is a line break and the current indentation."""
+def _add_array(out: list[str], texts: Sequence[str], newline: str, step: str, plain: bool = False) -> None:
+    """Append a JSON array of ``texts``; ``newline`` is a line break and the current indentation.
+
+    ``plain`` says that no text holds ``"`` or ``\\``, already known.
+    """
     if not texts:
         out.append("[]")
         return
     inner = newline + step
     separator = "," + inner
     # One pair of checks per text, not a copy of them all joined: most paragraphs need no escape.
-    if any('"' in text or "\\" in text for text in texts):
+    if not plain and any('"' in text or "\\" in text for text in texts):
         out += ("[", inner, separator.join(map(_string, texts)), newline, "]")
-    else:
-        out += ("[", inner, '"', ('"' + separator + '"').join(texts), '"', newline, "]")
+        return
+    # The texts go into ``out`` between their separators rather than joined here: a join here
+    # copied the paragraphs, most of the document, once more before the document's own join.
+    pieces = ['"' + separator + '"'] * (2 * len(texts) - 1)
+    pieces[::2] = texts
+    out += ("[", inner, '"')
+    out += pieces
+    out += ('"', newline, "]")
 
 
 def _source(source: str | None) -> str:
