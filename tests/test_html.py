@@ -310,7 +310,14 @@ def test_html_is_registered_like_any_plugin() -> None:
     (info,) = [f for f in newsarticle.formats() if f.name == "html"]
     assert (info.suffix, info.media_type) == (".html", "text/html")
     assert info.plugin == "newsarticle.renderers.html"
-    assert [o.name for o in info.options] == ["standalone", "reading_time", "publisher", "date_format", "timezone"]
+    assert [o.name for o in info.options] == [
+        "standalone",
+        "reading_time",
+        "base_url",
+        "publisher",
+        "date_format",
+        "timezone",
+    ]
 
 
 # -- exact output for a small article ----------------------------------------------------

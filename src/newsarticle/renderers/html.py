@@ -39,6 +39,7 @@ from html import escape
 from newsarticle import DATE_OPTIONS, Article, Option, RegisterRenderer, RenderContext, hookimpl
 from newsarticle._dates import in_whole_minutes
 from newsarticle._language import UNDETERMINED
+from newsarticle._urls import BASE_URL_HELP, check_base_url, with_page_url
 
 __all__ = [
     "DESCRIPTION_LIMIT",
@@ -193,6 +194,7 @@ class HtmlRenderer:
             default=False,
             help="show the word count and reading time after the date",
         ),
+        Option(name="base_url", type=str, default=None, help=BASE_URL_HELP, validator=check_base_url),
         Option(
             name="publisher",
             type=str,
@@ -203,6 +205,7 @@ class HtmlRenderer:
     )
 
     def render(self, article: Article, context: RenderContext) -> str:
+        article = with_page_url(article, context.options.get("base_url"), article.source, self.suffix)
         language = escape(article.language)
         lang = f' lang="{language}"'
         if _is_rtl(article.language):
