@@ -139,13 +139,15 @@ def expected_article_elements(
     if article.category is not None:
         tags.append(("p", {"class": "category"}))
     tags.append(("h1", {}))
+    locale = resolve_locale(None, article).replace("_", "-")
+    same = locale.lower() == article.language.lower()
+    # Labels from no catalog of the locale's language are English, and marked so.
+    labels = formatter_for(locale).labels_language
+    marked = [("span", {"lang": labels})] if labels.split("-")[0] != locale.split("-")[0].lower() else []
+    if article.authors:
+        tags += [("p", {"class": "byline"} if same else {"class": "byline", "lang": locale}), *marked]
     if meta:
-        locale = resolve_locale(None, article).replace("_", "-")
-        same = locale.lower() == article.language.lower()
         tags.append(("p", {"class": "meta"} if same else {"class": "meta", "lang": locale}))
-        # Labels from no catalog of the locale's language are English, and marked so.
-        labels = formatter_for(locale).labels_language
-        marked = [("span", {"lang": labels})] if labels.split("-")[0] != locale.split("-")[0].lower() else []
         if article.published is not None:
             tags += [*marked, ("time", {"datetime": datetime_attribute(article.published)})]
         if reading_time and article.sections:
@@ -167,6 +169,9 @@ def check_article(root: Element, article: Article, *, reading_time: bool = False
     category = header.find("p[@class='category']")
     assert (None if category is None else text_of(category)) == article.category
     assert [text_of(h1) for h1 in element.iter("h1")] == [article.headline]
+    byline = header.find("p[@class='byline']")
+    formatter = formatter_for(resolve_locale(None, article))
+    assert (None if byline is None else text_of(byline)) == (formatter.byline(article.authors) or None)
     assert [text_of(h2) for h2 in element.iter("h2")] == list(article.headings)
     body = [p for p in element.iter("p") if "class" not in p.attrib]
     assert [text_of(p) for p in body] == list(article.paragraphs)
@@ -194,20 +199,67 @@ def check_article(root: Element, article: Article, *, reading_time: bool = False
     only_whitespace_between(element, {"p", "h1", "h2", "time"})
 
 
-def check_json_ld(root: Element, article: Article) -> None:
+def check_json_ld(root: Element, article: Article, publisher: str | None = None) -> None:
     (script,) = root.iter("script")
     assert script.attrib == {"type": "application/ld+json"}
     data = json.loads(script.text or "")
     expected: dict[str, Any] = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": article.headline}
+    if article.url is not None:
+        expected |= {"url": article.url, "mainEntityOfPage": {"@type": "WebPage", "@id": article.url}}
     if article.published is not None:
         expected["datePublished"] = article.published.isoformat()
+    if article.modified is not None:
+        expected["dateModified"] = article.modified.isoformat()
+    if article.authors:
+        expected["author"] = [{"@type": "Person", "name": name} for name in article.authors]
+    if publisher is not None:
+        expected["publisher"] = {"@type": "Organization", "name": publisher}
+    if article.image is not None:
+        expected["image"] = article.image
+    teaser = expected_description(article)
+    if teaser is not None:
+        expected["description"] = teaser
     if article.category is not None:
         expected["articleSection"] = article.category
+    if article.tags:
+        expected["keywords"] = list(article.tags)
     expected |= {"inLanguage": article.language, "wordCount": article.word_count}
+    if article.sections:
+        expected["articleBody"] = "\n\n".join(
+            block for section in article.sections for block in (*filter(None, [section.heading]), *section.paragraphs)
+        )
     assert data == expected
 
 
-def check_document(markup: str, article: Article) -> None:
+def expected_description(article: Article) -> str | None:
+    first = next(iter(article.paragraphs), None)
+    return article.description if article.description is not None else None if first is None else describe(first)
+
+
+def read_open_graph(head: Element) -> list[tuple[str, str]]:
+    """The Open Graph properties as a consumer reads them: every <meta property> in order."""
+    return [(m.attrib["property"], m.attrib["content"]) for m in head.iter("meta") if "property" in m.attrib]
+
+
+def expected_open_graph(article: Article) -> list[tuple[str, str]]:
+    expected = [("og:type", "article"), ("og:title", article.headline)]
+    for name, value in (("og:url", article.url), ("og:image", article.image)):
+        if value is not None:
+            expected.append((name, value))
+    teaser = expected_description(article)
+    if teaser is not None:
+        expected.append(("og:description", teaser))
+    for name, date in (("article:published_time", article.published), ("article:modified_time", article.modified)):
+        if date is not None:
+            expected.append((name, date.isoformat()))
+    if article.category is not None:
+        expected.append(("article:section", article.category))
+    expected += [("article:author", name) for name in article.authors]
+    expected += [("article:tag", tag) for tag in article.tags]
+    return expected
+
+
+def check_document(markup: str, article: Article, publisher: str | None = None) -> None:
     assert markup.startswith("<!DOCTYPE html>\n")
     root = parse_document(markup)
     assert root.tag == "html"
@@ -215,27 +267,35 @@ def check_document(markup: str, article: Article) -> None:
     head = root.find("head")
     assert head is not None
     first = next(iter(article.paragraphs), None)
+    teaser = expected_description(article)
+    open_graph = expected_open_graph(article)
     assert [tag for tag, _ in elements(head)] == [
         "head",
         "meta",
         "meta",
         "title",
-        *(["meta"] if first is not None else []),
+        *(["meta"] if teaser is not None else []),
+        *(["link"] if article.url is not None else []),
+        *["meta"] * len(open_graph),
         "style",
         "script",
     ]
     assert head[0].attrib == {"charset": "utf-8"}
     assert head[1].attrib == {"name": "viewport", "content": "width=device-width, initial-scale=1"}
     assert text_of(head[2]) == article.headline
-    if first is not None:
+    if teaser is not None:
         assert head[3].attrib["name"] == "description"
         description = head[3].attrib["content"]
-        assert description == describe(first)
-        assert len(description) <= DESCRIPTION_LIMIT
-        assert description == first or first.startswith(description.removesuffix("…"))
+        assert description == teaser
+        if article.description is None and first is not None:
+            assert len(description) <= DESCRIPTION_LIMIT
+            assert description == first or first.startswith(description.removesuffix("…"))
+    canonical = [link.attrib for link in head.iter("link")]
+    assert canonical == ([] if article.url is None else [{"rel": "canonical", "href": article.url}])
+    assert read_open_graph(head) == open_graph
     (style,) = head.iter("style")
     assert style.text == STYLESHEET
-    check_json_ld(root, article)
+    check_json_ld(root, article, publisher)
     body = root.find("body")
     assert body is not None
     assert [tag for tag, _ in elements(body)][:3] == ["body", "main", "article"]
@@ -250,7 +310,14 @@ def test_html_is_registered_like_any_plugin() -> None:
     (info,) = [f for f in newsarticle.formats() if f.name == "html"]
     assert (info.suffix, info.media_type) == (".html", "text/html")
     assert info.plugin == "newsarticle.renderers.html"
-    assert [o.name for o in info.options] == ["standalone", "reading_time", "date_format", "timezone"]
+    assert [o.name for o in info.options] == [
+        "standalone",
+        "reading_time",
+        "base_url",
+        "publisher",
+        "date_format",
+        "timezone",
+    ]
 
 
 # -- exact output for a small article ----------------------------------------------------
@@ -479,11 +546,77 @@ def test_fragment_reads_back_as_the_model(article: Article, reading_time: bool) 
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(article=any_article)
-def test_document_reads_back_as_the_model(article: Article) -> None:
-    document = newsarticle.render(article, "html", standalone=True)
+@given(article=any_article, publisher=st.none() | hostile_text)
+def test_document_reads_back_as_the_model(article: Article, publisher: str | None) -> None:
+    document = newsarticle.render(article, "html", standalone=True, publisher=publisher)
     assert isinstance(document, str)
-    check_document(document, article)
+    check_document(document, article, publisher)
+
+
+METADATA = newsarticle.parse(
+    "Politik\n"
+    "Rat beschließt Haushalt\n"
+    "2025-02-27\n"
+    "url: https://example.org/politik/haushalt\n"
+    "author: Anna Muster\n"
+    "author: Jörg Beispiel\n"
+    "author: Chloé O'Neil & <Co>\n"
+    "image: https://example.org/bilder/rathaus.jpg?w=1200&h=630\n"
+    "modified: 2025-02-28T09:15:00+01:00\n"
+    'description: Der Rat stimmt zu: 5 % mehr für die "Brücke".\n'
+    "tags: Stadt, Haushalt 2025, <Brücke>\n"
+    "\n"
+    "Der Gemeinderat hat am Dienstag den Haushalt beschlossen.\n"
+    "\n"
+    "## Die Brücke\n"
+    "\n"
+    "Sie wird saniert.\n"
+)
+
+
+def test_metadata_reaches_head_json_ld_and_byline() -> None:
+    assert None not in (METADATA.url, METADATA.image, METADATA.modified, METADATA.description)
+    assert len(METADATA.authors) == 3
+    assert len(METADATA.tags) == 3
+    document = newsarticle.render(METADATA, "html", standalone=True, publisher="Stadtanzeiger")
+    assert isinstance(document, str)
+    check_document(document, METADATA, "Stadtanzeiger")
+    root = parse_document(document)
+    (byline,) = [p for p in root.iter("p") if p.attrib.get("class") == "byline"]
+    assert text_of(byline) == "Von Anna Muster, Jörg Beispiel und Chloé O'Neil & <Co>"
+    head = root.find("head")
+    assert head is not None
+    graph = read_open_graph(head)
+    assert [value for name, value in graph if name == "article:author"] == list(METADATA.authors)
+    assert dict(graph)["article:modified_time"] == "2025-02-28T09:15:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("locale", "byline"),
+    [
+        ("de", "Von Anna Muster und Jörg Beispiel"),
+        ("de_CH", "Von Anna Muster und Jörg Beispiel"),
+        ("en", "By Anna Muster and Jörg Beispiel"),
+        ("fr", "Par Anna Muster et Jörg Beispiel"),
+        ("pl", "By Anna Muster and Jörg Beispiel"),  # no Polish catalog: English label, English "and"
+    ],
+)
+def test_the_byline_is_in_the_render_locale(locale: str, byline: str) -> None:
+    article = Article(headline="Haushalt", language="de", authors=("Anna Muster", "Jörg Beispiel"))
+    fragment = newsarticle.render(article, "html", locale=locale)
+    assert isinstance(fragment, str)
+    (element,) = [p for p in parse_fragment(fragment).iter("p") if p.attrib.get("class") == "byline"]
+    assert text_of(element) == byline
+    if locale == "de":  # check_article expects the article's own locale
+        check_article(parse_fragment(fragment), article)
+
+
+def test_the_fragment_has_no_head_metadata_but_the_byline() -> None:
+    fragment = newsarticle.render(METADATA, "html")
+    assert isinstance(fragment, str)
+    for head_only in ("og:", "canonical", "ld+json"):
+        assert head_only not in fragment
+    check_article(parse_fragment(fragment), METADATA)
 
 
 # -- the Nu Html Checker -----------------------------------------------------------------
@@ -545,6 +678,8 @@ def test_every_corpus_file_passes_the_nu_html_checker(corpus_files: list[Path], 
     )
     pages["edge-pl.html"] = str(newsarticle.render(POLISH, "html", standalone=True, reading_time=True))
     pages["edge-und.html"] = str(newsarticle.render(UNDETERMINED, "html", standalone=True))
+    pages["metadata.html"] = str(newsarticle.render(METADATA, "html", standalone=True, publisher="Stadtanzeiger"))
+    pages["metadata-pl.html"] = str(newsarticle.render(METADATA, "html", standalone=True, locale="pl"))
     # A page the checker must complain about, so that silence below means "checked and clean".
     control = pages["edge-3.html"].replace("<section>\n<h2>Straight into a subheading</h2>\n", "<section>\n")
     pages["control.html"] = control
@@ -568,4 +703,4 @@ def test_every_corpus_file_passes_the_nu_html_checker(corpus_files: list[Path], 
     control_messages = by_file.pop("control.html", [])
     assert any("Section lacks heading" in m for m in control_messages), (control_messages, result.stderr)
     assert by_file == {}
-    assert len(pages) == 2 * len(corpus_files) + len(EDGE_CASES) + 4
+    assert len(pages) == 2 * len(corpus_files) + len(EDGE_CASES) + 6

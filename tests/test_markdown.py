@@ -164,7 +164,13 @@ def check_front_matter(article: Article, markdown: str) -> str:
 def test_registered() -> None:
     info = {f.name: f for f in newsarticle.formats()}["markdown"]
     assert (info.suffix, info.media_type) == (".md", "text/markdown")
-    assert {option.name for option in info.options} == {"front_matter", "heading", "date_format", "timezone"}
+    assert {option.name for option in info.options} == {
+        "front_matter",
+        "heading",
+        "base_url",
+        "date_format",
+        "timezone",
+    }
     assert info.plugin == "newsarticle.renderers.markdown"
 
 

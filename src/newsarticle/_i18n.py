@@ -21,13 +21,14 @@ import functools
 import gettext as _gettext
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from babel import Locale
 from babel import UnknownLocaleError as _BabelUnknownLocale
 from babel import dates as _dates
+from babel import lists as _lists
 from babel import numbers as _numbers
 
 from newsarticle._exceptions import OptionError, UnknownLocaleError
@@ -521,6 +522,22 @@ class Formatter:
             label = self.ngettext("{minutes} min read", "{minutes} min read", minutes)
             text = self._remember(("minutes", minutes), label.format(minutes=self.number(minutes)))
         return text
+
+    def byline(self, authors: Sequence[str]) -> str:
+        """The authors as a byline: ``Von Anna Muster und Ben Beispiel`` (de), ``By Anna Muster`` (en).
+
+        The names are joined by the list pattern of the labels' language, so that
+        "and" is in the same language as "By" where no catalog covers the locale.
+        """
+        names = list(authors)
+        if not names:
+            return ""
+        locale = self._locale
+        if self._labels_language.partition("-")[0] != self.locale.partition("_")[0]:
+            locale = get_locale(self._labels_language.replace("-", "_"))
+        joined = str(_lists.format_list(names, locale=locale))
+        # Translators: a byline; {authors} are the names, already joined by your language's "and".
+        return self.gettext("By {authors}").format(authors=joined)
 
     @property
     def quotes(self) -> tuple[str, str, str, str]:

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import validators
-from newsarticle_ninjs import _URI, NINJS_SCHEMA_URI, URI_NAMESPACE, content_uri, to_ninjs
+from newsarticle_ninjs import _URI, NINJS_SCHEMA_URI, URI_NAMESPACE, as_uri, content_uri, to_ninjs
 
 import newsarticle
 from newsarticle import Article, Diagnostic, OptionError, Section, render
@@ -113,10 +113,39 @@ def _model_blocks(article: Article) -> list[tuple[str, str]]:
     return blocks
 
 
+def _percent_decoded(uri: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(uri)
+
+
 def _check_faithful(article: Article, document: dict[str, Any]) -> None:
     assert document["type"] == "text"
     assert document["language"] == article.language
     assert document["headlines"] == [{"value": article.headline}]
+    expected_uri = (None if article.url is None else as_uri(article.url)) or content_uri(article)
+    assert document["uri"] == expected_uri
+    if article.url is not None and expected_uri != content_uri(article):
+        # The URL itself, percent-encoded only where RFC 3986 needs it.
+        assert _percent_decoded(document["uri"]) == _percent_decoded(article.url)
+    if article.authors:
+        assert document["people"] == [{"name": name, "rel": "author"} for name in article.authors]
+        assert all(name in document["by"] for name in article.authors)
+    else:
+        assert "people" not in document
+        assert "by" not in document
+    if article.description is None:
+        assert "descriptions" not in document
+    else:
+        assert document["descriptions"] == [{"value": article.description}]
+    if article.image is None or as_uri(article.image) is None:  # an IP-literal host has no URI form here
+        assert "associations" not in document
+    else:
+        (image,) = document["associations"]
+        assert image["type"] == "picture"
+        assert image["name"] == "featureimage"
+        assert _percent_decoded(image["uri"]) == _percent_decoded(article.image)
+        assert image["renditions"] == [{"name": "original", "href": image["uri"]}]
     if article.category is None:
         assert "subjects" not in document
     else:
@@ -160,7 +189,7 @@ def test_format_is_registered_by_the_installed_distribution() -> None:
     info = {f.name: f for f in newsarticle.formats()}["ninjs"]
     assert (info.plugin, info.distribution) == ("ninjs", "newsarticle-ninjs")
     assert (info.media_type, info.suffix) == ("application/json", ".ninjs.json")
-    assert [o.name for o in info.options] == ["uri", "midnight_timezone", "indent"]
+    assert [o.name for o in info.options] == ["uri", "midnight_timezone", "date_only", "indent"]
 
 
 # -- every corpus file ------------------------------------------------------------------------
@@ -178,9 +207,9 @@ def test_corpus_renders_valid_faithful_ninjs(path: Path, midnight_timezone: str 
     document = _ninjs(article, midnight_timezone=midnight_timezone)
     assert _errors(document) == []
     _check_faithful(article, document)
-    assert document["uri"] == content_uri(article)
-    if article.published is not None and midnight_timezone is not None:
-        assert dt.datetime.fromisoformat(document["versionCreated"]).date() == article.published
+    if article.published is not None:  # never undated: by default a date-only date is noon UTC that day
+        day = article.published.date() if isinstance(article.published, dt.datetime) else article.published
+        assert dt.datetime.fromisoformat(document["firstCreated"]).date() == day
 
 
 # -- the mapping ------------------------------------------------------------------------------
@@ -233,11 +262,68 @@ def test_trailer_and_source_are_not_written() -> None:
 # -- dates ------------------------------------------------------------------------------------
 
 
-def test_date_only_is_left_out_by_default() -> None:
+def test_date_only_is_noon_utc_by_default() -> None:
     document = _ninjs(ARTICLE)
+    assert document["firstCreated"] == document["versionCreated"] == "2025-02-27T12:00:00+00:00"
+    assert _errors(document) == []
+    # Noon UTC is still 27 February from UTC-12 to UTC+11:59 (Baker Island to Magadan).
+    for zone in ("Etc/GMT+12", "America/Los_Angeles", "Europe/Berlin", "Asia/Tokyo", "Asia/Magadan"):
+        instant = dt.datetime.fromisoformat(document["firstCreated"]).astimezone(ZoneInfo(zone))
+        assert instant.date() == dt.date(2025, 2, 27), zone
+
+
+def test_date_only_omit_leaves_the_date_out() -> None:
+    document = _ninjs(ARTICLE, date_only="omit")
     assert "firstCreated" not in document
     assert "versionCreated" not in document
     assert "2025" not in json.dumps(document)
+    with pytest.raises(OptionError, match="date_only"):
+        render(ARTICLE, "ninjs", date_only="midnight")
+
+
+def test_version_created_is_the_modification() -> None:
+    modified = dt.datetime(2025, 2, 28, 9, 15, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    article = Article(headline="Geändert", language="de", published=dt.date(2025, 2, 27), modified=modified)
+    document = _ninjs(article, midnight_timezone=BERLIN)
+    assert document["firstCreated"] == "2025-02-27T00:00:00+01:00"
+    assert document["versionCreated"] == "2025-02-28T09:15:00+01:00"
+    only_modified = _ninjs(Article(headline="x", language="de", modified=dt.date(2025, 3, 1)))
+    assert "firstCreated" not in only_modified
+    assert only_modified["versionCreated"] == "2025-03-01T12:00:00+00:00"
+
+
+METADATA = newsarticle.parse(
+    "Politik\n"
+    "Rat beschließt Haushalt\n"
+    "2025-02-27\n"
+    "url: https://example.org/politik/haushalt-über-alles?x=1&y=2\n"
+    "author: Anna Muster\n"
+    "author: Jörg Beispiel\n"
+    "image: https://example.org/bilder/rathaus.jpg\n"
+    "description: Der Rat stimmt zu.\n"
+    "\n"
+    "Der Gemeinderat hat am Dienstag den Haushalt beschlossen.\n"
+)
+
+
+def test_metadata_reaches_uri_byline_people_descriptions_and_image() -> None:
+    document = _ninjs(METADATA)
+    assert _errors(document) == []
+    assert document["uri"] == "https://example.org/politik/haushalt-%C3%BCber-alles?x=1&y=2"
+    assert document["by"] == "Von Anna Muster und Jörg Beispiel"
+    assert _ninjs(METADATA, locale="en")["by"] == "By Anna Muster and Jörg Beispiel"
+    assert document["people"] == [{"name": "Anna Muster", "rel": "author"}, {"name": "Jörg Beispiel", "rel": "author"}]
+    assert document["descriptions"] == [{"value": "Der Rat stimmt zu."}]
+    assert document["associations"] == [
+        {
+            "name": "featureimage",
+            "uri": "https://example.org/bilder/rathaus.jpg",
+            "type": "picture",
+            "renditions": [{"name": "original", "href": "https://example.org/bilder/rathaus.jpg"}],
+        }
+    ]
+    assert _ninjs(METADATA, uri="urn:x:1")["uri"] == "urn:x:1"  # the option still wins
+    _check_faithful(METADATA, document)
 
 
 @pytest.mark.parametrize(
@@ -374,6 +460,18 @@ _PUBLISHED = st.one_of(
 )
 
 
+_URLS = st.sampled_from(
+    (
+        "https://example.org/news/1",
+        "http://example.org/a?b=c&d=e#f",
+        "https://例え.jp/über/straße?q=ä",
+        "https://example.org/100%",
+        "https://example.org/a%20b/é~x",
+        "http://[::1]/ip-literal",
+    )
+)
+
+
 @st.composite
 def _sections(draw: st.DrawFn) -> tuple[Section, ...]:
     count = draw(st.integers(0, 4))
@@ -392,6 +490,11 @@ _ARTICLES = st.builds(
     language=st.sampled_from(("de", "en", "de-AT", "en-GB", "fr", "sr-Latn-RS")),
     category=st.none() | _one_line(),
     published=_PUBLISHED,
+    url=st.none() | _URLS,
+    authors=st.lists(_one_line(), max_size=3).map(tuple),
+    image=st.none() | _URLS,
+    modified=_PUBLISHED,
+    description=st.none() | _one_line(),
     sections=_sections(),
     trailer=st.lists(_one_line(), max_size=2).map(tuple),
     source=st.none() | st.text(max_size=20),
@@ -403,10 +506,8 @@ def _expected_created(published: dt.date | None, zone: str | None) -> dt.datetim
     if published is None:
         return None
     if not isinstance(published, dt.datetime):
-        if zone is None:
-            return None
-        from zoneinfo import ZoneInfo
-
+        if zone is None:  # the default: noon UTC
+            return dt.datetime.combine(published, dt.time(12), tzinfo=dt.timezone.utc)
         published = dt.datetime.combine(published, dt.time(), tzinfo=ZoneInfo(zone))
     offset = published.utcoffset()
     assert offset is not None
@@ -428,14 +529,12 @@ def test_any_article_renders_valid_faithful_ninjs(article: Article, zone: str | 
     document = _ninjs(article, midnight_timezone=zone)
     assert _errors(document) == []
     _check_faithful(article, document)
-    assert document["uri"] == content_uri(article)
-    expected = _expected_created(article.published, zone)
-    if expected is None:
-        assert "firstCreated" not in document
-        assert "versionCreated" not in document
-    else:
-        assert document["firstCreated"] == document["versionCreated"]
-        written = dt.datetime.fromisoformat(document["versionCreated"])
+    for key, value in (("firstCreated", article.published), ("versionCreated", article.modified or article.published)):
+        expected = _expected_created(value, zone)
+        if expected is None:
+            assert key not in document
+            continue
+        written = dt.datetime.fromisoformat(document[key])
         # The same instant. Compared in UTC: between zones, == is False for a time in a
         # daylight-saving gap or fold even when the instants are equal (PEP 495).
         assert written.astimezone(dt.timezone.utc) == expected.astimezone(dt.timezone.utc)

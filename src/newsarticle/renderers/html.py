@@ -6,6 +6,7 @@ The fragment is what a site template embeds::
     <header>
     <p class="category">Politik</p>
     <h1>Stadtrat beschließt Haushalt</h1>
+    <p class="byline">Von Anna Muster und Jörg Beispiel</p>
     <p class="meta">Veröffentlicht am <time datetime="2025-01-23">23. Januar 2025</time></p>
     </header>
     <p>The lead, before the first subheading, needs no section.</p>
@@ -16,8 +17,9 @@ The fragment is what a site template embeds::
     </article>
 
 The standalone document wraps it with a charset, viewport, title, meta
-description, a small stylesheet and schema.org ``NewsArticle`` JSON-LD, and
-passes the Nu Html Checker without a message.
+description, canonical link, Open Graph properties, a small stylesheet and
+schema.org ``NewsArticle`` JSON-LD, and passes the Nu Html Checker without a
+message.
 
 Every piece of text goes through :func:`html.escape` exactly once, and the
 JSON-LD escapes ``<``, ``>``, ``&``, U+2028 and U+2029 as ``\\u`` sequences, so
@@ -37,8 +39,18 @@ from html import escape
 from newsarticle import DATE_OPTIONS, Article, Option, RegisterRenderer, RenderContext, hookimpl
 from newsarticle._dates import in_whole_minutes
 from newsarticle._language import UNDETERMINED
+from newsarticle._urls import BASE_URL_HELP, check_base_url, with_page_url
 
-__all__ = ["DESCRIPTION_LIMIT", "STYLESHEET", "HtmlRenderer", "datetime_attribute", "describe", "json_ld"]
+__all__ = [
+    "DESCRIPTION_LIMIT",
+    "STYLESHEET",
+    "HtmlRenderer",
+    "datetime_attribute",
+    "describe",
+    "description",
+    "json_ld",
+    "open_graph",
+]
 
 #: Longest meta description, in characters; search engines show about this much.
 DESCRIPTION_LIMIT = 160
@@ -113,20 +125,50 @@ def describe(paragraph: str, limit: int = DESCRIPTION_LIMIT) -> str:
     return (head.rstrip(" ,;:-–—") or head) + "…"
 
 
-def json_ld(article: Article) -> str:
-    """The schema.org ``NewsArticle`` JSON-LD, safe to put inside a ``<script>`` element."""
+def description(article: Article) -> str | None:
+    """The page's description: the article's teaser as written, else its first paragraph cut by :func:`describe`."""
+    if article.description is not None:
+        return article.description
+    first = next((s.paragraphs[0] for s in article.sections), None)
+    return None if first is None else describe(first)
+
+
+def json_ld(article: Article, publisher: str | None = None) -> str:
+    """The schema.org ``NewsArticle`` JSON-LD, safe to put inside a ``<script>`` element.
+
+    It carries what Google's Article guidelines read (author, image,
+    dateModified) and the body; ``publisher`` names the publishing Organization.
+    """
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.headline,
     }
+    if article.url is not None:
+        data["url"] = article.url
+        data["mainEntityOfPage"] = {"@type": "WebPage", "@id": article.url}
     if article.published is not None:
         data["datePublished"] = article.published.isoformat()
+    if article.modified is not None:
+        data["dateModified"] = article.modified.isoformat()
+    if article.authors:
+        data["author"] = [{"@type": "Person", "name": name} for name in article.authors]
+    if publisher is not None:
+        data["publisher"] = {"@type": "Organization", "name": publisher}
+    if article.image is not None:
+        data["image"] = article.image
+    teaser = description(article)
+    if teaser is not None:
+        data["description"] = teaser
     if article.category is not None:
         data["articleSection"] = article.category
+    if article.tags:
+        data["keywords"] = list(article.tags)
     if _primary(article.language) != UNDETERMINED:  # schema.org wants a known language or none
         data["inLanguage"] = article.language
     data["wordCount"] = article.word_count
+    if article.sections:
+        data["articleBody"] = article.body
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     for character, replacement in _JSON_ESCAPES:
         if character in text:
@@ -152,10 +194,18 @@ class HtmlRenderer:
             default=False,
             help="show the word count and reading time after the date",
         ),
+        Option(name="base_url", type=str, default=None, help=BASE_URL_HELP, validator=check_base_url),
+        Option(
+            name="publisher",
+            type=str,
+            default=None,
+            help="the publishing organization's name, for the standalone document's JSON-LD",
+        ),
         *DATE_OPTIONS,
     )
 
     def render(self, article: Article, context: RenderContext) -> str:
+        article = with_page_url(article, context.options.get("base_url"), article.source, self.suffix)
         language = escape(article.language)
         lang = f' lang="{language}"'
         if _is_rtl(article.language):
@@ -167,16 +217,24 @@ class HtmlRenderer:
         standalone = context.options.get("standalone", False)
         if standalone:
             parts += ("<!DOCTYPE html>\n<html", lang, ">\n<head>\n", _HEAD_START, headline, "</title>\n")
-            first = next((s.paragraphs[0] for s in article.sections), None)
-            if first is not None:
-                parts += ('<meta name="description" content="', escape(describe(first)), '">\n')
-            parts += (_HEAD_END, '<script type="application/ld+json">', json_ld(article), "</script>\n")
+            teaser = description(article)
+            if teaser is not None:
+                parts += ('<meta name="description" content="', escape(teaser), '">\n')
+            if article.url is not None:
+                parts += ('<link rel="canonical" href="', escape(article.url), '">\n')
+            parts += open_graph(article, teaser)
+            publisher = context.options.get("publisher")
+            parts += (_HEAD_END, '<script type="application/ld+json">', json_ld(article, publisher), "</script>\n")
             parts.append("</head>\n<body>\n<main>\n")
 
         parts += ("<article", lang, ">\n<header>\n")
         if article.category is not None:
             parts += ('<p class="category">', _text(article.category), "</p>\n")
         parts += ("<h1>", headline, "</h1>\n")
+        if article.authors:
+            lang, start, end = _label_language(article, context)
+            byline = _text(context.formatter.byline(article.authors))
+            parts += ('<p class="byline"', lang, ">", start, byline, end, "</p>\n")
         self._meta(article, context, parts)
         parts.append("</header>\n")
 
@@ -199,18 +257,7 @@ class HtmlRenderer:
         if article.published is None and not (show_reading_time and article.sections):
             return
         formatter = context.formatter
-        # Labels and dates are in the render locale, which need not be the article's language.
-        tag = context.language_tag
-        lang = ""
-        if tag.lower() != article.language.lower():
-            lang = f' lang="{escape(tag)}"'
-            if _is_rtl(tag) != _is_rtl(article.language):
-                lang += ' dir="rtl"' if _is_rtl(tag) else ' dir="ltr"'
-        # Where newsarticle has no catalog for the locale (Polish), the labels are English among
-        # Polish dates: marked, so that a screen reader does not read them as Polish.
-        labels = formatter.labels_language
-        marked = _primary(labels) != _primary(tag)
-        start, end = (f'<span lang="{escape(labels)}">', "</span>") if marked else ("", "")
+        lang, start, end = _label_language(article, context)
         pieces: list[str] = []
         if article.published is not None:
             label = formatter.gettext("Published")
@@ -222,6 +269,46 @@ class HtmlRenderer:
             pieces.append(start + _text(formatter.words(article.word_count)) + end)
             pieces.append(start + _text(formatter.reading_time(article.reading_time)) + end)
         parts += ('<p class="meta"', lang, ">", _META_SEPARATOR.join(pieces), "</p>\n")
+
+
+def open_graph(article: Article, teaser: str | None) -> list[str]:
+    """The Open Graph ``<meta property>`` elements (og:, article:) for the standalone document's head."""
+    properties: list[tuple[str, str]] = [("og:type", "article"), ("og:title", article.headline)]
+    if article.url is not None:
+        properties.append(("og:url", article.url))
+    if article.image is not None:
+        properties.append(("og:image", article.image))
+    if teaser is not None:
+        properties.append(("og:description", teaser))
+    if article.published is not None:
+        properties.append(("article:published_time", article.published.isoformat()))
+    if article.modified is not None:
+        properties.append(("article:modified_time", article.modified.isoformat()))
+    if article.category is not None:
+        properties.append(("article:section", article.category))
+    properties += [("article:author", name) for name in article.authors]
+    properties += [("article:tag", tag) for tag in article.tags]
+    return [f'<meta property="{name}" content="{escape(value)}">\n' for name, value in properties]
+
+
+def _label_language(article: Article, context: RenderContext) -> tuple[str, str, str]:
+    """The ``lang``/``dir`` attributes for a line of labels, and the span that marks English labels.
+
+    Labels and dates are in the render locale, which need not be the article's
+    language. Where newsarticle has no catalog for the locale (Polish), the
+    labels are English among Polish dates: marked, so that a screen reader does
+    not read them as Polish.
+    """
+    tag = context.language_tag
+    lang = ""
+    if tag.lower() != article.language.lower():
+        lang = f' lang="{escape(tag)}"'
+        if _is_rtl(tag) != _is_rtl(article.language):
+            lang += ' dir="rtl"' if _is_rtl(tag) else ' dir="ltr"'
+    labels = context.formatter.labels_language
+    marked = _primary(labels) != _primary(tag)
+    start, end = (f'<span lang="{escape(labels)}">', "</span>") if marked else ("", "")
+    return lang, start, end
 
 
 def _primary(tag: str) -> str:

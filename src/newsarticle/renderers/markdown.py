@@ -34,6 +34,7 @@ from collections.abc import Sequence
 
 from newsarticle import DATE_OPTIONS, Article, Option, RegisterRenderer, RenderContext, hookimpl
 from newsarticle._dates import in_whole_minutes
+from newsarticle._urls import BASE_URL_HELP, check_base_url, with_page_url
 
 __all__ = ["MarkdownRenderer", "escape_block", "escape_heading", "front_matter"]
 
@@ -379,10 +380,12 @@ class MarkdownRenderer:
             default=False,
             help="with front_matter, keep the # headline and the category/date line in the body too",
         ),
+        Option(name="base_url", type=str, default=None, help=BASE_URL_HELP, validator=check_base_url),
         *DATE_OPTIONS,
     )
 
     def render(self, article: Article, context: RenderContext) -> str:
+        article = with_page_url(article, context.options.get("base_url"), article.source, self.suffix)
         ssg = bool(context.options.get("front_matter"))
         blocks = []
         if not ssg or context.options.get("heading"):

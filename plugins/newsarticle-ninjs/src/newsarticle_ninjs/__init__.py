@@ -7,18 +7,24 @@ only newsarticle's public API, as any third-party plugin would.
 
 The mapping, and why (README.md has the whole story):
 
-- ``uri``: the ``uri`` option, else ``urn:uuid:`` with a version 5 UUID of the
-  article's content (:func:`content_uri`), so the same article always gets the
-  same URI.
-- ``headlines``, ``bodies`` (``text/html`` and ``text/plain``, with
-  ``wordCount``), ``language``, ``type`` ``"text"``.
-- ``firstCreated`` and ``versionCreated``: ``published`` when it is a
-  date-time. A date-only ``published`` is left out, because ninjs holds only
-  date-times and newsarticle never invents a time or a time zone, unless the
-  caller names a time zone with ``midnight_timezone``.
+- ``uri``: the ``uri`` option, else the article's ``url``, else ``urn:uuid:``
+  with a version 5 UUID of the article's content (:func:`content_uri`), so the
+  same article always gets the same URI.
+- ``headlines``, ``descriptions`` (the teaser), ``bodies`` (``text/html`` and
+  ``text/plain``, with ``wordCount``), ``language``, ``type`` ``"text"``.
+- ``by`` (the byline in the render locale) and ``people`` (one per author,
+  ``rel`` ``"author"``): ninjs 3.1 has no ``bylines``.
+- ``firstCreated`` from ``published``, ``versionCreated`` from ``modified``
+  (else ``published``). ninjs holds only date-times: a date-only date is
+  written as 12:00 UTC that day (:data:`DATE_ONLY_TIME`), the one instant that
+  is the same calendar day from UTC-12 to UTC+11:59; ``midnight_timezone``
+  writes the start of the day in a named zone instead, and
+  ``date_only="omit"`` leaves such dates out.
+- ``associations``: the lead image as a ``picture`` with one rendition.
 - ``subjects``: the category, by name: it says what the article is about.
-- Not written: the scraper's ``trailer`` (not part of the article) and
-  ``source`` (a local file name, not an identifier).
+- Not written: the scraper's ``trailer`` (not part of the article),
+  ``source`` (a local file name, not an identifier) and ``tags`` (ninjs 3.1
+  has no keywords; as ``subjects`` they could not be told from the category).
 """
 
 from __future__ import annotations
@@ -34,10 +40,13 @@ from typing import Any
 from newsarticle import Article, Option, OptionError, RegisterRenderer, RenderContext, hookimpl, in_whole_minutes
 
 __all__ = [
+    "DATE_ONLY_CHOICES",
+    "DATE_ONLY_TIME",
     "NINJS_SCHEMA_URI",
     "NINJS_VERSION",
     "URI_NAMESPACE",
     "NinjsRenderer",
+    "as_uri",
     "content_uri",
     "register_renderers",
     "to_ninjs",
@@ -50,6 +59,16 @@ NINJS_SCHEMA_URI = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
 #: Namespace of the default URIs: ``uuid5(NAMESPACE_URL, url)`` of this plugin's URL,
 #: https://github.com/newsarticle/newsarticle/tree/main/plugins/newsarticle-ninjs.
 URI_NAMESPACE = uuid.UUID("db3a3c1c-e869-5108-9005-1039f3bb9359")
+
+#: When a date-only date happened, by default: noon UTC keeps the calendar day for every
+#: reader from UTC-12 to UTC+11:59, where midnight UTC is the day before in the Americas.
+DATE_ONLY_TIME = dt.time(12, tzinfo=dt.timezone.utc)
+
+#: The values of the ``date_only`` option.
+DATE_ONLY_CHOICES = ("noon_utc", "omit")
+
+# Characters RFC 3986 allows in a URI as they are; everything else in a URL is percent-encoded.
+_NOT_URI = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]|%(?![0-9A-Fa-f]{2})")
 
 # An absolute URI by RFC 3986's grammar (ASCII only; an IP-literal host such
 # as [::1] is refused for simplicity): scheme ":" hier-part ["?" query] ["#" fragment].
@@ -82,26 +101,54 @@ def content_uri(article: Article) -> str:
     return f"urn:uuid:{uuid.uuid5(URI_NAMESPACE, name)}"
 
 
-def to_ninjs(article: Article, *, uri: str | None = None, midnight_timezone: str | None = None) -> dict[str, Any]:
+def as_uri(url: str) -> str | None:
+    """``url`` as an RFC 3986 URI (UTF-8 percent-encoded where it holds other characters), or None if it has none.
+
+    An article's ``url`` may hold any letter (``https://例え.jp/über``); ninjs
+    wants ASCII. An IP-literal host (``http://[::1]/``) has no form here.
+    """
+    encoded = _NOT_URI.sub(lambda match: "".join(f"%{byte:02X}" for byte in match[0].encode()), url)
+    return encoded if _URI.fullmatch(encoded) else None
+
+
+def to_ninjs(
+    article: Article,
+    *,
+    uri: str | None = None,
+    midnight_timezone: str | None = None,
+    date_only: str = "noon_utc",
+    byline: str | None = None,
+) -> dict[str, Any]:
     """The ninjs 3.1 object for ``article``, as plain data in a fixed key order.
 
-    :param uri: The object's URI; by default :func:`content_uri`.
+    :param uri: The object's URI; by default the article's ``url``, else :func:`content_uri`.
     :param midnight_timezone: An IANA time zone (``Europe/Berlin``): write a
-        date-only ``published`` as the start of that day there. By default such
-        a date is left out.
-    :raises OptionError: for a ``uri`` that is not an absolute URI, or an
-        unknown time zone.
+        date-only date as the start of that day there.
+    :param date_only: Without ``midnight_timezone``, ``"noon_utc"`` (the
+        default) writes a date-only date as 12:00 UTC that day; ``"omit"``
+        leaves it out.
+    :param byline: The ``by`` text; by default the authors' names joined by commas.
+    :raises OptionError: for a ``uri`` that is not an absolute URI, an
+        unknown time zone, or another ``date_only``.
     """
     # The same checks as the options' validators, for callers of this function.
-    for name, value, check in (("uri", uri, _check_uri), ("midnight_timezone", midnight_timezone, _check_zone)):
+    checks = (
+        ("uri", uri, _check_uri),
+        ("midnight_timezone", midnight_timezone, _check_zone),
+        ("date_only", date_only, _check_date_only),
+    )
+    for name, value, check in checks:
         try:
             if value is not None:
                 check(value)
         except ValueError as exc:
             raise OptionError(f"option {name!r} takes {exc}, not {value!r}") from None
-    midnight = None if midnight_timezone is None else zoneinfo.ZoneInfo(midnight_timezone)
+    when: dt.tzinfo | None = None if midnight_timezone is None else zoneinfo.ZoneInfo(midnight_timezone)
+    time = dt.time()
+    if when is None and date_only == "noon_utc":
+        time, when = DATE_ONLY_TIME.replace(tzinfo=None), DATE_ONLY_TIME.tzinfo
     if uri is None:
-        uri = content_uri(article)
+        uri = (None if article.url is None else as_uri(article.url)) or content_uri(article)
     data: dict[str, Any] = {
         "uri": uri,
         "standard": {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA_URI},
@@ -109,11 +156,19 @@ def to_ninjs(article: Article, *, uri: str | None = None, midnight_timezone: str
         "representationType": "full",
         "language": article.language,
     }
-    created = _created(article.published, midnight)
+    created = _created(article.published, time, when)
+    changed = created if article.modified is None else _created(article.modified, time, when)
     if created is not None:
         data["firstCreated"] = created
-        data["versionCreated"] = created
+    if changed is not None:
+        data["versionCreated"] = changed
+    if article.authors:
+        data["by"] = byline if byline is not None else ", ".join(article.authors)
     data["headlines"] = [{"value": article.headline}]
+    if article.description is not None:
+        data["descriptions"] = [{"value": article.description}]
+    if article.authors:
+        data["people"] = [{"name": name, "rel": "author"} for name in article.authors]
     if article.category is not None:
         data["subjects"] = [{"name": article.category}]
     if article.sections:
@@ -122,12 +177,21 @@ def to_ninjs(article: Article, *, uri: str | None = None, midnight_timezone: str
             {"contentType": "text/html", "wordCount": words, "value": _html(article)},
             {"contentType": "text/plain", "wordCount": words, "value": article.body},
         ]
+    image = None if article.image is None else as_uri(article.image)
+    if image is not None:
+        rendition = {"name": "original", "href": image}
+        data["associations"] = [{"name": "featureimage", "uri": image, "type": "picture", "renditions": [rendition]}]
     return data
 
 
 def _check_uri(uri: str) -> None:
     if not _URI.fullmatch(uri):
         raise ValueError("an absolute URI such as https://example.org/news/1")
+
+
+def _check_date_only(value: str) -> None:
+    if value not in DATE_ONLY_CHOICES:
+        raise ValueError(" or ".join(DATE_ONLY_CHOICES))
 
 
 def _check_zone(name: str) -> None:
@@ -137,14 +201,15 @@ def _check_zone(name: str) -> None:
         raise ValueError("an IANA time zone such as Europe/Berlin") from None
 
 
-def _created(published: dt.date | None, midnight: zoneinfo.ZoneInfo | None) -> str | None:
-    if published is None:
+def _created(value: dt.date | None, time: dt.time, zone: dt.tzinfo | None) -> str | None:
+    """``value`` in RFC 3339; a date-only one at ``time`` in ``zone``, or None without a zone."""
+    if value is None:
         return None
-    if isinstance(published, dt.datetime):
-        return _rfc3339(published)
-    if midnight is None:
+    if isinstance(value, dt.datetime):
+        return _rfc3339(value)
+    if zone is None:
         return None
-    return _rfc3339(dt.datetime.combine(published, dt.time(), tzinfo=midnight))
+    return _rfc3339(dt.datetime.combine(value, time, tzinfo=zone))
 
 
 def _rfc3339(value: dt.datetime) -> str | None:
@@ -183,8 +248,15 @@ class NinjsRenderer:
             type=str,
             default=None,
             help="IANA time zone (Europe/Berlin) in which a date-only date is written as midnight;"
-            " by default such a date is left out, since ninjs holds only date-times",
+            " by default it is written as noon UTC (see date_only), since ninjs holds only date-times",
             validator=_check_zone,
+        ),
+        Option(
+            name="date_only",
+            type=str,
+            default="noon_utc",
+            help="a date-only date without midnight_timezone: noon_utc writes 12:00 UTC that day, omit leaves it out",
+            validator=_check_date_only,
         ),
         Option(
             name="indent",
@@ -201,6 +273,8 @@ class NinjsRenderer:
             article,
             uri=context.options.get("uri"),
             midnight_timezone=context.options.get("midnight_timezone"),
+            date_only=context.options.get("date_only", "noon_utc"),
+            byline=context.formatter.byline(article.authors) or None,
         )
         if indent == 0:
             return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
