@@ -2,8 +2,9 @@
 
 A test builds the input at size ``n`` and ``2 n`` outside the clock, times the
 work on each in this process's CPU time (so time spent waiting for a core on a
-busy machine counts for neither; best of a few runs), and asserts the ratio. Linear work gives about 2, quadratic about 4; ``LINEAR``
-leaves room for caches and noise but not for a quadratic term.
+busy machine counts for neither; best of a few runs), and asserts the ratio.
+Linear work gives about 2, quadratic about 4; ``LINEAR`` leaves room for
+caches and noise but not for a quadratic term.
 """
 
 from __future__ import annotations
