@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 import urllib.parse
+from pathlib import Path
 
 import html5lib
 import pytest
@@ -94,3 +98,32 @@ def test_the_url_path_is_the_command_lines_output_path(segments: list[str], suff
     assert newsarticle.Article(headline="h", language="de", url=url).url == url  # a URL the model accepts
     path = urllib.parse.unquote(urllib.parse.urlsplit(url).path, errors="surrogateescape")
     assert path == "/news/" + output_name(relative, suffix)
+
+
+# -- on the command line: the page is the output, below the output folder ----------------------------------------
+
+
+@pytest.mark.slow
+def test_the_command_derives_each_url_from_the_output_path_below_the_output_folder(tmp_path: Path) -> None:
+    source = Path(__file__).parent / "data" / "001_174fa88330290a76.txt"
+    inputs = tmp_path / "articles"
+    (inputs / "politik").mkdir(parents=True)
+    shutil.copyfile(source, inputs / "politik" / "haus halt.txt")
+    command = [sys.executable, "-m", "newsarticle", "convert", str(inputs), "-t", "html", "-s"]
+    base = ["-O", "base_url=https://example.org/news/"]
+    result = subprocess.run(
+        [*command, *base, "-o", str(tmp_path / "site")], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "politik" / "haus halt.html").read_text(encoding="utf-8")
+    links, _meta, _ld = _head(page)
+    # Not articles/politik/...: the input folder's own name is no part of the site.
+    assert {"rel": "canonical", "href": "https://example.org/news/politik/haus%20halt.html"} in links
+    single = tmp_path / "one.html"
+    result = subprocess.run(
+        [*command[:4], str(inputs / "politik" / "haus halt.txt"), *command[5:], *base, "-o", str(single)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    links, _meta, _ld = _head(single.read_text(encoding="utf-8"))
+    assert {"rel": "canonical", "href": "https://example.org/news/one.html"} in links

@@ -121,6 +121,9 @@ class Job(NamedTuple):
     max_size: int | None = MAX_INPUT_SIZE  # bytes; None: no limit (--max-size)
     language: str | None = None  # the language of a file without a lang: line (--language)
     traceback: bool = False  # a failure inside a plugin or renderer carries its traceback (--traceback)
+    # The folder the outputs' paths are relative to, for an option that names an output's place
+    # (``-O base_url``: an article's url is its output's path below it). None: to standard output.
+    output_root: str | None = None
 
 
 class Chunk(Protocol):

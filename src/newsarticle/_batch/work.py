@@ -72,6 +72,8 @@ def process(task: Task, job: Job) -> Outcome:
             assert job.format is not None
             from newsarticle._render import render_encoded
 
+            if "base_url" in job.options and task.output is not None and job.output_root is not None:
+                article = _with_page_url(article, job.options["base_url"], task.output, job.output_root)
             # Encoded once: the check for text that cannot be written is that same encode.
             rendered = render_encoded(article, job.format, locale=job.locale, transforms=job.transforms, **job.options)
     except NewsArticleError as exc:
@@ -156,3 +158,15 @@ def lost(task: Task, reason: str, code: str = "worker") -> Outcome:
     """The failure of a file whose worker did not give its outcome (``reason`` says why)."""
     problem = Problem(task.source, None, None, code, reason)
     return Outcome(task.source, FAILED, task.output, errors=(problem,))
+
+
+def _with_page_url(article: Article, base_url: object, output: str, root: str) -> Article:
+    """The article with the url of its page: the output's path below the output folder, below ``base_url``.
+
+    On the command line the page is the output, not the input: ``convert articles/ -o site/`` makes
+    ``articles/politik/a.txt`` the page ``politik/a.html``.
+    """
+    from newsarticle._urls import with_page_url
+
+    path = os.path.relpath(output, root)
+    return with_page_url(article, base_url if isinstance(base_url, str) else None, path, os.path.splitext(path)[1])

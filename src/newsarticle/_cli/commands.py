@@ -44,6 +44,7 @@ def convert(args: argparse.Namespace) -> int:
         manifest = _manifest(session, output, recipe(job))
         if os.path.lexists(output) and not args.force and not _again(session, manifest, output, source):
             return EXIT_OK
+        job = job._replace(output_root=os.path.dirname(output) or os.curdir)
         return session.run(job, None, iter([Task(source, output)]), batch=False, manifest=manifest)
     if "-" in inputs:
         raise UsageError("standard input (-) goes to standard output or to -o FILE, not into a folder")
@@ -65,6 +66,7 @@ def convert(args: argparse.Namespace) -> int:
     if manifest.warning is not None:
         session.warn(manifest.warning)
     plan = plan_mirror(selection, output, suffix, force=args.force, manifest=manifest)
+    job = job._replace(output_root=output)
     # One file into a folder needs no workers.
     return session.run(job, selection, plan, batch=not single, manifest=manifest)
 
