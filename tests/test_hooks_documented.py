@@ -17,7 +17,7 @@ HOOKS = sorted(
 
 
 def test_there_are_hooks() -> None:
-    assert HOOKS == ["register_renderers", "register_transforms"]
+    assert HOOKS == ["register_collections", "register_renderers", "register_transforms"]
 
 
 @pytest.mark.parametrize("hook", HOOKS)

@@ -583,9 +583,11 @@ def test_a_format_name_the_command_line_would_misread_is_refused(name: str) -> N
 
 
 @pytest.mark.parametrize("name", ["jsonl", "JSONL", "JsonL"])
-def test_the_command_s_own_format_name_is_refused_in_any_case(name: str) -> None:
-    # -t jsonl is the command's corpus format before any renderer's: a renderer of that name could never be chosen.
-    assert "a name other than jsonl" in _refused(_with(name=name))
+def test_a_renderer_cannot_take_a_collection_format_s_name_by_accident(name: str) -> None:
+    # Renderers and collection formats share one namespace of names: -t jsonl must mean one format.
+    message = _refused(_with(name=name))
+    assert f"registers {name!r}, which plugin 'newsarticle.renderers.jsonl'" in message
+    assert "replace=True" in message
 
 
 @pytest.mark.parametrize("media_type", BAD_MEDIA_TYPES)
@@ -918,7 +920,7 @@ def test_a_hook_that_calls_back_into_register_plugin_is_refused_not_a_deadlock(t
     stdout, stderr, status = _finished([sys.executable, "-c", _reentrant_script(call)], None, tmp_path)
     assert status == 0, stderr
     assert "refused: plugin 'outer': a plugin's hook used newsarticle's plugin registry" in stdout
-    assert "formats: html, json, markdown" in stdout
+    assert "formats: html, json, jsonl, markdown" in stdout
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsarticle._exceptions import (
     DeserializationError,
+    MissingURLError,
     NewsArticleError,
     OptionError,
     ParseError,
@@ -28,6 +29,7 @@ from newsarticle._exceptions import (
 from newsarticle._format import DEFAULT_TRAILER_LINES, MAX_INPUT_SIZE
 
 if TYPE_CHECKING:
+    from newsarticle._collection import CollectionOutput, open_collection, write_collection
     from newsarticle._dates import in_whole_minutes
     from newsarticle._diagnostics import Diagnostic
     from newsarticle._i18n import Formatter, formatter_for
@@ -35,8 +37,12 @@ if TYPE_CHECKING:
     from newsarticle._parser import DiagnosticHandler, parse, parse_file
     from newsarticle._plugin_api import (
         DATE_OPTIONS,
+        URL_OPTIONS,
+        CollectionFormat,
+        CollectionWriter,
         FormatInfo,
         Option,
+        RegisterCollection,
         RegisterRenderer,
         RegisterTransform,
         RenderContext,
@@ -70,13 +76,18 @@ __all__ = [
     "FORMAT_ALIASES",
     "MAX_INPUT_SIZE",
     "SCHEMA_VERSION",
+    "URL_OPTIONS",
     "WORDS_PER_MINUTE",
     "Article",
+    "CollectionFormat",
+    "CollectionOutput",
+    "CollectionWriter",
     "DeserializationError",
     "Diagnostic",
     "DiagnosticHandler",
     "FormatInfo",
     "Formatter",
+    "MissingURLError",
     "NewsArticleError",
     "Option",
     "OptionError",
@@ -84,6 +95,7 @@ __all__ = [
     "ParseWarning",
     "PluginError",
     "PluginWarning",
+    "RegisterCollection",
     "RegisterRenderer",
     "RegisterTransform",
     "RenderContext",
@@ -106,6 +118,7 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "in_whole_minutes",
+    "open_collection",
     "parse",
     "parse_file",
     "register_plugin",
@@ -114,6 +127,7 @@ __all__ = [
     "to_json",
     "unparse",
     "unregister_plugin",
+    "write_collection",
 ]
 
 # Names whose modules import attrs, cattrs, pluggy or Babel: loaded on first access, so that
@@ -130,6 +144,13 @@ _LAZY = {
     "parse_file": "newsarticle._parser",
     "unparse": "newsarticle._source",
     "Formatter": "newsarticle._i18n",
+    "CollectionFormat": "newsarticle._plugin_api",
+    "CollectionOutput": "newsarticle._collection",
+    "CollectionWriter": "newsarticle._plugin_api",
+    "RegisterCollection": "newsarticle._plugin_api",
+    "URL_OPTIONS": "newsarticle._plugin_api",
+    "open_collection": "newsarticle._collection",
+    "write_collection": "newsarticle._collection",
     "FormatInfo": "newsarticle._plugin_api",
     "Option": "newsarticle._plugin_api",
     "RegisterRenderer": "newsarticle._plugin_api",

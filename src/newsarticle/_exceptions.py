@@ -27,6 +27,7 @@ from typing import Any
 
 __all__ = [
     "DeserializationError",
+    "MissingURLError",
     "NewsArticleError",
     "OptionError",
     "ParseError",
@@ -108,6 +109,18 @@ class OptionError(NewsArticleError, ValueError):
 
 class UnknownLocaleError(NewsArticleError, ValueError):
     """A locale identifier that Babel does not know."""
+
+
+class MissingURLError(NewsArticleError, ValueError):
+    """An article without a URL, for a collection format that links to every article (a feed, a sitemap).
+
+    ``source`` is the article's file, if known; ``line`` the line where a
+    ``url:`` line would go (4, right after the date).
+    """
+
+    def __init__(self, message: str, *, source: str | None = None, line: int = 4) -> None:
+        super().__init__(message)
+        self.source, self.line = source, line
 
 
 class PluginError(NewsArticleError):

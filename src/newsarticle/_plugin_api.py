@@ -8,6 +8,7 @@ imports run one way: ``_render`` -> ``_plugins`` -> ``_plugin_api``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -21,15 +22,21 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATE_OPTIONS",
+    "URL_OPTIONS",
+    "CollectionFormat",
+    "CollectionWriter",
     "FormatInfo",
     "Option",
     "Provider",
+    "RegisterCollection",
     "RegisterRenderer",
     "RegisterTransform",
+    "RegisteredCollection",
     "RegisteredRenderer",
     "RegisteredTransform",
     "RenderContext",
     "Renderer",
+    "Sink",
     "Transform",
     "TransformInfo",
     "type_phrase",
@@ -153,6 +160,38 @@ DATE_OPTIONS = (
 )
 
 
+def _base_url(value: str) -> None:
+    from newsarticle._urls import check_base_url
+
+    check_base_url(value)
+
+
+def _page_suffix(value: str) -> None:
+    if not re.fullmatch(r"(?:\.[A-Za-z0-9][A-Za-z0-9_+-]*){1,4}", value, re.ASCII):
+        raise ValueError("a file name suffix with its dot, such as '.html'")
+
+
+#: Options of every collection format that links to the articles' pages: with ``base_url``, an article
+#: without a ``url:`` line gets one from its path (see :attr:`CollectionFormat.needs_url`).
+URL_OPTIONS = (
+    Option(
+        name="base_url",
+        type=str,
+        default=None,
+        help="the site's address ending in / (https://example.org/news/): an article without url: links to"
+        " this plus its source's relative path, with page_suffix",
+        validator=_base_url,
+    ),
+    Option(
+        name="page_suffix",
+        type=str,
+        default=".html",
+        help="the suffix of the articles' pages in URLs derived with base_url",
+        validator=_page_suffix,
+    ),
+)
+
+
 @runtime_checkable
 class Renderer(Protocol):
     """What a renderer plugin registers: one output format.
@@ -200,10 +239,79 @@ class Transform(Protocol):
         """Return a new Article (Articles are immutable)."""
 
 
+class Sink(Protocol):
+    """Where a collection format writes: a binary stream (a file, an upload, standard output)."""
+
+    def write(self, data: bytes, /) -> object:
+        """Write all of ``data``."""
+
+
+@runtime_checkable
+class CollectionWriter(Protocol):
+    """One collection output being written: what :meth:`CollectionFormat.open` returns."""
+
+    def add(self, article: Article) -> None:
+        """Write ``article`` (or, for a format that keeps only some, consider it).
+
+        Articles arrive one at a time in input order. Check an article before
+        writing any of it: an ``add`` that raises after writing has damaged the
+        output, which the host then discards.
+        """
+
+    def close(self) -> None:
+        """Write what ends the output (a closing tag). Called once, after the last ``add``; not called
+        for an output that is abandoned (the run was interrupted), which the host discards."""
+
+
+@runtime_checkable
+class CollectionFormat(Protocol):
+    """What a collection-format plugin registers: one format that writes many articles into one output,
+    as a stream (JSON Lines, a feed, a sitemap).
+
+    Plain class attributes satisfy the read-only members. An optional
+    ``needs_url`` attribute (``True``) says that every article needs a URL:
+    an article without one, after ``base_url`` (:data:`URL_OPTIONS`) derived
+    what it could, is an error for that article alone, and ``add`` never sees it.
+    """
+
+    @property
+    def name(self) -> str:
+        """The format name users type: ``atom``."""
+
+    @property
+    def media_type(self) -> str:
+        """The IANA media type of the output: ``application/atom+xml``."""
+
+    @property
+    def suffix(self) -> str:
+        """The file name suffix, with its dot: ``.atom``."""
+
+    @property
+    def description(self) -> str:
+        """One line that says what the format is."""
+
+    @property
+    def options(self) -> Sequence[Option]:
+        """The options the format accepts, validated before ``open`` is called."""
+
+    def open(self, sink: Sink, context: RenderContext) -> CollectionWriter:
+        """Start one output on ``sink``; ``context.options`` holds every declared option's value.
+
+        Memory should stay flat in the number of articles: write each as it is
+        added, or keep a bounded number (a feed of the newest 20).
+        """
+
+
 class RegisterRenderer(Protocol):
     """The ``register`` callback that ``register_renderers`` receives."""
 
     def __call__(self, renderer: Renderer, *, replace: bool = False) -> None: ...
+
+
+class RegisterCollection(Protocol):
+    """The ``register`` callback that ``register_collections`` receives."""
+
+    def __call__(self, collection: CollectionFormat, *, replace: bool = False) -> None: ...
 
 
 class RegisterTransform(Protocol):
@@ -246,6 +354,21 @@ class RegisteredRenderer:
 
 
 @attrs.frozen(kw_only=True)
+class RegisteredCollection:
+    """A collection format as the host checked it at registration (see :class:`RegisteredRenderer`)."""
+
+    name: str
+    media_type: str
+    suffix: str
+    description: str
+    options: tuple[Option, ...]
+    defaults: Mapping[str, Any]
+    needs_url: bool
+    open: Callable[[Sink, RenderContext], object]
+    provider: Provider
+
+
+@attrs.frozen(kw_only=True)
 class RegisteredTransform:
     """A transform as the host checked it at registration (see :class:`RegisteredRenderer`)."""
 
@@ -265,6 +388,9 @@ class FormatInfo:
     description: str
     options: tuple[Option, ...]
     aliases: tuple[str, ...]
+    #: ``"article"``: one output per article (:func:`newsarticle.render`); ``"collection"``: many
+    #: articles into one output (:func:`newsarticle.write_collection`).
+    kind: str
     plugin: str
     distribution: str | None
     version: str | None

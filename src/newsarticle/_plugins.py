@@ -39,7 +39,7 @@ from newsarticle._exceptions import (
     plugin_fault,
     traceback_text,
 )
-from newsarticle._plugin_api import Option, Provider, RegisteredRenderer, RegisteredTransform
+from newsarticle._plugin_api import Option, Provider, RegisteredCollection, RegisteredRenderer, RegisteredTransform
 
 __all__ = [
     "DEFAULT_PLUGINS",
@@ -63,6 +63,7 @@ DEFAULT_PLUGINS = (
     "newsarticle.renderers.json",
     "newsarticle.renderers.text",
     "newsarticle.renderers.source",
+    "newsarticle.renderers.jsonl",
     "newsarticle.transforms.typography",
 )
 
@@ -171,11 +172,15 @@ def _own_version() -> str | None:
 
 @attrs.define
 class Registry:
-    """Renderers and transforms by name, each with the plugin that registered it."""
+    """Renderers, collection formats and transforms by name, each with the plugin that registered it.
+
+    Renderers and collection formats share one namespace: a format name is in one of the two.
+    """
 
     plugin_manager: pluggy.PluginManager
     providers: dict[str, Provider]
     renderers: dict[str, tuple[RegisteredRenderer, Provider]] = attrs.field(factory=dict)
+    collections: dict[str, tuple[RegisteredCollection, Provider]] = attrs.field(factory=dict)
     transforms: dict[str, tuple[RegisteredTransform, Provider]] = attrs.field(factory=dict)
     #: The PluginWarnings given, so that a rebuild (after unregister_plugin) does not repeat them.
     warned: set[str] = attrs.field(factory=set)
@@ -209,26 +214,36 @@ class Registry:
         """
         provider = self.provider(name)
         renderers: dict[str, tuple[Any, Provider]] = {}
+        collections: dict[str, tuple[Any, Provider]] = {}
         transforms: dict[str, tuple[Any, Provider]] = {}
+        formats = (renderers, collections, self.renderers, self.collections)  # one namespace of format names
         others = [other for _, other in self.plugin_manager.list_name_plugin() if other is not plugin]
-        for hook, found, known, check in (
-            ("register_renderers", renderers, self.renderers, _check_renderer),
-            ("register_transforms", transforms, self.transforms, _check_transform),
+        for hook, found, taken, check in (
+            ("register_renderers", renderers, formats, _check_renderer),
+            ("register_collections", collections, formats, _check_collection),
+            ("register_transforms", transforms, (transforms, self.transforms), _check_transform),
         ):
             caller = self.plugin_manager.subset_hook_caller(hook, remove_plugins=others)
             if caller.get_hookimpls():
-                register = _Registrar(provider, hook, found, known, check)
+                register = _Registrar(provider, hook, found, taken, check)
                 try:
                     caller(register=register)
                 finally:
                     register.closed = True
+        # A format replaced by one of the other kind leaves the kind it was.
+        for key in renderers:
+            self.collections.pop(key, None)
+        for key in collections:
+            self.renderers.pop(key, None)
         self.renderers.update(renderers)
+        self.collections.update(collections)
         self.transforms.update(transforms)
 
 
 def _in_call_order(pm: pluggy.PluginManager) -> list[tuple[str, object]]:
     """The plugins in load order, those with a ``tryfirst`` hook first and those with a ``trylast`` one last."""
-    impls = [*pm.hook.register_renderers.get_hookimpls(), *pm.hook.register_transforms.get_hookimpls()]
+    hooks = (pm.hook.register_renderers, pm.hook.register_collections, pm.hook.register_transforms)
+    impls = [impl for hook in hooks for impl in hook.get_hookimpls()]
     first = {id(impl.plugin) for impl in impls if impl.tryfirst}
     last = {id(impl.plugin) for impl in impls if impl.trylast} - first
     ranks = {**dict.fromkeys(last, 2), **dict.fromkeys(first, 0)}
@@ -244,10 +259,12 @@ class _Registrar:
         provider: Provider,
         hook: str,
         found: dict[str, tuple[Any, Provider]],
-        known: dict[str, tuple[Any, Provider]],
-        check: Callable[[object, Provider], RegisteredRenderer | RegisteredTransform],
+        taken: tuple[dict[str, tuple[Any, Provider]], ...],
+        check: Callable[[object, Provider], RegisteredRenderer | RegisteredCollection | RegisteredTransform],
     ) -> None:
-        self.provider, self.hook, self.found, self.known, self.check = provider, hook, found, known, check
+        """:param taken: Where a name registered already is found (``found`` among them): the new
+        and the existing renderers and collection formats, which share format names."""
+        self.provider, self.hook, self.found, self.taken, self.check = provider, hook, found, taken, check
         #: Set when the hook has returned: what a kept callback registers later would be lost without a word.
         self.closed = False
 
@@ -258,7 +275,7 @@ class _Registrar:
         registered = self.check(thing, provider)
         name = registered.name
         key = name.lower()  # names are looked up case-insensitively, so "HTML" is "html" again
-        existing = self.found.get(key) or self.known.get(key)
+        existing = next((known[key] for known in self.taken if key in known), None)
         if existing is not None and not replace:
             raise PluginError(
                 f"{provider} registers {name!r}, which {existing[1]} registered already;"
@@ -276,9 +293,6 @@ _SUFFIX_MAX = 32
 _TOKEN = r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"  # RFC 6838 restricted-name
 _MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}(?:; ?{_TOKEN}={_TOKEN})*", re.ASCII)
 _OPTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}", re.ASCII)
-# The command's own format, which ``-t`` takes before any renderer's name (in any case): a renderer of that
-# name could never be chosen, and would be listed twice.
-_RESERVED_FORMATS = frozenset({"jsonl"})
 # render()'s own keyword parameters: an option of one of these names could never be passed.
 _RESERVED_OPTIONS = frozenset({"article", "format", "locale", "transforms"})
 # Controls, format characters (bidi overrides among them), lone surrogates and line separators
@@ -293,21 +307,10 @@ _ONE_LINE_RULE = f"one line of text without control or format characters ({_TEXT
 
 
 def _check_renderer(renderer: object, provider: Provider) -> RegisteredRenderer:
-    # Each attribute is read once: a property is plugin code, and what was checked is what is used.
-    name = _attribute(renderer, "name", provider, "renderer")
-    refused = f"{provider} registered renderer {name!r} with the"
-    _require(_NAME.fullmatch(name), f"{refused} name", name, _NAME_RULE)
-    _require(name.lower() not in _RESERVED_FORMATS, f"{refused} name", name, "a name other than jsonl (the command's)")
-    media_type = _attribute(renderer, "media_type", provider, f"renderer {name!r}")
-    _require(_MEDIA_TYPE.fullmatch(media_type), f"{refused} media type", media_type, _MEDIA_TYPE_RULE)
-    suffix = _attribute(renderer, "suffix", provider, f"renderer {name!r}")
-    _require(len(suffix) <= _SUFFIX_MAX and _SUFFIX.fullmatch(suffix), f"{refused} suffix", suffix, _SUFFIX_RULE)
-    description = _attribute(renderer, "description", provider, f"renderer {name!r}")
-    _require(_is_one_line(description), f"{refused} description", description, _ONE_LINE_RULE)
+    name, media_type, suffix, description, options = _check_format(renderer, provider, "renderer")
     render = getattr(renderer, "render", None)
     if not callable(render):
         raise PluginError(f"{provider} registered renderer {name!r} without a render(article, context) method")
-    options = _check_options(getattr(renderer, "options", ()), refused)
     return RegisteredRenderer(
         name=name,
         media_type=media_type,
@@ -316,6 +319,43 @@ def _check_renderer(renderer: object, provider: Provider) -> RegisteredRenderer:
         options=options,
         defaults={option.name: option.default for option in options},
         render=render,
+        provider=provider,
+    )
+
+
+def _check_format(thing: object, provider: Provider, kind: str) -> tuple[str, str, str, str, tuple[Option, ...]]:
+    """The name, media type, suffix, description and options that renderers and collection formats share."""
+    # Each attribute is read once: a property is plugin code, and what was checked is what is used.
+    name = _attribute(thing, "name", provider, kind)
+    refused = f"{provider} registered {kind} {name!r} with the"
+    _require(_NAME.fullmatch(name), f"{refused} name", name, _NAME_RULE)
+    media_type = _attribute(thing, "media_type", provider, f"{kind} {name!r}")
+    _require(_MEDIA_TYPE.fullmatch(media_type), f"{refused} media type", media_type, _MEDIA_TYPE_RULE)
+    suffix = _attribute(thing, "suffix", provider, f"{kind} {name!r}")
+    _require(len(suffix) <= _SUFFIX_MAX and _SUFFIX.fullmatch(suffix), f"{refused} suffix", suffix, _SUFFIX_RULE)
+    description = _attribute(thing, "description", provider, f"{kind} {name!r}")
+    _require(_is_one_line(description), f"{refused} description", description, _ONE_LINE_RULE)
+    options = _check_options(getattr(thing, "options", ()), refused)
+    return name, media_type, suffix, description, options
+
+
+def _check_collection(collection: object, provider: Provider) -> RegisteredCollection:
+    name, media_type, suffix, description, options = _check_format(collection, provider, "collection format")
+    open_ = getattr(collection, "open", None)
+    if not callable(open_):
+        raise PluginError(f"{provider} registered collection format {name!r} without an open(sink, context) method")
+    needs_url = getattr(collection, "needs_url", False)
+    if type(needs_url) is not bool:
+        raise PluginError(f"{provider} registered collection format {name!r} with a needs_url other than True or False")
+    return RegisteredCollection(
+        name=name,
+        media_type=media_type,
+        suffix=suffix,
+        description=description,
+        options=options,
+        defaults={option.name: option.default for option in options},
+        needs_url=needs_url,
+        open=open_,
         provider=provider,
     )
 

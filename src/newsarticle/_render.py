@@ -31,6 +31,7 @@ from newsarticle._plugin_api import (
     DATE_OPTIONS,
     FormatInfo,
     Option,
+    RegisteredCollection,
     RegisteredRenderer,
     RegisteredTransform,
     RenderContext,
@@ -47,6 +48,7 @@ __all__ = [
     "coerce_option",
     "coerce_options",
     "formats",
+    "get_format",
     "get_renderer",
     "render",
     "render_encoded",
@@ -61,22 +63,29 @@ FORMAT_ALIASES = {"htm": "html", "md": "markdown", "txt": "text"}
 
 
 def formats() -> list[FormatInfo]:
-    """Every available output format, sorted by name, with the plugin that provides it."""
-    renderers = get_registry().renderers
+    """Every available output format, sorted by name, with the plugin that provides it: the renderers
+    (``kind="article"``) and the collection formats (``kind="collection"``)."""
+    registry = get_registry()
+    found: dict[str, tuple[RegisteredRenderer | RegisteredCollection, str]] = {
+        **{key: (renderer, "article") for key, (renderer, _) in registry.renderers.items()},
+        **{key: (collection, "collection") for key, (collection, _) in registry.collections.items()},
+    }
     aliases: dict[str, list[str]] = {}
     for alias, key in FORMAT_ALIASES.items():
-        if alias not in renderers:
+        if alias not in found:
             aliases.setdefault(key, []).append(alias)
     infos = []
-    for key, (renderer, provider) in sorted(renderers.items()):  # an alias a plugin took is that plugin's name
+    for key, (registered, kind) in sorted(found.items()):  # an alias a plugin took is that plugin's name
+        provider = registered.provider
         infos.append(
             FormatInfo(
-                name=renderer.name,
-                suffix=renderer.suffix,
-                media_type=renderer.media_type,
-                description=renderer.description,
-                options=renderer.options,
+                name=registered.name,
+                suffix=registered.suffix,
+                media_type=registered.media_type,
+                description=registered.description,
+                options=registered.options,
                 aliases=tuple(sorted(aliases.get(key, ()))),
+                kind=kind,
                 plugin=provider.plugin,
                 distribution=provider.distribution,
                 version=provider.version,
@@ -114,26 +123,44 @@ def _unknown(kind: str, name: object, spellings: Mapping[str, str]) -> str:
     return message + f"available {kind}s: {', '.join(names) or 'none'}"
 
 
-def get_renderer(format: str) -> RegisteredRenderer:
-    """The renderer for ``format``, in any case, or an alias of it (:data:`FORMAT_ALIASES`).
+def get_format(format: str) -> RegisteredRenderer | RegisteredCollection:
+    """The renderer or collection format named ``format``, in any case, or an alias (:data:`FORMAT_ALIASES`).
 
     :raises UnknownFormatError: listing the formats that exist, and the closest to ``format`` if any.
     """
-    renderers = get_registry().renderers
-    entry = renderers.get(format)  # the name as registered, in lower case: the common case, one lookup
+    registry = get_registry()
+    renderers, collections = registry.renderers, registry.collections
+    entry = renderers.get(format) or collections.get(format)  # the common case, the name as registered
     if entry is None and isinstance(format, str):
         key = format.lower()
-        entry = renderers.get(key) or renderers.get(FORMAT_ALIASES.get(key, key))
+        key = key if key in renderers or key in collections else FORMAT_ALIASES.get(key, key)
+        entry = renderers.get(key) or collections.get(key)
     if entry is None:
-        aliases = {alias: key for alias, key in FORMAT_ALIASES.items() if key in renderers and alias not in renderers}
-        names = {key: renderer.name for key, (renderer, _) in renderers.items()}
+        known: dict[str, tuple[RegisteredRenderer | RegisteredCollection, Any]] = {**renderers, **collections}
+        aliases = {alias: key for alias, key in FORMAT_ALIASES.items() if key in known and alias not in known}
+        names: dict[str, str] = {key: registered.name for key, (registered, _) in known.items()}
         spellings = {**{alias: names[key] for alias, key in aliases.items()}, **names}
         raise UnknownFormatError(_unknown("format", format, spellings))
-    renderer: RegisteredRenderer = entry[0]
-    return renderer
+    found: RegisteredRenderer | RegisteredCollection = entry[0]
+    return found
 
 
-def resolve_options(renderer: RegisteredRenderer, given: Mapping[str, Any]) -> dict[str, Any]:
+def get_renderer(format: str) -> RegisteredRenderer:
+    """The renderer for ``format``, in any case, or an alias of it (:data:`FORMAT_ALIASES`).
+
+    :raises UnknownFormatError: listing the formats that exist, and the closest to ``format`` if any;
+        or saying that ``format`` is a collection format, with what writes it.
+    """
+    found = get_format(format)
+    if isinstance(found, RegisteredCollection):
+        raise UnknownFormatError(
+            f"format {found.name!r} writes many articles into one output, not one article:"
+            f" use newsarticle.write_collection(articles, {found.name!r}, file)"
+        )
+    return found
+
+
+def resolve_options(renderer: RegisteredRenderer | RegisteredCollection, given: Mapping[str, Any]) -> dict[str, Any]:
     """Every declared option with the given value (checked by its :class:`Option`) or its default.
 
     :raises OptionError: an option the renderer does not declare, or a value its Option refuses.
@@ -150,19 +177,20 @@ def resolve_options(renderer: RegisteredRenderer, given: Mapping[str, Any]) -> d
     }
 
 
-def _no_option(renderer: RegisteredRenderer, name: str, declared: Mapping[str, Option]) -> str:
+def _no_option(renderer: RegisteredRenderer | RegisteredCollection, name: str, declared: Mapping[str, Option]) -> str:
     return f"format {renderer.name!r} has no option {name!r}; its options: {', '.join(sorted(declared)) or 'none'}"
 
 
-def _check_option(renderer: RegisteredRenderer, option: Option, value: object) -> Any:
+def _check_option(renderer: RegisteredRenderer | RegisteredCollection, option: Option, value: object) -> Any:
     # An Option subclass's check(), or its validator, is plugin code.
     try:
         return option.check(value)
     except BaseException as exc:
-        raise plugin_fault(exc, f"option {option.name!r} of renderer {renderer.name!r} from {renderer.provider}")  # noqa: B904 -- plugin_fault chains it
+        kind = "renderer" if isinstance(renderer, RegisteredRenderer) else "collection format"
+        raise plugin_fault(exc, f"option {option.name!r} of {kind} {renderer.name!r} from {renderer.provider}")  # noqa: B904 -- plugin_fault chains it
 
 
-def coerce_option(renderer: RegisteredRenderer, name: str, text: str) -> Any:
+def coerce_option(renderer: RegisteredRenderer | RegisteredCollection, name: str, text: str) -> Any:
     """Turn a command-line ``key=value`` string into the option's type, and check it."""
     declared = {option.name: option for option in renderer.options}
     option = declared.get(name)
@@ -178,13 +206,13 @@ def coerce_options(format: str, texts: Mapping[str, str]) -> dict[str, Any]:
     that a bad value is one error rather than one per file; then pass the result
     to :func:`render` as keyword arguments.
 
-    :raises UnknownFormatError: no renderer provides ``format``.
+    :raises UnknownFormatError: no renderer or collection format provides ``format``.
     :raises OptionError: an option the format does not declare, or a value that
         its :class:`Option` refuses; the message names the option, the value and
         what it takes.
     :returns: Every declared option: the given values in their types, the rest their defaults.
     """
-    renderer = get_renderer(format)
+    renderer = get_format(format)
     declared = {option.name: option for option in renderer.options}
     typed: dict[str, Any] = {}
     for name, text in texts.items():

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from newsarticle._plugin_api import RegisterRenderer, RegisterTransform
+    from newsarticle._plugin_api import RegisterCollection, RegisterRenderer, RegisterTransform
 
-__all__ = ["hookimpl", "hookspec", "register_renderers", "register_transforms"]
+__all__ = ["hookimpl", "hookspec", "register_collections", "register_renderers", "register_transforms"]
 
 #: Marks a function of this module as a hook specification.
 hookspec = pluggy.HookspecMarker("newsarticle")
@@ -71,6 +71,34 @@ def register_renderers(register: RegisterRenderer) -> None:
     for a plugin registered later. :func:`newsarticle.unregister_plugin`
     rebuilds the registry, calling the remaining plugins' hooks once more, so
     that a format the removed plugin replaced comes back.
+    """
+
+
+@hookspec
+def register_collections(register: RegisterCollection) -> None:
+    """Register collection formats: formats that write many articles into one output.
+
+    Call ``register(collection)`` once for each. A collection format is any
+    object that satisfies :class:`newsarticle.CollectionFormat`: the same
+    ``name``, ``media_type``, ``suffix``, ``description`` and ``options`` as a
+    renderer, an optional ``needs_url`` flag, and ``open(sink, context)``
+    returning a writer (:class:`newsarticle.CollectionWriter`) whose
+    ``add(article)`` is called once per article, in input order, and whose
+    ``close()`` is called once at the end. ``sink`` is a binary stream with
+    ``write(bytes)``; the host owns it (it may be a temporary file renamed into
+    place on success, one shard of a larger output, or standard output).
+
+    Collection formats and renderers share one namespace of format names: a
+    name either registered already is an error naming both plugins, unless
+    ``replace=True``. The checks and the handling of errors are those of
+    ``register_renderers``. The built-in ``jsonl``, ``atom``, ``rss``,
+    ``jsonfeed`` and ``sitemap`` formats are registered through this hook.
+
+    :param register: Call it with a collection format, and ``replace=True``
+        to replace an existing format of the same name.
+    :returns: Nothing; the return value is ignored.
+
+    Called when ``register_renderers`` is, and as often.
     """
 
 

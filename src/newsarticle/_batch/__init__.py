@@ -38,7 +38,7 @@ from newsarticle._batch.records import (
 from newsarticle._batch.runner import Runner, chunked, is_decided, settle
 from newsarticle._batch.timelimit import DEFAULT_TIMEOUT, TimeLimitExceeded, time_limit
 from newsarticle._batch.walk import Found, Inputs
-from newsarticle._batch.work import jsonl_line, lost, process, run_file
+from newsarticle._batch.work import error_code, lost, process, run_file
 from newsarticle._batch.workers import LocalWorkers
 
 __all__ = [
@@ -64,8 +64,8 @@ __all__ = [
     "TimeLimitExceeded",
     "Workers",
     "chunked",
+    "error_code",
     "is_decided",
-    "jsonl_line",
     "lost",
     "output_name",
     "plan_mirror",

@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from newsarticle._exceptions import MAX_PLUGIN_TEXT
 from newsarticle._format import MAX_INPUT_SIZE
 from newsarticle._paths import display
+
+if TYPE_CHECKING:
+    from newsarticle._models import Article
 
 CONVERTED = "converted"
 CHECKED = "checked"
@@ -107,12 +110,14 @@ class Outcome(NamedTuple):
     traceback: str = ""
     # The output file this run wrote, as the manifest identifies it (see manifest.made_by).
     made: tuple[int, int, int] | None = None
+    # The parsed article, for a collection format: the parent adds it to the one output, in input order.
+    article: Article | None = None
 
 
 class Job(NamedTuple):
     """What every file of one command goes through; sent once to each worker."""
 
-    mode: str  # "render", "jsonl" or "check"
+    mode: str  # "render" (one output per file), "collect" (a collection format: one output) or "check"
     format: str | None = None
     options: dict[str, Any] = {}  # noqa: RUF012 -- a NamedTuple default, never mutated
     locale: str | None = None

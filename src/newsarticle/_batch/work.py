@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -15,7 +15,14 @@ from newsarticle._atomic import write_atomic
 from newsarticle._batch.manifest import made_by
 from newsarticle._batch.records import CHECKED, CONVERTED, FAILED, STDIN_NAME, Job, Outcome, Problem, Task
 from newsarticle._batch.timelimit import TIMEOUT, TimeLimitExceeded, file_state, time_limit, work_done
-from newsarticle._exceptions import NewsArticleError, OptionError, ParseError, PluginError, UnknownLocaleError
+from newsarticle._exceptions import (
+    MissingURLError,
+    NewsArticleError,
+    OptionError,
+    ParseError,
+    PluginError,
+    UnknownLocaleError,
+)
 from newsarticle._parser import parse
 from newsarticle._paths import FolderCheck, InputRefused, display, read_input, read_limited
 
@@ -65,19 +72,18 @@ def process(task: Task, job: Job) -> Outcome:
         return Outcome(task.source, FAILED, task.output, errors=tuple(warnings))
     if job.mode == "check":
         return Outcome(task.source, CHECKED, warnings=tuple(warnings))
+    if job.mode == "collect":  # the parent adds it to the one output, in input order
+        return Outcome(task.source, CONVERTED, warnings=tuple(warnings), article=article)
     try:
-        if job.mode == "jsonl":
-            rendered: str | bytes = jsonl_line(article, job.locale, job.transforms)
-        else:
-            assert job.format is not None
-            from newsarticle._render import render_encoded
+        assert job.format is not None
+        from newsarticle._render import render_encoded
 
-            if "base_url" in job.options and task.output is not None and job.output_root is not None:
-                article = _with_page_url(article, job.options["base_url"], task.output, job.output_root)
-            # Encoded once: the check for text that cannot be written is that same encode.
-            rendered = render_encoded(article, job.format, locale=job.locale, transforms=job.transforms, **job.options)
+        if "base_url" in job.options and task.output is not None and job.output_root is not None:
+            article = _with_page_url(article, job.options["base_url"], task.output, job.output_root)
+        # Encoded once: the check for text that cannot be written is that same encode.
+        rendered = render_encoded(article, job.format, locale=job.locale, transforms=job.transforms, **job.options)
     except NewsArticleError as exc:
-        return crashed(_error_code(exc), str(exc))
+        return crashed(error_code(exc), str(exc))
     except Exception as exc:
         return crashed("internal", f"rendering failed: {exc!r}")
     payload = rendered.encode("utf-8") if isinstance(rendered, str) else bytes(rendered)
@@ -109,7 +115,10 @@ def _read_stdin(max_size: int | None) -> bytes:
     return data
 
 
-def _error_code(exc: Exception) -> str:
+def error_code(exc: Exception) -> str:
+    """The code a file's failure to render (or to join a collection) is reported with."""
+    if isinstance(exc, MissingURLError):
+        return "no-url"
     if isinstance(exc, PluginError):
         return "plugin"
     if isinstance(exc, OptionError):
@@ -117,24 +126,6 @@ def _error_code(exc: Exception) -> str:
     if isinstance(exc, UnknownLocaleError):
         return "locale"
     return "render"
-
-
-# Characters that str.splitlines() and some JSON Lines readers take for line ends;
-# JSON allows them raw inside strings, so json.dumps(ensure_ascii=False) keeps them.
-_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
-
-
-def jsonl_line(article: Article, locale: str | None = None, transforms: Iterable[str] = ()) -> str:
-    """One line of the ``jsonl`` corpus: the ``json`` renderer's compact output (``indent=0``).
-
-    So every line has exactly the data, key order and schema of ``-t json``,
-    and ``from_json`` reads each line back.
-    """
-    from newsarticle._render import render
-
-    text = render(article, "json", locale=locale, transforms=tuple(transforms), indent=0)
-    assert isinstance(text, str)
-    return text.rstrip("\n").translate(_LINE_BREAKS) + "\n"
 
 
 def run_file(task: Task, job: Job, timeout: float, before_write: Callable[[], None] | None = None) -> Outcome:

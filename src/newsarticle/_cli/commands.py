@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from newsarticle._batch.manifest import is_manifest_name
 from newsarticle._cli.exits import EXIT_OK, UsageError
 from newsarticle._cli.guards import check_inputs, check_report, is_input, names_folder, refuse_special
-from newsarticle._cli.jobs import JSONL, infer_format, make_job, recipe
+from newsarticle._cli.jobs import infer_format, make_job, recipe
 from newsarticle._cli.session import Session
 from newsarticle._paths import display, real, same_file
 
@@ -31,8 +31,8 @@ def convert(args: argparse.Namespace) -> int:
 
     if output is not None and is_manifest_name(os.path.basename(os.path.normpath(output))):
         raise UsageError(f"-o {display(output)} is the name of an output folder's manifest; choose another")
-    if job.mode == JSONL:
-        return _convert_jsonl(args, job, session, output, batch=not single)
+    if job.mode == "collect":
+        return _convert_collection(args, job, session, output, batch=not single)
     if single and (output is None or not names_folder(output)):
         source = inputs[0]
         check_report(args.errors, Inputs(inputs, args.glob), output)
@@ -49,7 +49,9 @@ def convert(args: argparse.Namespace) -> int:
     if "-" in inputs:
         raise UsageError("standard input (-) goes to standard output or to -o FILE, not into a folder")
     if output is None:
-        raise UsageError("several inputs or a folder need -o FOLDER for the outputs (or -t jsonl for one file)")
+        raise UsageError(
+            "several inputs or a folder need -o FOLDER for the outputs (or a collection format, -t jsonl, for one file)"
+        )
     if os.path.exists(output) and not os.path.isdir(output):
         raise UsageError(f"-o {display(output)} is a file; several inputs or a folder need an output folder")
     selection = Inputs(inputs, args.glob, prune=output, follow_symlinks=args.follow_symlinks)
@@ -71,8 +73,10 @@ def convert(args: argparse.Namespace) -> int:
     return session.run(job, selection, plan, batch=not single, manifest=manifest)
 
 
-def _convert_jsonl(args: argparse.Namespace, job: Job, session: Session, output: str | None, *, batch: bool) -> int:
-    """Every article into one JSON Lines file (or standard output)."""
+def _convert_collection(
+    args: argparse.Namespace, job: Job, session: Session, output: str | None, *, batch: bool
+) -> int:
+    """Every article into one output of a collection format (a file, or standard output)."""
     from newsarticle._batch import Inputs
 
     inputs: list[str] = args.inputs
@@ -81,7 +85,7 @@ def _convert_jsonl(args: argparse.Namespace, job: Job, session: Session, output:
     manifest = None
     if output is not None:
         if names_folder(output):
-            raise UsageError(f"-o {display(output)} is a folder; -t jsonl writes one file")
+            raise UsageError(f"-o {display(output)} is a folder; -t {job.format} writes every article into one file")
         refuse_special("-o", output)
         if is_input(output, selection):
             raise UsageError(f"refused: the output {display(output)} is an input")
@@ -95,7 +99,7 @@ def _convert_jsonl(args: argparse.Namespace, job: Job, session: Session, output:
             return EXIT_OK
     check_report(args.errors, selection, output)
     tasks = plain_tasks(selection)
-    return session.run(job, selection, tasks, jsonl_output=output, batch=batch, manifest=manifest)
+    return session.run(job, selection, tasks, collection=output or "-", batch=batch, manifest=manifest)
 
 
 def _manifest(session: Session, output: str, made_by: dict[str, Any]) -> Manifest:

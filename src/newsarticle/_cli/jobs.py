@@ -12,27 +12,23 @@ from newsarticle._paths import display
 
 if TYPE_CHECKING:
     from newsarticle._batch import Job
-    from newsarticle._plugin_api import RegisteredRenderer
-
-
-#: The command line's own aggregate format: one JSON object per article, one file.
-JSONL = "jsonl"
-JSONL_SUFFIX = ".jsonl"
-JSONL_DESCRIPTION = "JSON Lines: every article in one file, one line each (the json format's compact output)."
+    from newsarticle._plugin_api import RegisteredCollection, RegisteredRenderer
 
 
 def infer_format(output: str | None, single: bool) -> str:
     if output is None:
         raise UsageError("give the output format with -t FORMAT (list them with: newsarticle formats)")
     name = os.path.basename(output).lower()
-    if name.endswith(JSONL_SUFFIX):
-        return JSONL
-    if not single or names_folder(output):
-        raise UsageError("give the output format with -t FORMAT when -o names a folder")
     from newsarticle._render import formats
 
+    infos = formats()
+    if not single or names_folder(output):
+        # Several inputs go into one file only through a collection format (-o corpus.jsonl).
+        infos = [info for info in infos if info.kind == "collection"]
+        if names_folder(output) or not any(name.endswith(info.suffix.lower()) for info in infos):
+            raise UsageError("give the output format with -t FORMAT when -o names a folder")
     # The longest suffix wins: out.ninjs.json is ninjs, out.json is json.
-    matches = [(len(info.suffix), info.name) for info in formats() if name.endswith(info.suffix.lower())]
+    matches = [(len(info.suffix), info.name) for info in infos if name.endswith(info.suffix.lower())]
     longest = max((length for length, _name in matches), default=0)
     names = sorted(format_name for length, format_name in matches if length == longest)
     if len(names) == 1:
@@ -46,28 +42,6 @@ def infer_format(output: str | None, single: bool) -> str:
     raise UsageError(f"{suffix} is the suffix of several formats ({', '.join(names)}); give -t FORMAT")
 
 
-def unknown_format(name: str, available: list[str], library_message: str) -> str:
-    """The usage error for ``-t name``: what exists (``jsonl`` included, which the library does not know)
-    and the nearest name, the library's suggestion when its message carries one."""
-    import difflib
-
-    message = f"unknown format {name!r}; available formats: {', '.join(available)}"
-    close = difflib.get_close_matches(name.lower(), available, n=1)
-    # The library knows the aliases, but not jsonl, the command line's own format.
-    if close and close[0] == JSONL:
-        suggestion: str | None = JSONL
-    else:
-        suggestion = _suggestion(library_message) or (close[0] if close else None)
-    return message if suggestion is None else f"{message}; did you mean {suggestion!r}?"
-
-
-def _suggestion(library_message: str) -> str | None:
-    import re
-
-    found = re.search(r"did you mean '([^']+)'", library_message)
-    return found.group(1) if found else None
-
-
 def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
     """Check format, options, locale and transforms before any file is read; return the job and its suffix.
 
@@ -77,7 +51,8 @@ def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
     """
     from newsarticle._batch import Job
     from newsarticle._exceptions import UnknownFormatError, UnknownLocaleError, UnknownTransformError
-    from newsarticle._render import check_transforms, get_renderer
+    from newsarticle._plugin_api import RegisteredCollection
+    from newsarticle._render import check_transforms, get_format
 
     transforms = tuple(args.transform)
     try:
@@ -92,22 +67,10 @@ def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
             get_locale(locale)
         except UnknownLocaleError as exc:
             raise UsageError(str(exc)) from None
-    if format_name.lower() == JSONL:
-        if args.options or args.standalone:
-            raise UsageError("the jsonl format has no options")
-        try:
-            get_renderer("json")
-        except UnknownFormatError:
-            raise UsageError("the jsonl format needs the json format, which failed to load") from None
-        job = Job(JSONL, JSONL, {}, locale, transforms, args.strict, args.max_size, args.language, args.traceback)
-        return job, JSONL_SUFFIX
     try:
-        renderer = get_renderer(format_name)
+        renderer = get_format(format_name)
     except UnknownFormatError as exc:
-        import newsarticle
-
-        names = sorted([info.name for info in newsarticle.formats()] + [JSONL])
-        raise UsageError(unknown_format(format_name, names, str(exc))) from None
+        raise UsageError(str(exc)) from None
     texts: dict[str, str] = {}
     flags: dict[str, str] = {}  # each option as the user wrote it, for messages
     for item in args.options:
@@ -119,13 +82,16 @@ def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:
         texts.setdefault("standalone", "true")
         flags.setdefault("standalone", "-s")
     options = {key: _checked(renderer, key, text, flags[key], args.timeout) for key, text in texts.items()}
+    mode = "collect" if isinstance(renderer, RegisteredCollection) else "render"
     job = Job(
-        "render", renderer.name, options, locale, transforms, args.strict, args.max_size, args.language, args.traceback
+        mode, renderer.name, options, locale, transforms, args.strict, args.max_size, args.language, args.traceback
     )
     return job, renderer.suffix
 
 
-def _checked(renderer: RegisteredRenderer, key: str, text: str, flag: str, timeout: float | None) -> Any:
+def _checked(
+    renderer: RegisteredRenderer | RegisteredCollection, key: str, text: str, flag: str, timeout: float | None
+) -> Any:
     """The value of one ``-O`` option, checked by its Option; a usage error naming ``flag`` if it is refused,
     if the check fails (plugin code), or if the check runs past the time limit, as a file's work would."""
     from newsarticle._batch.timelimit import DEFAULT_TIMEOUT, TimeLimitExceeded, time_limit
@@ -150,15 +116,15 @@ def recipe(job: Job, **extra: Any) -> dict[str, Any]:
     :mod:`newsarticle._batch.manifest`): the renderer's options after defaults, and the versions of
     newsarticle and of the distribution that provides the format."""
     import newsarticle
-    from newsarticle._render import get_renderer, get_transform
+    from newsarticle._render import get_format, get_transform
 
-    renderer = get_renderer("json" if job.mode == JSONL else job.format or "")
+    renderer = get_format(job.format or "")
     # make_job checked the given values: the option's check (plugin code) is not run again here.
-    options = {"indent": 0} if job.mode == JSONL else {**renderer.defaults, **job.options}
+    options = {**renderer.defaults, **job.options}
     provider = next((info for info in newsarticle.formats() if info.name == renderer.name), None)
     distribution = None if provider is None else f"{provider.distribution} {provider.version}"
     return {
-        "format": job.mode if job.mode == JSONL else renderer.name,
+        "format": renderer.name,
         "options": options,
         "locale": job.locale,
         "transforms": [get_transform(name).name for name in job.transforms],  # as registered: any case is one

@@ -6,7 +6,6 @@ import argparse
 from typing import TYPE_CHECKING
 
 from newsarticle._cli.exits import EXIT_OK
-from newsarticle._cli.jobs import JSONL, JSONL_DESCRIPTION, JSONL_SUFFIX
 from newsarticle._cli.streams import stdout
 
 if TYPE_CHECKING:
@@ -20,20 +19,19 @@ def list_formats(args: argparse.Namespace) -> int:
     if args.format == "json":
         import json
 
-        listing = [_format_dict(info) for info in infos] + [_jsonl_dict()]
-        listing.sort(key=lambda item: str(item["name"]))
+        listing = [_format_dict(info) for info in infos]
         stdout().write(json.dumps(listing, ensure_ascii=False, indent=2, default=str) + "\n")
         return EXIT_OK
-    entries: list[tuple[str, str]] = [(info.name, _describe(info)) for info in infos]
-    entries.append((JSONL, _describe_jsonl()))
-    for _name, text in sorted(entries):
-        stdout().write(text + "\n")
+    for info in infos:
+        stdout().write(_describe(info) + "\n")
     return EXIT_OK
 
 
 def _describe(info: FormatInfo) -> str:
     provider = info.plugin if info.distribution is None else f"{info.plugin} ({info.distribution} {info.version})"
     lines = [f"{info.name}  {info.suffix}  {info.media_type}", f"    {info.description}", f"    plugin: {provider}"]
+    if info.kind == "collection":
+        lines.append("    writes every article into one output (-o FILE, or standard output)")
     if info.aliases:
         # -t accepts them, so the list of what -t accepts shows them.
         lines.append(f"    aliases: {', '.join(info.aliases)}")
@@ -42,10 +40,6 @@ def _describe(info: FormatInfo) -> str:
         lines.append(f"    -O {option.name}={_type_name(option)}  ({shown}default: {_show_default(option.default)})")
         lines.append(f"        {option.help}")
     return "\n".join(lines)
-
-
-def _describe_jsonl() -> str:
-    return f"{JSONL}  {JSONL_SUFFIX}  application/jsonl\n    {JSONL_DESCRIPTION}\n    plugin: the newsarticle command"
 
 
 def _type_name(option: Option) -> str:
@@ -67,6 +61,7 @@ def _format_dict(info: FormatInfo) -> dict[str, object]:
         "media_type": info.media_type,
         "description": info.description,
         "aliases": list(info.aliases),
+        "kind": info.kind,
         "options": [
             {
                 "name": o.name,
@@ -82,18 +77,4 @@ def _format_dict(info: FormatInfo) -> dict[str, object]:
         "plugin": info.plugin,
         "distribution": info.distribution,
         "version": info.version,
-    }
-
-
-def _jsonl_dict() -> dict[str, object]:
-    return {
-        "name": JSONL,
-        "suffix": JSONL_SUFFIX,
-        "media_type": "application/jsonl",
-        "description": JSONL_DESCRIPTION,
-        "aliases": [],
-        "options": [],
-        "plugin": "newsarticle command line",
-        "distribution": "newsarticle",
-        "version": None,
     }

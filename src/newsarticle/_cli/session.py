@@ -18,6 +18,7 @@ from newsarticle._paths import display
 if TYPE_CHECKING:
     from newsarticle._atomic import AtomicFile
     from newsarticle._batch import Inputs, Job, Manifest, Outcome, Runner
+    from newsarticle._collection import CollectionOutput
     from newsarticle._progress import Progress
 
 
@@ -57,11 +58,11 @@ class Session:
         self.json = check and args.format == "json"
         self.counts = {"converted": 0, "checked": 0, "failed": 0, "skipped": 0}
         self.warning_count = 0
-        self.write_failed = False  # the jsonl corpus or the error report could not be written
+        self.write_failed = False  # the collection output or the error report could not be written
         self.progress: Progress | None = None
         self._first_json = True
         self.manifest: Manifest | None = None
-        self._corpus_made: tuple[int, int, int] | None = None  # the jsonl corpus file, once committed
+        self._corpus_made: tuple[int, int, int] | None = None  # the collection output file, once committed
         # Why files were skipped or converted again: (status, note) -> count, for the summary.
         self.notes: collections.Counter[tuple[str, str]] = collections.Counter()
 
@@ -74,17 +75,21 @@ class Session:
         if not self.quiet:
             print(text, file=sys.stderr)
 
-    def run(
+    def run(  # noqa: PLR0915 -- one run's outputs, opened and closed in one place
         self,
         job: Job,
         selection: Inputs | None,
         items: Any,
         *,
         batch: bool,
-        jsonl_output: str | None = None,
+        collection: str | None = None,
         manifest: Manifest | None = None,
     ) -> int:
-        """Run ``items`` and report them; ``manifest`` records each output written (saved also after Ctrl-C)."""
+        """Run ``items`` and report them; ``manifest`` records each output written (saved also after Ctrl-C).
+
+        :param collection: For a collection format (``job.mode == "collect"``): the one output file, or ``-``
+            for standard output. It is written whole or not at all.
+        """
         import time
 
         from newsarticle._atomic import signals_deferred
@@ -101,6 +106,7 @@ class Session:
         self.progress = Progress(sys.stderr, total, enabled=show_progress)
         stopped = complete = False
         sink: AtomicFile | None = None
+        collected: CollectionOutput | None = None
         errors_file: AtomicFile | None = None
         with Interrupt(hard=not batch) as interrupt:
             # The runner first: a scheduler that cannot be reached is a usage error before any file exists.
@@ -109,32 +115,38 @@ class Session:
             try:
                 # Each file is owned by the finally below from the moment it exists (signals wait until then).
                 with signals_deferred():
-                    if jsonl_output is not None:
-                        sink = _open_output(jsonl_output, parents=True)
+                    if collection is not None and collection != "-":
+                        sink = _open_output(collection, parents=True)
                     if args.errors:
                         errors_file = _open_output(args.errors, parents=False)
+                if collection is not None:
+                    collected = _open_collection(job, sink)
+                base = None if selection is None or "-" in selection.arguments else os.path.abspath(selection.base())
                 if self.json:
                     stdout().write('{"diagnostics": [')
-                for outcome in outcomes:
-                    self._report(outcome, sink, errors_file)
+                for result in outcomes:
+                    outcome = result if collected is None else self._collect(result, collected, base, job.traceback)
+                    self._report(outcome, errors_file)
                     if outcome.status == "failed" and args.fail_fast:
                         stopped = True
                         break
-                    if sink is not None and sink.closed:
-                        break  # the corpus failed to write: converting the rest would be for nothing
+                    if (sink is not None and sink.closed) or (collected is not None and collected.damaged):
+                        break  # the collection output is lost: converting the rest would be for nothing
                 complete = not (stopped or runner.interrupted or runner.failure)
             except KeyboardInterrupt:  # a single input: Ctrl-C raises at once (see Interrupt)
                 runner.interrupted = True
             except _CannotCreate as exc:
                 self._write_error(exc.error)
+            except _CannotStart as exc:
+                self._fail(str(exc))
             finally:
                 outcomes.close()  # terminates the workers when the loop stopped early
                 runner.close()  # and releases a cluster's that never got a file
                 self.progress.clear()
                 try:
-                    self._close_outputs(sink, errors_file, complete=complete)
+                    self._close_outputs(sink, collected, errors_file, complete=complete)
                 finally:
-                    self._save_manifest(sink, jsonl_output, selection)
+                    self._save_manifest(collection, selection)
         self._finish(time.monotonic() - start, stopped=stopped, interrupted=runner.interrupted, batch=batch)
         return self._status(runner, interrupt)
 
@@ -146,7 +158,7 @@ class Session:
             return EXIT_FAILED
         return EXIT_FAILED if self.counts["failed"] or self.write_failed else EXIT_OK
 
-    def _save_manifest(self, sink: AtomicFile | None, corpus: str | None, selection: Inputs | None) -> None:
+    def _save_manifest(self, corpus: str | None, selection: Inputs | None) -> None:
         """Record the corpus file if it was committed, and write the manifest: also after Ctrl-C, so that
         what this run wrote is known to the next one."""
         if self.manifest is None:
@@ -163,7 +175,36 @@ class Session:
         except OSError as exc:
             self._write_error(exc)
 
-    def _report(self, outcome: Outcome, sink: AtomicFile | None, errors_file: AtomicFile | None) -> None:
+    def _collect(self, outcome: Outcome, collected: CollectionOutput, base: str | None, traceback: bool) -> Outcome:
+        """Add the outcome's article to the collection output; a refused article is that file's failure."""
+        from newsarticle._batch import FAILED, STDIN_NAME, Problem, error_code
+        from newsarticle._exceptions import MissingURLError, NewsArticleError, traceback_text
+
+        article = outcome.article
+        if article is None:
+            return outcome
+        outcome = outcome._replace(article=None)  # its work is done: the article is not kept
+        source = outcome.source
+        # Its page's path below base_url: the same path as its page in `convert FOLDER -t html -o SITE`.
+        page = None if source == "-" or base is None else os.path.relpath(os.path.abspath(source), base)
+        try:
+            collected.add(article, path=page)
+        except BrokenPipeError:
+            raise  # the reader of standard output went away: the command ends quietly (see main)
+        except OSError as exc:  # the output could not be written (a full disk): reported once, the run ends
+            self._write_error(exc)
+            return outcome
+        except NewsArticleError as exc:
+            line = exc.line if isinstance(exc, MissingURLError) else None
+            name = STDIN_NAME if source == "-" else source
+            problem = Problem(name, line, None if line is None else 1, error_code(exc), str(exc))
+            shown = traceback_text(exc.__cause__ or exc) if traceback and not isinstance(exc, MissingURLError) else ""
+            return Outcome(source, FAILED, errors=(problem,), warnings=outcome.warnings, traceback=shown)
+        if sink_is_stdout(collected):
+            stdout().buffer.flush()
+        return outcome
+
+    def _report(self, outcome: Outcome, errors_file: AtomicFile | None) -> None:
         self.counts[outcome.status] += 1
         if outcome.note:
             self.notes[outcome.status, outcome.note] += 1
@@ -185,14 +226,10 @@ class Session:
                 stream.write("".join(f"{line}\n" for line in shown))
                 stream.flush()
         if outcome.data is not None:
-            if sink is not None:
-                if not sink.closed:
-                    self._write(sink, outcome.data)
-            else:
-                stream = stdout()
-                stream.flush()
-                stream.buffer.write(outcome.data)
-                stream.buffer.flush()
+            stream = stdout()
+            stream.flush()
+            stream.buffer.write(outcome.data)
+            stream.buffer.flush()
         if errors_file is not None and outcome.errors and not errors_file.closed:
             import json
 
@@ -200,20 +237,58 @@ class Session:
             self._write(errors_file, lines.encode("utf-8"))
         self.progress.advance()
 
-    def _close_outputs(self, sink: AtomicFile | None, errors_file: AtomicFile | None, *, complete: bool) -> None:
+    def _close_outputs(
+        self,
+        sink: AtomicFile | None,
+        collected: CollectionOutput | None,
+        errors_file: AtomicFile | None,
+        *,
+        complete: bool,
+    ) -> None:
         try:
             if errors_file is not None and not errors_file.closed:
                 self._commit(errors_file)
         finally:
+            # A collection output is all or nothing: a stopped or interrupted run, or a damaged output, leaves none.
+            finished = complete and collected is not None and collected.damaged is None
+            if finished and (sink is None or not sink.closed):
+                assert collected is not None
+                finished = self._finish_collection(collected)
+            elif collected is not None:
+                if collected.damaged is not None and not isinstance(collected.failure, BrokenPipeError):
+                    self._fail(f"the {collected.format} output was not written: {collected.damaged}")
+                collected.abandon()
             if sink is not None and not sink.closed:
-                # A corpus file is all or nothing: a stopped or interrupted run leaves none.
-                if complete:
+                if finished:
                     self._corpus_made = self._commit(sink)
                 else:
                     sink.discard()
 
+    def _finish_collection(self, collected: CollectionOutput) -> bool:
+        """Let the format end its output; whether it did (a failure is reported)."""
+        from newsarticle._exceptions import NewsArticleError
+
+        try:
+            collected.close()
+            if sink_is_stdout(collected):
+                stdout().buffer.flush()
+        except OSError as exc:
+            self._write_error(exc)
+            return False
+        except NewsArticleError as exc:
+            self._fail(f"the {collected.format} output was not written: {exc}")
+            return False
+        return True
+
+    def _fail(self, message: str) -> None:
+        """An error that costs the run its one output (exit status 1); the files' own results stand."""
+        assert self.progress is not None
+        self.progress.clear()
+        self.write_failed = True
+        print(f"newsarticle: error: {message}", file=sys.stderr)
+
     def _write(self, file: AtomicFile, data: bytes) -> None:
-        """Write to the corpus or the report; a failure (the file is then discarded) is reported once."""
+        """Write to the error report; a failure (the file is then discarded) is reported once."""
         try:
             file.write(data)
         except OSError as exc:
@@ -308,8 +383,37 @@ class Session:
         return "; ".join(parts)
 
 
+class _StdoutSink:
+    """Standard output as a collection format's sink."""
+
+    def write(self, data: bytes, /) -> int:
+        return stdout().buffer.write(data)
+
+
+def sink_is_stdout(collected: CollectionOutput) -> bool:
+    return isinstance(collected.sink, _StdoutSink)
+
+
+def _open_collection(job: Job, sink: AtomicFile | None) -> CollectionOutput:
+    """The collection output on ``sink`` (standard output when None), with the job's options (checked already)."""
+    from newsarticle._collection import open_collection
+    from newsarticle._exceptions import NewsArticleError
+
+    assert job.format is not None
+    try:
+        target = _StdoutSink() if sink is None else sink
+        return open_collection(job.format, target, locale=job.locale, transforms=job.transforms, **job.options)
+    except NewsArticleError as exc:
+        raise _CannotStart(f"the {job.format} output could not be started: {exc}") from exc
+
+
+class _CannotStart(Exception):
+    """The collection format failed to start its output (its open() raised)."""
+
+
 def _open_output(path: str, *, parents: bool) -> AtomicFile:
-    """The corpus file or the error report, after removing the temporary files that killed runs left beside it.
+    """The collection output file or the error report, after removing the temporary files that killed runs left
+    beside it.
 
     The report's folder is never created (``check_report`` has named a missing one already).
     """
@@ -323,7 +427,8 @@ def _open_output(path: str, *, parents: bool) -> AtomicFile:
 
 
 class _CannotCreate(Exception):
-    """The corpus file or the error report could not be created (other OSErrors, a broken pipe, are not this)."""
+    """The collection output file or the error report could not be created (other OSErrors, a broken pipe,
+    are not this)."""
 
     def __init__(self, error: OSError) -> None:
         super().__init__(error)
