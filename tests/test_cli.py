@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -57,6 +58,31 @@ def tree(folder: Path) -> dict[str, bytes]:
 def parse_quietly(path: str | Path) -> newsarticle.Article:
     found: list[Diagnostic] = []
     return newsarticle.parse_file(path, on_diagnostic=found.append)
+
+
+#: For a collection format that links to every article (FormatInfo.needs_url), on articles without url: lines.
+BASE_URL = "https://example.org/news/"
+
+
+def url_options(info: newsarticle.FormatInfo) -> list[str]:
+    """The command's options that let ``info`` write the test data, whose articles have no url."""
+    return ["-O", f"base_url={BASE_URL}"] if info.needs_url else []
+
+
+def expected_output(sources: list[Path], info: newsarticle.FormatInfo) -> bytes:
+    """What the library writes for ``sources`` in ``info``'s format: a render of the one article, or a collection."""
+    articles = [parse_quietly(source) for source in sources]
+    if info.kind == "article":
+        [article] = articles
+        rendered = newsarticle.render(article, info.name)
+        return rendered.encode() if isinstance(rendered, str) else rendered
+    sink = io.BytesIO()
+    options = {"base_url": BASE_URL} if info.needs_url else {}
+    output = newsarticle.open_collection(info.name, sink, **options)
+    for source, article in zip(sources, articles, strict=True):
+        output.add(article, path=source.name)
+    output.close()
+    return sink.getvalue()
 
 
 def corpus_names() -> list[str]:
@@ -131,7 +157,7 @@ def test_formats_lists_every_renderer_with_suffix_options_and_plugin() -> None:
     machine = run("formats", "--format", "json")
     data = json.loads(machine.stdout)
     by_name = {item["name"]: item for item in data}
-    assert set(by_name) == {info.name for info in newsarticle.formats()} | {"jsonl"}
+    assert set(by_name) == {info.name for info in newsarticle.formats()}
     for info in newsarticle.formats():
         item = by_name[info.name]
         assert (item["suffix"], item["plugin"], item["distribution"]) == (info.suffix, info.plugin, info.distribution)
@@ -165,10 +191,9 @@ def test_the_autoload_switch_has_the_plugin_hosts_name() -> None:
 def test_one_file_goes_to_standard_output() -> None:
     source = DATA / "027_4501482a2fd27d48.txt"
     for info in newsarticle.formats():
-        result = run("convert", source, "-t", info.name)
+        result = run("convert", source, "-t", info.name, *url_options(info))
         assert result.returncode == 0, (info.name, result.stderr)
-        expected = newsarticle.render(parse_quietly(source), info.name)
-        assert result.stdout == (expected.encode() if isinstance(expected, str) else expected), info.name
+        assert result.stdout == expected_output([source], info), info.name
         assert result.stderr == b""
 
 
@@ -192,11 +217,11 @@ def test_format_is_inferred_from_the_output_suffix(tmp_path: Path) -> None:
         suffixes.setdefault(info.suffix, []).append(info.name)
     for suffix, names in suffixes.items():
         target = tmp_path / f"out{suffix}"
-        result = run("convert", source, "-o", target)
+        infos = [info for info in newsarticle.formats() if info.name in names]
+        result = run("convert", source, "-o", target, *url_options(infos[0]))
         if len(names) == 1:
             assert result.returncode == 0, result.stderr
-            expected = newsarticle.render(parse_quietly(source), names[0])
-            assert target.read_bytes() == (expected.encode() if isinstance(expected, str) else expected)
+            assert target.read_bytes() == expected_output([source], infos[0])
         else:
             assert result.returncode == 2
             assert all(name in result.stderr.decode() for name in names)
@@ -258,7 +283,7 @@ def test_an_output_that_is_the_input_is_refused(tmp_path: Path) -> None:
         (["-t", "text", "-s"], "has no option 'standalone'"),
         (["-t", "source", "--transform", "nope"], "unknown transform 'nope'"),
         (["-t", "source", "--locale", "xx_QQ"], "unknown locale 'xx_QQ'"),
-        (["-t", "jsonl", "-O", "indent=2"], "the jsonl format has no options"),
+        (["-t", "jsonl", "-O", "indent=2"], "format 'jsonl' has no option 'indent'; its options: include_source"),
         ([], "-t FORMAT"),
         (["-t", "source", "-j", "0"], "at least 1 worker"),
     ],
@@ -301,7 +326,7 @@ def test_renderer_options_locale_and_transforms_reach_the_renderer() -> None:
 # -- convert: a corpus -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("format_name", sorted(info.name for info in newsarticle.formats()))
+@pytest.mark.parametrize("format_name", sorted(info.name for info in newsarticle.formats() if info.kind == "article"))
 def test_a_folder_converts_into_a_mirrored_tree(tmp_path: Path, format_name: str) -> None:
     out = tmp_path / "out"
     result = run("convert", DATA, "-t", format_name, "-o", out, "-j", "2")
@@ -315,6 +340,20 @@ def test_a_folder_converts_into_a_mirrored_tree(tmp_path: Path, format_name: str
         written = (out / (name[: -len(".txt")] + suffix)).read_bytes()
         assert written == (expected.encode() if isinstance(expected, str) else expected), name
     assert summary(result.stderr) == (len(names), 0, 0)
+
+
+@pytest.mark.parametrize(
+    "format_name", sorted(info.name for info in newsarticle.formats() if info.kind == "collection")
+)
+def test_a_folder_converts_into_one_collection_in_input_order(tmp_path: Path, format_name: str) -> None:
+    [info] = [info for info in newsarticle.formats() if info.name == format_name]
+    out = tmp_path / f"corpus{info.suffix}"
+    result = run("convert", DATA, "-t", format_name, "-o", out, "-j", "2", *url_options(info))
+    assert result.returncode == 0, result.stderr
+    names = corpus_names()
+    assert out.read_bytes() == expected_output([DATA / name for name in names], info)
+    assert summary(result.stderr) == (len(names), 0, 0)
+    assert sorted(os.listdir(tmp_path)) == [MANIFEST, out.name]
 
 
 def test_bad_files_are_reported_and_the_others_convert(tmp_path: Path, mixed_tree: Path) -> None:

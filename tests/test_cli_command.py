@@ -98,7 +98,7 @@ def test_convert_help_tells_how_reruns_skip_and_names_the_manifest_whole() -> No
 def test_a_mistyped_format_gets_a_suggestion_and_the_list(typed: str, meant: str) -> None:
     result = run("convert", ARTICLE, "-t", typed)
     assert result.returncode == 2
-    assert f"did you mean {meant!r}?" in result.stderr
+    assert f"did you mean {meant!r}" in result.stderr
     assert "available formats: " in result.stderr
     assert "jsonl" in result.stderr
 

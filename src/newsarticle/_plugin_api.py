@@ -391,6 +391,8 @@ class FormatInfo:
     #: ``"article"``: one output per article (:func:`newsarticle.render`); ``"collection"``: many
     #: articles into one output (:func:`newsarticle.write_collection`).
     kind: str
+    #: A collection format that links to every article: each needs a url (or give ``base_url``).
+    needs_url: bool
     plugin: str
     distribution: str | None
     version: str | None

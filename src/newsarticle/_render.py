@@ -86,6 +86,7 @@ def formats() -> list[FormatInfo]:
                 options=registered.options,
                 aliases=tuple(sorted(aliases.get(key, ()))),
                 kind=kind,
+                needs_url=isinstance(registered, RegisteredCollection) and registered.needs_url,
                 plugin=provider.plugin,
                 distribution=provider.distribution,
                 version=provider.version,

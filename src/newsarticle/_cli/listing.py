@@ -32,6 +32,8 @@ def _describe(info: FormatInfo) -> str:
     lines = [f"{info.name}  {info.suffix}  {info.media_type}", f"    {info.description}", f"    plugin: {provider}"]
     if info.kind == "collection":
         lines.append("    writes every article into one output (-o FILE, or standard output)")
+        if info.needs_url:
+            lines.append("    each article needs a url: line, or give -O base_url=https://.../")
     if info.aliases:
         # -t accepts them, so the list of what -t accepts shows them.
         lines.append(f"    aliases: {', '.join(info.aliases)}")
@@ -62,6 +64,7 @@ def _format_dict(info: FormatInfo) -> dict[str, object]:
         "description": info.description,
         "aliases": list(info.aliases),
         "kind": info.kind,
+        "needs_url": info.needs_url,
         "options": [
             {
                 "name": o.name,
