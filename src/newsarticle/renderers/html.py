@@ -35,6 +35,7 @@ import functools
 import json
 import unicodedata
 from html import escape
+from typing import Any
 
 from newsarticle import DATE_OPTIONS, Article, Option, RegisterRenderer, RenderContext, hookimpl
 from newsarticle._dates import in_whole_minutes
@@ -133,11 +134,15 @@ def description(article: Article) -> str | None:
     return None if first is None else describe(first)
 
 
-def json_ld(article: Article, publisher: str | None = None) -> str:
+_UNSET: Any = object()
+
+
+def json_ld(article: Article, publisher: str | None = None, teaser: str | None = _UNSET) -> str:
     """The schema.org ``NewsArticle`` JSON-LD, safe to put inside a ``<script>`` element.
 
     It carries what Google's Article guidelines read (author, image,
     dateModified) and the body; ``publisher`` names the publishing Organization.
+    ``teaser`` is the :func:`description`, when the caller has it already.
     """
     data: dict[str, object] = {
         "@context": "https://schema.org",
@@ -157,7 +162,8 @@ def json_ld(article: Article, publisher: str | None = None) -> str:
         data["publisher"] = {"@type": "Organization", "name": publisher}
     if article.image is not None:
         data["image"] = article.image
-    teaser = description(article)
+    if teaser is _UNSET:
+        teaser = description(article)
     if teaser is not None:
         data["description"] = teaser
     if article.category is not None:
@@ -224,7 +230,8 @@ class HtmlRenderer:
                 parts += ('<link rel="canonical" href="', escape(article.url), '">\n')
             parts += open_graph(article, teaser)
             publisher = context.options.get("publisher")
-            parts += (_HEAD_END, '<script type="application/ld+json">', json_ld(article, publisher), "</script>\n")
+            script = json_ld(article, publisher, teaser)
+            parts += (_HEAD_END, '<script type="application/ld+json">', script, "</script>\n")
             parts.append("</head>\n<body>\n<main>\n")
 
         parts += ("<article", lang, ">\n<header>\n")
