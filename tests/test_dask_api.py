@@ -1,0 +1,210 @@
+"""``newsarticle.dask``: a corpus on local disk or in S3 as a bag of per-file results and a typed dataframe.
+
+With real components: a ``distributed`` cluster of worker processes, an S3-compatible server (moto's, on
+127.0.0.1) reached through s3fs, and the Parquet it writes read back by pyarrow and by DuckDB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+import newsarticle
+import newsarticle.dask as nd
+
+DATA = Path(__file__).parent / "data"
+BAD = {
+    "bad/impossible.txt": "Lokales\nÜberschrift\n2025-13-45\n\nText.\n".encode(),
+    "bad/empty.txt": b"",
+}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    for source in DATA.glob("*.txt"):
+        shutil.copyfile(source, folder / source.name)
+    for name, data in BAD.items():
+        (folder / name).parent.mkdir(exist_ok=True)
+        (folder / name).write_bytes(data)
+    (folder / "notes.md").write_text("not an article", encoding="utf-8")  # not selected by the glob
+    return folder
+
+
+def _expected(corpus: Path) -> list[tuple[str, Any]]:
+    """Every selected file in input order (sorted paths), with its Article or its ParseError."""
+    expected: list[tuple[str, Any]] = []
+    for path in sorted(corpus.rglob("*.txt"), key=lambda p: p.as_posix()):
+        try:
+            expected.append((str(path), newsarticle.parse_file(path, on_diagnostic=lambda _d: None)))
+        except newsarticle.ParseError as exc:
+            expected.append((str(path), exc))
+    return expected
+
+
+def _check(results: list[Any], expected: list[tuple[str, Any]], source: Any = str) -> None:
+    assert [result.source for result in results] == [source(path) for path, _ in expected]
+    for result, (_path, want) in zip(results, expected, strict=True):
+        if isinstance(want, newsarticle.ParseError):
+            assert not result.ok
+            assert result.article is None
+            assert (result.error.code, result.error.line, result.error.column) == (want.code, want.line, want.column)
+            assert result.error.message == want.message
+        else:
+            assert result.ok
+            assert result.error is None
+            assert result.article == attrs.evolve(want, source=result.source)
+
+
+def test_results_keep_every_file_in_order_with_its_article_or_its_error(corpus: Path) -> None:
+    results = nd.read_results(corpus, files_per_partition=7).compute(scheduler="synchronous")
+    _check(results, _expected(corpus))
+    assert {result.error.code for result in results if not result.ok} == {"invalid-date", "empty"}
+
+
+def test_read_articles_keeps_the_articles_alone(corpus: Path) -> None:
+    articles = nd.read_articles(corpus).compute(scheduler="synchronous")
+    assert articles == [want for _, want in _expected(corpus) if isinstance(want, newsarticle.Article)]
+
+
+def test_a_pattern_and_a_list_select_files(corpus: Path) -> None:
+    pattern = nd.read_results(str(corpus / "00*.txt")).compute(scheduler="synchronous")
+    assert [Path(r.source).name for r in pattern] == sorted(p.name for p in corpus.glob("00*.txt"))
+    listed = nd.read_results([corpus / "bad", corpus / "001_174fa88330290a76.txt"]).compute(scheduler="synchronous")
+    assert [Path(r.source).name for r in listed] == ["empty.txt", "impossible.txt", "001_174fa88330290a76.txt"]
+
+
+def test_a_path_that_names_nothing_and_bad_options_are_refused_at_once(corpus: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no such file or folder"):
+        nd.read_results(corpus / "missing")
+    with pytest.raises(ValueError, match="files_per_partition takes a whole number of 1 or more"):
+        nd.read_results(corpus, files_per_partition=0)
+    with pytest.raises(ValueError, match="no parse option 'strictly'"):
+        nd.read_results(corpus, strictly=True)
+
+
+def test_parse_options_reach_the_workers(corpus: Path) -> None:
+    strict = nd.read_results(corpus / "edge_cp1252.txt", strict=True).compute(scheduler="synchronous")
+    lenient = nd.read_results(corpus / "edge_cp1252.txt").compute(scheduler="synchronous")
+    assert [r.ok for r in strict + lenient] == [False, True]
+    assert [w.code for w in lenient[0].warnings] == ["encoding-fallback"]
+
+
+def test_a_file_over_max_size_fails_without_being_read_whole(corpus: Path) -> None:
+    [result] = nd.read_results(corpus / "001_174fa88330290a76.txt", max_size=100).compute(scheduler="synchronous")
+    assert (result.ok, result.error.code) == (False, "too-large")
+
+
+# -- real components: a cluster of worker processes, an S3 server, Parquet readers ---------------------------
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as connected,
+    ):
+        yield connected
+
+
+@pytest.fixture(scope="module")
+def s3(corpus: Path) -> Iterator[dict[str, Any]]:
+    """A moto S3 server on 127.0.0.1 holding the corpus under s3://news/in/; its storage_options."""
+    import boto3
+    import s3fs
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        options = {
+            "key": "testing",
+            "secret": "testing",
+            "client_kwargs": {"endpoint_url": f"http://127.0.0.1:{port}", "region_name": "us-east-1"},
+        }
+        boto3.client(
+            "s3",
+            endpoint_url=f"http://127.0.0.1:{port}",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            region_name="us-east-1",
+        ).create_bucket(Bucket="news")
+        fs = s3fs.S3FileSystem(**options)
+        for path in corpus.rglob("*"):
+            if path.is_file():
+                fs.pipe(f"news/in/{path.relative_to(corpus).as_posix()}", path.read_bytes())
+        yield options
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_a_cluster_of_worker_processes_gives_the_same_results(corpus: Path, client: Any) -> None:
+    results = nd.read_results(corpus, files_per_partition=5).compute()
+    _check(results, _expected(corpus))
+
+
+@pytest.mark.slow
+def test_s3_gives_the_same_results_as_the_local_folder(corpus: Path, s3: dict[str, Any], client: Any) -> None:
+    results = nd.read_results("s3://news/in/", storage_options=s3, files_per_partition=9).compute()
+
+    def url(path: str) -> str:
+        return "s3://news/in/" + Path(path).relative_to(corpus).as_posix()
+
+    _check(results, _expected(corpus), url)
+
+
+@pytest.mark.slow
+def test_parquet_from_the_dataframe_reads_back_equal_in_pyarrow_and_duckdb(
+    corpus: Path, tmp_path: Path, client: Any
+) -> None:
+    import duckdb
+    import pyarrow.parquet as pq
+
+    articles = [want for _, want in _expected(corpus) if isinstance(want, newsarticle.Article)]
+    target = tmp_path / "articles.parquet"
+    nd.to_dataframe(nd.read_results(corpus, files_per_partition=6)).to_parquet(target)
+
+    rows = pq.read_table(target).to_pylist()
+    assert [row["source"] for row in rows] == [article.source for article in articles]
+    for row, article in zip(rows, articles, strict=True):
+        assert (row["headline"], row["category"], row["language"]) == (
+            article.headline,
+            article.category,
+            article.language,
+        )
+        published = article.published
+        if isinstance(published, dt.datetime):
+            assert row["published"] == published.date()
+            assert row["published_at"] == published.astimezone(dt.timezone.utc)
+        else:
+            assert (row["published"], row["published_at"]) == (published, None)
+        assert (row["word_count"], row["reading_time"], row["body"]) == (
+            article.word_count,
+            article.reading_time,
+            article.body,
+        )
+        assert row["sections"] == [{"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in article.sections]
+        assert row["trailer"] == list(article.trailer)
+
+    by_category = duckdb.sql(
+        f"select category, count(*), sum(word_count) from read_parquet('{target}/*.parquet') group by category"
+    ).fetchall()
+    expected: dict[str | None, list[int]] = {}
+    for article in articles:
+        counts = expected.setdefault(article.category, [0, 0])
+        counts[0] += 1
+        counts[1] += article.word_count
+    assert {category: [count, words] for category, count, words in by_category} == expected
