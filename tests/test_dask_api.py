@@ -7,8 +7,11 @@ With real components: a ``distributed`` cluster of worker processes, an S3-compa
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -208,3 +211,107 @@ def test_parquet_from_the_dataframe_reads_back_equal_in_pyarrow_and_duckdb(
         counts[0] += 1
         counts[1] += article.word_count
     assert {category: [count, words] for category, count, words in by_category} == expected
+
+
+# -- convert: the command's job, outputs and shards written by the workers -----------------------------------
+
+SCRIPT = Path(sys.executable).with_name("newsarticle")
+COMMAND = str(SCRIPT) if SCRIPT.exists() else (shutil.which("newsarticle") or "newsarticle")
+
+
+def _command(*arguments: str | Path) -> None:
+    result = subprocess.run([COMMAND, *map(str, arguments)], capture_output=True, timeout=300, check=False)
+    assert result.returncode in (0, 1), result.stderr
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != ".newsarticle-manifest.json" and "_newsarticle" not in path.parts
+    }
+
+
+@pytest.fixture
+def in_process() -> Iterator[None]:
+    """Dask's synchronous scheduler: the quick tests start no process (the cluster tests below do)."""
+    import dask
+
+    with dask.config.set(scheduler="synchronous"):
+        yield
+
+
+def _records(folder: Path) -> list[dict[str, Any]]:
+    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted((folder / "_newsarticle").glob("*.json"))]
+
+
+def test_convert_writes_every_output_and_a_record_per_partition(corpus: Path, tmp_path: Path, in_process: None) -> None:
+    out = tmp_path / "site"
+    summary = nd.convert(corpus, out, "html", files_per_partition=8, standalone=True)
+    expected = _expected(corpus)
+    good = [path for path, want in expected if isinstance(want, newsarticle.Article)]
+    assert (summary.converted, summary.failed, summary.skipped, summary.outputs) == (len(good), 2, 0, len(good))
+    assert sorted(_tree(out)) == sorted(Path(path).relative_to(corpus).with_suffix(".html").as_posix() for path in good)
+    records = _records(out)
+    assert [source for record in records for source in record["inputs"]] == [path for path, _ in expected]
+    failed = [failure for record in records for failure in record["failed"]]
+    bad = [(path, want) for path, want in expected if isinstance(want, newsarticle.ParseError)]
+    assert [(f["source"], f["code"], f["line"], f["column"]) for f in failed] == [
+        (path, want.code, want.line, want.column) for path, want in bad
+    ]
+    assert [(d.source, d.code) for d in summary.failures] == [(f["source"], f["code"]) for f in failed]
+
+
+def test_a_rerun_skips_committed_partitions_and_force_converts_them(
+    corpus: Path, tmp_path: Path, in_process: None
+) -> None:
+    out = tmp_path / "corpus"
+    first = nd.convert(corpus, out, "jsonl", files_per_partition=10)
+    again = nd.convert(corpus, out, "jsonl", files_per_partition=10)
+    assert (again.converted, again.skipped, again.outputs) == (0, first.converted + first.failed, 0)
+    changed = nd.convert(corpus, out, "jsonl", files_per_partition=10, include_source=False)
+    assert (changed.converted, changed.skipped) == (first.converted, 0)  # another recipe: every shard again
+    forced = nd.convert(corpus, out, "jsonl", files_per_partition=10, include_source=False, force=True)
+    assert (forced.converted, forced.skipped) == (first.converted, 0)
+
+
+def test_an_unknown_format_or_a_bad_option_fails_before_any_file(
+    corpus: Path, tmp_path: Path, in_process: None
+) -> None:
+    with pytest.raises(newsarticle.UnknownFormatError):
+        nd.convert(corpus, tmp_path / "out", "htlm")
+    with pytest.raises(newsarticle.OptionError, match="option 'width' takes a whole number"):
+        nd.convert(corpus, tmp_path / "out", "text", width="wide")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_on_a_cluster_outputs_and_shards_equal_the_command_s(corpus: Path, tmp_path: Path, client: Any) -> None:
+    site, shards = tmp_path / "site", tmp_path / "shards"
+    nd.convert(corpus, site, "html", files_per_partition=7, standalone=True)
+    nd.convert(corpus, shards, "jsonl", files_per_partition=7)
+    _command("convert", corpus, "-t", "html", "-s", "-o", tmp_path / "local-site", "-q")
+    _command("convert", corpus, "-o", tmp_path / "local.jsonl", "-q")
+    assert _tree(site) == _tree(tmp_path / "local-site")
+    parts = sorted(shards.glob("part-*.jsonl"))
+    assert [part.name for part in parts] == [f"part-{index:05d}.jsonl" for index in range(len(parts))]
+    assert b"".join(part.read_bytes() for part in parts) == (tmp_path / "local.jsonl").read_bytes()
+
+
+@pytest.mark.slow
+def test_s3_to_s3_writes_shards_and_records_the_workers_commit(s3: dict[str, Any], client: Any, corpus: Path) -> None:
+    import s3fs
+
+    summary = nd.convert("s3://news/in/", "s3://news/out/", "jsonl", storage_options=s3, files_per_partition=12)
+    fs = s3fs.S3FileSystem(**s3)
+    names = sorted(name.rpartition("/")[2] for name in fs.ls("news/out/") if name.endswith(".jsonl"))
+    assert names == [f"part-{index:05d}.jsonl" for index in range(len(names))]
+    lines = b"".join(fs.cat(f"news/out/{name}") for name in names).decode("utf-8").splitlines()
+    assert (
+        len(lines)
+        == summary.converted
+        == len([1 for _, want in _expected(corpus) if isinstance(want, newsarticle.Article)])
+    )
+    sources = [json.loads(line)["source"] for line in lines]
+    assert all(source.startswith("s3://news/in/") for source in sources)
+    assert len(fs.ls("news/out/_newsarticle/")) == len(names)

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import json
 import os
+import posixpath
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +43,16 @@ if TYPE_CHECKING:
     import dask.dataframe as dd
     import pyarrow as pa
 
-__all__ = ["DEFAULT_FILES_PER_PARTITION", "FileResult", "read_articles", "read_results", "to_dataframe"]
+__all__ = [
+    "DEFAULT_FILES_PER_PARTITION",
+    "RECORDS_FOLDER",
+    "ConversionSummary",
+    "FileResult",
+    "convert",
+    "read_articles",
+    "read_results",
+    "to_dataframe",
+]
 
 #: Files per partition by default: large enough that Dask's per-task cost (about 1 ms) is small next to the
 #: parsing (about 60 µs per 6 KB article), small enough that a partition's results fit any worker's memory.
@@ -129,18 +140,36 @@ def _expand(
     urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], storage_options: dict[str, Any], glob: str
 ) -> tuple[fsspec.AbstractFileSystem, list[str]]:
     """The file system and every file ``urlpath`` names, in order: folders sorted, searched recursively."""
+    fs, sources, _root = _expand_with_root(urlpath, storage_options, glob)
+    return fs, sources
+
+
+def _expand_with_root(
+    urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], storage_options: dict[str, Any], glob: str
+) -> tuple[fsspec.AbstractFileSystem, list[str], str]:
+    """:func:`_expand`, and the folder the outputs' paths are relative to: the one folder given, else the
+    files' common parent (as ``newsarticle convert`` mirrors a tree)."""
     paths = [urlpath] if isinstance(urlpath, (str, os.PathLike)) else list(urlpath)
     if not paths:
         raise ValueError("read_results() needs a folder, a pattern or a file; the list is empty")
     texts = [os.fspath(path) for path in paths]
     fs, _ = fsspec.core.url_to_fs(texts[0], **storage_options)
-    sources: list[str] = []
+    found: list[str] = []
+    folders: list[str] = []
     for text in texts:
         other, path = fsspec.core.url_to_fs(text, **storage_options)
         if type(other) is not type(fs):
             raise ValueError(f"read_results() reads from one storage at a time: {text!r} is on another")
-        sources += [_shown(fs, found) for found in _files(fs, path, glob, text)]
-    return fs, sources
+        files = _files(fs, path, glob, text)
+        if fs.isdir(path):
+            folders.append(path.rstrip("/"))
+        found += files
+    if len(texts) == 1 and folders:
+        root = folders[0]
+    else:
+        parents = folders + [name.rpartition("/")[0] for name in found]
+        root = posixpath.commonpath(parents) if parents else ""
+    return fs, [_shown(fs, name) for name in found], root
 
 
 def _files(fs: fsspec.AbstractFileSystem, path: str, glob: str, given: str) -> list[str]:
@@ -291,3 +320,325 @@ def _when(value: dt.date | None) -> tuple[dt.date | None, dt.datetime | None]:
     if isinstance(value, dt.datetime):
         return value.date(), value.astimezone(dt.timezone.utc)
     return value, None
+
+
+# -- convert: the command's job, run by the workers ------------------------------------------------------------
+
+#: The folder, in the output, of one record per partition: the inputs it holds, the recipe, its failures.
+RECORDS_FOLDER = "_newsarticle"
+
+
+@attrs.frozen(kw_only=True)
+class ConversionSummary:
+    """What :func:`convert` did.
+
+    :ivar converted: Files converted by this run.
+    :ivar failed: Files that failed (each in :attr:`failures`, and in its partition's record).
+    :ivar skipped: Files of partitions that an earlier run with the same recipe committed already.
+    :ivar outputs: How many output files this run committed (one per article, or one shard per partition).
+    :ivar failures: Why each failed file failed, in input order.
+    """
+
+    converted: int = 0
+    failed: int = 0
+    skipped: int = 0
+    outputs: int = 0
+    failures: tuple[Diagnostic, ...] = ()
+
+
+def convert(
+    urlpath_in: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    urlpath_out: str | os.PathLike[str],
+    format: str,
+    *,
+    storage_options: dict[str, Any] | None = None,
+    output_storage_options: dict[str, Any] | None = None,
+    files_per_partition: int = DEFAULT_FILES_PER_PARTITION,
+    glob: str = "*.txt",
+    locale: str | None = None,
+    transforms: Sequence[str] = (),
+    strict: bool = False,
+    language: str | None = None,
+    force: bool = False,
+    **options: Any,
+) -> ConversionSummary:
+    """Convert every file under ``urlpath_in`` into ``urlpath_out`` on the Dask cluster (the current client's
+    scheduler, or Dask's default): the job of ``newsarticle convert``, with the outputs written by the workers.
+
+    - A format of one output per article (``html``, ``markdown``, ...) writes ``<path below the input
+      folder><suffix>`` for each file, as the command mirrors a tree.
+    - A collection format (``jsonl``, ``atom``, ...) writes one shard per partition, ``part-00000<suffix>``,
+      ``part-00001<suffix>``, ...: the shards of ``jsonl``, concatenated in order, are the command's one file.
+
+    Every output is committed whole or not at all (a temporary file renamed, or an upload completed only at
+    the end). Each partition then commits its record, ``_newsarticle/part-00000.json``: the recipe, the inputs
+    it holds, the outputs it wrote and its failures (file, line, column, code, message). A rerun skips the
+    partitions whose record has the same recipe and the same inputs (``force`` converts them again); a
+    partition that was interrupted left no record, and is converted again whole.
+
+    :param storage_options: fsspec options for the inputs; ``output_storage_options`` for the outputs
+        (by default the same).
+    :param options: The format's options (see :func:`newsarticle.formats`), checked before any file.
+    :raises UnknownFormatError, OptionError, UnknownLocaleError, UnknownTransformError: before any file.
+    """
+    import newsarticle
+    from newsarticle._plugin_api import RegisteredCollection
+    from newsarticle._render import check_transforms, get_format, resolve_options
+
+    registered = get_format(format)
+    checked = resolve_options(registered, options)
+    check_transforms(transforms)
+    if locale is not None:
+        from newsarticle._i18n import get_locale
+
+        get_locale(locale)
+    if type(files_per_partition) is not int or files_per_partition < 1:
+        raise ValueError(f"files_per_partition takes a whole number of 1 or more, not {files_per_partition!r}")
+    fs_in, sources, root = _expand_with_root(urlpath_in, storage_options or {}, glob)
+    out_options = storage_options if output_storage_options is None else output_storage_options
+    fs_out, out_root = fsspec.core.url_to_fs(os.fspath(urlpath_out), **(out_options or {}))
+    out_root = out_root.rstrip("/")
+    recipe = {
+        "format": registered.name,
+        "options": {key: repr(value) for key, value in sorted(checked.items())},
+        "locale": locale,
+        "transforms": list(transforms),
+        "strict": strict,
+        "language": language,
+        "newsarticle": newsarticle.__version__,
+    }
+    plan = _Plan(
+        fs_in=fs_in,
+        root=root,
+        fs_out=fs_out,
+        out_root=out_root,
+        format=registered.name,
+        suffix=registered.suffix,
+        collection=isinstance(registered, RegisteredCollection),
+        options=options,
+        locale=locale,
+        transforms=tuple(transforms),
+        parse_options={"strict": strict, "default_language": language},
+        recipe=recipe,
+        force=force,
+        files_per_partition=files_per_partition,
+    )
+    if not sources:
+        return ConversionSummary()
+    bag = db.from_sequence(list(enumerate(sources)), partition_size=files_per_partition)
+    records: list[dict[str, Any]] = bag.map_partitions(_convert_partition, plan).compute()
+    failures = tuple(_diagnostic(failure) for record in records for failure in record["failed"])
+    return ConversionSummary(
+        converted=sum(record["converted"] for record in records),
+        failed=len(failures),
+        skipped=sum(record["skipped"] for record in records),
+        outputs=sum(record["written"] for record in records),
+        failures=failures,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class _Plan:
+    """What every partition of one :func:`convert` needs; sent once with each task."""
+
+    fs_in: Any
+    root: str
+    fs_out: Any
+    out_root: str
+    format: str
+    suffix: str
+    collection: bool
+    options: dict[str, Any]
+    locale: str | None
+    transforms: tuple[str, ...]
+    parse_options: dict[str, Any]
+    recipe: dict[str, Any]
+    force: bool
+    files_per_partition: int
+
+
+def _convert_partition(items: Iterable[tuple[int, str]], plan: _Plan) -> list[dict[str, Any]]:
+    """One partition on a worker: skip it if committed before, else convert, commit outputs, then the record."""
+    numbered = list(items)
+    sources = [source for _, source in numbered]
+    # The first file's place over the partition size: the same partition has the same name on every rerun.
+    index = f"part-{numbered[0][0] // plan.files_per_partition if numbered else 0:05d}"
+    record_path = f"{plan.out_root}/{RECORDS_FOLDER}/{index}.json"
+    if not plan.force:
+        known = _read_record(plan.fs_out, record_path)
+        if known is not None and known.get("recipe") == plan.recipe and known.get("inputs") == sources:
+            return [{"converted": 0, "skipped": len(sources), "written": 0, "failed": []}]
+    failed: list[dict[str, Any]] = []
+    outputs: list[str] = []
+    converted = 0
+    if plan.collection:
+        converted, failed = _write_shard(plan, sources, f"{plan.out_root}/{index}{plan.suffix}")
+        if converted or not failed:
+            outputs.append(f"{index}{plan.suffix}")
+    else:
+        for source in sources:
+            output = _output_path(plan, source)
+            problem = _write_one(plan, source, output)
+            if problem is None:
+                converted += 1
+                outputs.append(output[len(plan.out_root) + 1 :])
+            else:
+                failed.append(problem)
+    record = {"recipe": plan.recipe, "inputs": sources, "outputs": outputs, "failed": failed}
+    _commit(plan.fs_out, record_path, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+    return [{"converted": converted, "skipped": 0, "written": len(outputs), "failed": failed}]
+
+
+def _output_path(plan: _Plan, source: str) -> str:
+    path = plan.fs_in._strip_protocol(source)
+    inside = plan.root and path.startswith(plan.root + "/")
+    relative = path[len(plan.root) + 1 :] if inside else path.rpartition("/")[2]
+    stem, dot, _extension = relative.rpartition(".")
+    return f"{plan.out_root}/{(stem if dot and stem else relative)}{plan.suffix}"
+
+
+def _write_one(plan: _Plan, source: str, output: str) -> dict[str, Any] | None:
+    """Read, parse, render and commit one file's output; its failure as a record, or None."""
+    from newsarticle._batch.work import error_code
+    from newsarticle._exceptions import NewsArticleError
+    from newsarticle._render import render_encoded
+
+    result = _read_one(source, plan.fs_in, plan.parse_options)
+    if result.article is None:
+        assert result.error is not None
+        return _failure(result.error)
+    if plan.parse_options.get("strict") and result.warnings:
+        return _failure(result.warnings[0])
+    try:
+        data = render_encoded(
+            result.article, plan.format, locale=plan.locale, transforms=plan.transforms, **plan.options
+        )
+    except NewsArticleError as exc:
+        return _problem(source, error_code(exc), str(exc))
+    try:
+        _commit(plan.fs_out, output, data)
+    except OSError as exc:
+        return _problem(source, "io", f"cannot write {output}: {exc.strerror or exc}")
+    return None
+
+
+def _problem(source: str, code: str, message: str, line: int | None = None) -> dict[str, Any]:
+    return {"source": source, "line": line, "column": None if line is None else 1, "code": code, "message": message}
+
+
+def _write_shard(plan: _Plan, sources: list[str], path: str) -> tuple[int, list[dict[str, Any]]]:
+    """Every article of the partition into one shard of the collection format, committed at the end."""
+    from newsarticle._batch.work import error_code
+    from newsarticle._collection import open_collection
+    from newsarticle._exceptions import MissingURLError, NewsArticleError
+
+    failed: list[dict[str, Any]] = []
+    converted = 0
+    target = _open_atomic(plan.fs_out, path)
+    try:
+        output = open_collection(plan.format, target, locale=plan.locale, transforms=plan.transforms, **plan.options)
+        for source in sources:
+            result = _read_one(source, plan.fs_in, plan.parse_options)
+            if result.article is None:
+                assert result.error is not None
+                failed.append(_failure(result.error))
+                continue
+            if plan.parse_options.get("strict") and result.warnings:
+                failed.append(_failure(result.warnings[0]))
+                continue
+            page = _output_path(plan, source)[len(plan.out_root) + 1 :]
+            try:
+                output.add(result.article, path=page)
+            except NewsArticleError as exc:
+                if output.damaged is not None:
+                    raise
+                line = exc.line if isinstance(exc, MissingURLError) else None
+                failed.append(_problem(source, error_code(exc), str(exc), line))
+                continue
+            converted += 1
+        output.close()
+        target.commit()
+    finally:
+        if not target.closed:
+            target.discard()
+    return converted, failed
+
+
+def _failure(diagnostic: Diagnostic) -> dict[str, Any]:
+    return {
+        "source": diagnostic.source,
+        "line": diagnostic.line,
+        "column": diagnostic.column,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+    }
+
+
+def _diagnostic(failure: dict[str, Any]) -> Diagnostic:
+    return Diagnostic(
+        code=failure["code"],
+        message=failure["message"],
+        line=failure["line"] or 1,
+        column=failure["column"] or 1,
+        source=failure["source"],
+    )
+
+
+def _read_record(fs: fsspec.AbstractFileSystem, path: str) -> dict[str, Any] | None:
+    try:
+        with fs.open(path, "rb") as file:
+            record = json.loads(file.read(64 << 20))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+class _Atomic:
+    """A file on any fsspec storage that appears whole or not at all."""
+
+    def __init__(self, fs: fsspec.AbstractFileSystem, path: str) -> None:
+        if isinstance(fs, fsspec.implementations.local.LocalFileSystem):
+            from newsarticle._atomic import AtomicFile
+
+            self._local: Any = AtomicFile(path, parents=True)
+            self._file: Any = None
+        else:
+            self._local = None
+            # The upload is completed by commit() and abandoned by discard(): a failure leaves nothing.
+            self._file = fs.open(path, "wb", autocommit=False)
+        self.closed = False
+
+    def write(self, data: bytes, /) -> int:
+        if self._local is not None:
+            self._local.write(data)
+        else:
+            self._file.write(data)
+        return len(data)
+
+    def commit(self) -> None:
+        self.closed = True
+        if self._local is not None:
+            self._local.commit()
+        else:
+            self._file.commit()
+
+    def discard(self) -> None:
+        self.closed = True
+        if self._local is not None:
+            self._local.discard()
+        else:
+            self._file.discard()
+
+
+def _open_atomic(fs: fsspec.AbstractFileSystem, path: str) -> _Atomic:
+    return _Atomic(fs, path)
+
+
+def _commit(fs: fsspec.AbstractFileSystem, path: str, data: bytes) -> None:
+    target = _open_atomic(fs, path)
+    try:
+        target.write(data)
+        target.commit()
+    finally:
+        if not target.closed:
+            target.discard()
