@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -315,3 +317,70 @@ def test_s3_to_s3_writes_shards_and_records_the_workers_commit(s3: dict[str, Any
     sources = [json.loads(line)["source"] for line in lines]
     assert all(source.startswith("s3://news/in/") for source in sources)
     assert len(fs.ls("news/out/_newsarticle/")) == len(names)
+
+
+@pytest.mark.slow
+def test_workers_without_the_format_are_named_before_any_file(corpus: Path, tmp_path: Path, client: Any) -> None:
+    class HereOnly:
+        name = "here-only"
+        media_type = "text/plain"
+        suffix = ".here"
+        description = "A format registered in this process alone, not on the workers."
+        options = ()
+
+        def open(self, sink: Any, context: Any) -> Any:
+            raise AssertionError("no file may be converted")
+
+    class Plugin:
+        @newsarticle.hookimpl
+        def register_collections(self, register: Any) -> None:
+            register(HereOnly())
+
+    name = newsarticle.register_plugin(Plugin(), name="here-only")
+    try:
+        with pytest.raises(nd.ClusterMismatch, match=r"workers lack the format 'here-only'.*tcp://127\.0\.0\.1:\d+"):
+            nd.convert(corpus, tmp_path / "out", "here-only")
+    finally:
+        newsarticle.unregister_plugin(name)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_workers_of_another_version_are_named(
+    corpus: Path, tmp_path: Path, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(newsarticle, "__version__", "0.0.0-elsewhere", raising=False)
+    with pytest.raises(
+        nd.ClusterMismatch, match=r"workers run another newsarticle than this one \(0\.0\.0-elsewhere\)"
+    ):
+        nd.convert(corpus, tmp_path / "out", "jsonl")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_a_cluster_without_workers_is_an_error_not_a_wait(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=0, processes=True, dashboard_address=":0") as empty:
+        started = time.monotonic()
+        result = subprocess.run(
+            [
+                COMMAND,
+                "convert",
+                str(DATA),
+                "-t",
+                "html",
+                "-o",
+                str(tmp_path / "out"),
+                "--scheduler",
+                empty.scheduler_address,
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "NEWSARTICLE_SCHEDULER_TIMEOUT": "2"},
+        )
+    assert result.returncode == 2, result.stderr
+    assert b"no worker joined the scheduler within 2 s" in result.stderr
+    assert time.monotonic() - started < 60
+    assert not (tmp_path / "out").exists()

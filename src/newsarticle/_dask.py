@@ -28,7 +28,16 @@ from distributed import Client, Future
 from newsarticle._batch.records import Job, Outcome, Task
 from newsarticle._batch.work import lost, run_file
 
-__all__ = ["CONNECT_TIMEOUT", "TIMEOUT_ENV", "DaskWorkers", "connect_timeout", "run_chunk"]
+__all__ = [
+    "CONNECT_TIMEOUT",
+    "TIMEOUT_ENV",
+    "ClusterMismatch",
+    "DaskWorkers",
+    "connect_timeout",
+    "preflight",
+    "run_chunk",
+    "worker_report",
+]
 
 #: How long to wait for the scheduler (to connect, and to reconnect) when TIMEOUT_ENV is not set, in seconds.
 CONNECT_TIMEOUT = 10.0
@@ -55,6 +64,51 @@ def connect_timeout() -> float:
     if not 0 < value < float("inf"):
         raise ValueError(f"{TIMEOUT_ENV}={text!r} is not a number of seconds greater than 0")
     return value
+
+
+class ClusterMismatch(ValueError):
+    """The cluster cannot run the job: no worker joined, or workers lack the format or run another
+    newsarticle; the message names the workers."""
+
+
+def worker_report() -> dict[str, object]:
+    """What a worker has: its newsarticle version and the formats it can write (run on every worker)."""
+    import newsarticle
+
+    return {"newsarticle": newsarticle.__version__, "formats": sorted(info.name for info in newsarticle.formats())}
+
+
+def preflight(client: Client, format_name: str | None, wait: float) -> None:
+    """Before any file: a worker must join within ``wait`` seconds, and every worker must run this
+    newsarticle and have ``format_name``.
+
+    :raises ClusterMismatch: naming the workers at fault and what they lack.
+    """
+    import newsarticle
+
+    try:
+        client.wait_for_workers(1, timeout=wait)
+    except TimeoutError:
+        raise ClusterMismatch(
+            f"no worker joined the scheduler within {wait:g} s; start workers with dask worker ADDRESS"
+        ) from None
+    reports = client.run(worker_report)
+    version = newsarticle.__version__
+    other = sorted(
+        f"{address} ({report['newsarticle']})"
+        for address, report in reports.items()
+        if report["newsarticle"] != version
+    )
+    if other:
+        raise ClusterMismatch(
+            f"workers run another newsarticle than this one ({version}): {', '.join(other)}; install the same version"
+        )
+    if format_name is not None:
+        lacking = sorted(address for address, report in reports.items() if format_name not in report["formats"])
+        if lacking:
+            raise ClusterMismatch(
+                f"workers lack the format {format_name!r} (its plugin is not installed there): {', '.join(lacking)}"
+            )
 
 
 def run_chunk(tasks: list[Task], job: Job, timeout: float = 0.0) -> list[Outcome]:
@@ -121,8 +175,27 @@ class DaskWorkers:
         self._closing = False
         self._lost = False
         self.client = Client(address, timeout=f"{self._wait}s", set_as_default=False)
-        self.window = 4 * max(1, sum(self.client.nthreads().values()))
+        try:
+            preflight(self.client, job.format if job.mode != "check" else None, self._wait)
+        except BaseException:
+            self.client.close()
+            raise
+        self._window: int = 4 * max(1, sum(self.client.nthreads().values()))
+        self._counted = time.monotonic()
         self._chunks: list[_DaskChunk] = []
+
+    #: How often the window asks the scheduler how many threads the cluster has now, in seconds.
+    WINDOW_REFRESH = 2.0
+
+    @property
+    def window(self) -> int:
+        """Chunks in flight: four per worker thread the cluster has now (it follows an autoscaling cluster)."""
+        now = time.monotonic()
+        if now - self._counted >= self.WINDOW_REFRESH and self.failure() is None:
+            self._counted = now
+            with contextlib.suppress(Exception):  # a scheduler that just went away: failure() tells the runner
+                self._window = 4 * max(1, sum(self.client.nthreads().values()))
+        return self._window
 
     def submit(self, tasks: list[Task]) -> _DaskChunk:
         future = self.client.submit(run_chunk, tasks, self.job, self.timeout, pure=False)

@@ -33,6 +33,7 @@ try:
 except ImportError as exc:  # pragma: no cover - the extra is installed wherever the tests run
     raise ImportError("newsarticle.dask needs Dask and fsspec: pip install 'newsarticle[dask]'") from exc
 
+from newsarticle._dask import ClusterMismatch, connect_timeout, preflight
 from newsarticle._diagnostics import Diagnostic
 from newsarticle._exceptions import ParseError
 from newsarticle._format import MAX_INPUT_SIZE
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_FILES_PER_PARTITION",
     "RECORDS_FOLDER",
+    "ClusterMismatch",
     "ConversionSummary",
     "FileResult",
     "convert",
@@ -380,6 +382,9 @@ def convert(
         (by default the same).
     :param options: The format's options (see :func:`newsarticle.formats`), checked before any file.
     :raises UnknownFormatError, OptionError, UnknownLocaleError, UnknownTransformError: before any file.
+    :raises ClusterMismatch: before any file, when the current Dask client's cluster has no worker (after
+        waiting ``NEWSARTICLE_SCHEDULER_TIMEOUT`` seconds, 10 by default), or workers that run another
+        newsarticle version or lack the format; the message names them.
     """
     import newsarticle
     from newsarticle._plugin_api import RegisteredCollection
@@ -425,6 +430,9 @@ def convert(
     )
     if not sources:
         return ConversionSummary()
+    client = _current_client()
+    if client is not None:
+        preflight(client, registered.name, connect_timeout())
     bag = db.from_sequence(list(enumerate(sources)), partition_size=files_per_partition)
     records: list[dict[str, Any]] = bag.map_partitions(_convert_partition, plan).compute()
     failures = tuple(_diagnostic(failure) for record in records for failure in record["failed"])
@@ -435,6 +443,18 @@ def convert(
         outputs=sum(record["written"] for record in records),
         failures=failures,
     )
+
+
+def _current_client() -> Any:
+    """The distributed client Dask computes on now, or None (a local scheduler: nothing to check)."""
+    try:
+        from distributed import default_client
+    except ImportError:
+        return None
+    try:
+        return default_client()
+    except ValueError:
+        return None
 
 
 @attrs.frozen(kw_only=True)

@@ -145,7 +145,9 @@ class Chunk(Protocol):
 class Workers(Protocol):
     """Where chunks of files are processed: local worker processes, or a Dask cluster's workers."""
 
-    window: int
+    @property
+    def window(self) -> int:
+        """How many chunks may be in flight now."""
 
     def submit(self, tasks: list[Task]) -> Chunk: ...
 

@@ -31,11 +31,13 @@ def _runner(job: Job, scheduler: str | None, jobs: int, interrupt: Interrupt, ti
     if scheduler is None:
         return Runner(job, jobs=jobs, interrupted=interrupt, timeout=timeout, interruptible=interrupt.raising)
     try:
-        from newsarticle._dask import DaskWorkers
+        from newsarticle._dask import ClusterMismatch, DaskWorkers
     except ImportError:
         raise UsageError("--scheduler needs Dask: pip install 'newsarticle[dask]'") from None
     try:
         workers = DaskWorkers(job, scheduler, timeout=timeout)
+    except ClusterMismatch as exc:
+        raise UsageError(f"the Dask cluster at {scheduler} cannot run this: {exc}") from None
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     return Runner(job, jobs=jobs, interrupted=interrupt, workers=lambda _job: workers, timeout=timeout)
