@@ -7,8 +7,9 @@ command that needs them. ``--version`` reads the plugins' distributions from
 entry-point metadata without importing any plugin.
 
 Exit status: 0 when every file converted (or was skipped), 1 when some
-failed or the ``jsonl`` corpus or the error report could not be written, 2
-for a usage error, 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP.
+failed or the collection output or the error report could not be written, 2
+for a usage error, 3 when the Dask scheduler was lost, 130 after Ctrl-C, 143
+after SIGTERM, 129 after SIGHUP.
 
 The rooms: :mod:`.arguments` (the grammar), :mod:`.commands` (convert and
 check), :mod:`.jobs` (format and options, checked before any file),
@@ -30,6 +31,7 @@ from newsarticle._cli.exits import (
     EXIT_HANGUP,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_SCHEDULER_LOST,
     EXIT_TERMINATED,
     EXIT_USAGE,
     UsageError,
@@ -37,7 +39,16 @@ from newsarticle._cli.exits import (
 from newsarticle._cli.signals import Terminated
 from newsarticle._cli.streams import closed_streams, results, route_warnings, stdout
 
-__all__ = ["EXIT_FAILED", "EXIT_HANGUP", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TERMINATED", "EXIT_USAGE", "main"]
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_HANGUP",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_SCHEDULER_LOST",
+    "EXIT_TERMINATED",
+    "EXIT_USAGE",
+    "main",
+]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

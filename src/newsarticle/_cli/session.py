@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from newsarticle._batch.manifest import UNKNOWN, UP_TO_DATE, made_by
 from newsarticle._batch.records import CONVERTED, SKIPPED, shown_traceback
-from newsarticle._cli.exits import EXIT_FAILED, EXIT_OK, UsageError
+from newsarticle._cli.exits import EXIT_FAILED, EXIT_OK, EXIT_SCHEDULER_LOST, UsageError
 from newsarticle._cli.signals import Interrupt
 from newsarticle._cli.streams import stdout
 from newsarticle._paths import display
@@ -157,7 +157,7 @@ class Session:
             return interrupt.status()
         if runner.failure is not None:
             print(f"newsarticle: error: {runner.failure}; files not started are left for a rerun", file=sys.stderr)
-            return EXIT_FAILED
+            return EXIT_SCHEDULER_LOST
         return EXIT_FAILED if self.counts["failed"] or self.write_failed else EXIT_OK
 
     def _save_manifest(self, corpus: str | None, selection: Inputs | None) -> None:
