@@ -384,3 +384,75 @@ def test_a_cluster_without_workers_is_an_error_not_a_wait(tmp_path: Path) -> Non
     assert b"no worker joined the scheduler within 2 s" in result.stderr
     assert time.monotonic() - started < 60
     assert not (tmp_path / "out").exists()
+
+
+# -- the command on the cluster API: shards, URLs ---------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_command_writes_jsonl_shards_on_a_cluster(corpus: Path, tmp_path: Path, client: Any) -> None:
+    address = client.scheduler.address
+    refused = subprocess.run(
+        [COMMAND, "convert", str(corpus), "-t", "jsonl", "-o", str(tmp_path / "all.jsonl"), "--scheduler", address],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert b"writes a folder of shards, one per partition (part-00000.jsonl, ...): give -o FOLDER" in refused.stderr
+    shards = tmp_path / "shards"
+    result = subprocess.run(
+        [COMMAND, "convert", str(corpus), "-t", "jsonl", "-o", str(shards), "--scheduler", address],
+        capture_output=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1, result.stderr  # the two bad files
+    for path, want in _expected(corpus):
+        if isinstance(want, newsarticle.ParseError):
+            assert f"{path}:{want.line}:{want.column}: error: {want.code}: ".encode() in result.stderr
+    _command("convert", corpus, "-o", tmp_path / "local.jsonl", "-q")
+    parts = sorted(shards.glob("part-*.jsonl"))
+    assert b"".join(part.read_bytes() for part in parts) == (tmp_path / "local.jsonl").read_bytes()
+
+
+@pytest.mark.slow
+def test_the_command_reads_and_writes_s3_urls_on_a_cluster(
+    corpus: Path, s3: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import s3fs
+    from distributed import LocalCluster
+
+    # Credentials and the endpoint as a user gives them: in the environment of the command and of the workers.
+    endpoint = s3["client_kwargs"]["endpoint_url"]
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
+        result = subprocess.run(
+            [
+                COMMAND,
+                "convert",
+                "s3://news/in/",
+                "-t",
+                "html",
+                "-o",
+                "s3://news/site/",
+                "--scheduler",
+                cluster.scheduler_address,
+            ],
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+    assert result.returncode == 1, result.stderr  # the two bad files, named by their URLs
+    assert b"s3://news/in/bad/impossible.txt:" in result.stderr
+    _command("convert", corpus, "-t", "html", "-o", tmp_path / "local", "-q")
+    fs = s3fs.S3FileSystem(**s3)
+    local = _tree(tmp_path / "local")
+    assert {name: fs.cat(f"news/site/{name}") for name in local} == local
