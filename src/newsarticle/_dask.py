@@ -36,6 +36,7 @@ __all__ = [
     "connect_timeout",
     "preflight",
     "run_chunk",
+    "silence_dask",
     "worker_report",
 ]
 
@@ -116,7 +117,7 @@ def run_chunk(tasks: list[Task], job: Job, timeout: float = 0.0) -> list[Outcome
     return [run_file(task, job, timeout) for task in tasks]
 
 
-def _silence_dask() -> None:
+def silence_dask() -> None:
     """Mute Dask's log in this process: the command says what happened, once, and Dask's log
     would add tracebacks from closing a client that lost its scheduler."""
     for name, logger in list(logging.root.manager.loggerDict.items()):
@@ -210,7 +211,7 @@ class DaskWorkers:
         if not self._lost and not self._closing and self.client.status != "running":
             # Dask cancelled every future when the connection dropped; a reconnection would not bring them back.
             self._lost = True
-            _silence_dask()
+            silence_dask()
         if self._lost:
             return f"the connection to the Dask scheduler at {self.address} was lost before the result came back"
         return None

@@ -22,7 +22,7 @@ import fnmatch
 import json
 import os
 import posixpath
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -51,8 +51,10 @@ __all__ = [
     "ConversionSummary",
     "FileResult",
     "convert",
+    "iter_convert",
     "read_articles",
     "read_results",
+    "summarize",
     "to_dataframe",
 ]
 
@@ -386,6 +388,61 @@ def convert(
         waiting ``NEWSARTICLE_SCHEDULER_TIMEOUT`` seconds, 10 by default), or workers that run another
         newsarticle version or lack the format; the message names them.
     """
+    records = iter_convert(
+        urlpath_in,
+        urlpath_out,
+        format,
+        storage_options=storage_options,
+        output_storage_options=output_storage_options,
+        files_per_partition=files_per_partition,
+        glob=glob,
+        locale=locale,
+        transforms=transforms,
+        strict=strict,
+        language=language,
+        force=force,
+        **options,
+    )
+    return summarize(records)
+
+
+def summarize(records: Iterable[dict[str, Any]]) -> ConversionSummary:
+    """The summary of the partitions' records (see :func:`iter_convert`)."""
+    converted = skipped = outputs = 0
+    failures: list[Diagnostic] = []
+    for record in records:
+        converted += record["converted"]
+        skipped += record["skipped"]
+        outputs += record["written"]
+        failures += [_diagnostic(failure) for failure in record["failed"]]
+    return ConversionSummary(
+        converted=converted, failed=len(failures), skipped=skipped, outputs=outputs, failures=tuple(failures)
+    )
+
+
+def iter_convert(
+    urlpath_in: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    urlpath_out: str | os.PathLike[str],
+    format: str,
+    *,
+    storage_options: dict[str, Any] | None = None,
+    output_storage_options: dict[str, Any] | None = None,
+    files_per_partition: int = DEFAULT_FILES_PER_PARTITION,
+    glob: str = "*.txt",
+    locale: str | None = None,
+    transforms: Sequence[str] = (),
+    strict: bool = False,
+    language: str | None = None,
+    force: bool = False,
+    **options: Any,
+) -> Generator[dict[str, Any], None, None]:
+    """:func:`convert`, as each partition's record in partition order as it is committed: for callers that
+    report progress (the command). Everything is checked before this returns; closing the iterator early
+    cancels the partitions not started.
+
+    Each record is a dict: ``converted``, ``skipped`` and ``written`` (counts) and ``failed`` (a list of
+    ``{source, line, column, code, message}``).
+    """
     import newsarticle
     from newsarticle._plugin_api import RegisteredCollection
     from newsarticle._render import check_transforms, get_format, resolve_options
@@ -402,7 +459,6 @@ def convert(
     fs_in, sources, root = _expand_with_root(urlpath_in, storage_options or {}, glob)
     out_options = storage_options if output_storage_options is None else output_storage_options
     fs_out, out_root = fsspec.core.url_to_fs(os.fspath(urlpath_out), **(out_options or {}))
-    out_root = out_root.rstrip("/")
     recipe = {
         "format": registered.name,
         "options": {key: repr(value) for key, value in sorted(checked.items())},
@@ -416,7 +472,7 @@ def convert(
         fs_in=fs_in,
         root=root,
         fs_out=fs_out,
-        out_root=out_root,
+        out_root=out_root.rstrip("/"),
         format=registered.name,
         suffix=registered.suffix,
         collection=isinstance(registered, RegisteredCollection),
@@ -428,21 +484,50 @@ def convert(
         force=force,
         files_per_partition=files_per_partition,
     )
-    if not sources:
-        return ConversionSummary()
     client = _current_client()
-    if client is not None:
+    if client is not None and sources:
         preflight(client, registered.name, connect_timeout())
-    bag = db.from_sequence(list(enumerate(sources)), partition_size=files_per_partition)
-    records: list[dict[str, Any]] = bag.map_partitions(_convert_partition, plan).compute()
-    failures = tuple(_diagnostic(failure) for record in records for failure in record["failed"])
-    return ConversionSummary(
-        converted=sum(record["converted"] for record in records),
-        failed=len(failures),
-        skipped=sum(record["skipped"] for record in records),
-        outputs=sum(record["written"] for record in records),
-        failures=failures,
-    )
+    return _records(plan, sources, client)
+
+
+def _records(plan: _Plan, sources: list[str], client: Any) -> Generator[dict[str, Any], None, None]:
+    """Each partition's record, in order; with a distributed client, gathered from the workers one at a time
+    (only the small records travel), and the partitions not finished cancelled when the caller stops."""
+    if not sources:
+        return
+    bag = db.from_sequence(list(enumerate(sources)), partition_size=plan.files_per_partition)
+    parts = bag.map_partitions(_convert_partition, plan).to_delayed()
+    if client is None:
+        from dask.base import compute
+
+        for records in compute(*parts):
+            yield from records
+        return
+    futures = client.compute(parts)
+    size = plan.files_per_partition
+    try:
+        for number, future in enumerate(futures):
+            try:
+                records = future.result()
+            except Exception as exc:
+                if client.status != "running":
+                    raise  # the scheduler is gone: the caller ends the run
+                # Dask gave up on the partition (its workers died on it, KilledWorker): its files failed.
+                chunk = sources[number * size : (number + 1) * size]
+                message = f"the worker failed: {type(exc).__name__}: {exc}"
+                records = [
+                    {
+                        "converted": 0,
+                        "skipped": 0,
+                        "written": 0,
+                        "failed": [_problem(s, "worker", message) for s in chunk],
+                    }
+                ]
+            yield from records
+    finally:
+        waiting = [future for future in futures if not future.done()]
+        if waiting and client.status == "running":
+            client.cancel(waiting)
 
 
 def _current_client() -> Any:
@@ -554,7 +639,7 @@ def _write_shard(plan: _Plan, sources: list[str], path: str) -> tuple[int, list[
 
     failed: list[dict[str, Any]] = []
     converted = 0
-    target = _open_atomic(plan.fs_out, path)
+    target = _open_atomic(plan.fs_out, path, shard=True)
     try:
         output = open_collection(plan.format, target, locale=plan.locale, transforms=plan.transforms, **plan.options)
         for source in sources:
@@ -613,13 +698,28 @@ def _read_record(fs: fsspec.AbstractFileSystem, path: str) -> dict[str, Any] | N
     return record if isinstance(record, dict) else None
 
 
+# The local folders this process has cleared of dead writers' temporary files, once each.
+_CLEARED: set[str] = set()
+
+
 class _Atomic:
     """A file on any fsspec storage that appears whole or not at all."""
 
-    def __init__(self, fs: fsspec.AbstractFileSystem, path: str) -> None:
+    def __init__(self, fs: fsspec.AbstractFileSystem, path: str, *, shard: bool = False) -> None:
         if isinstance(fs, fsspec.implementations.local.LocalFileSystem):
-            from newsarticle._atomic import AtomicFile
+            from newsarticle._atomic import AtomicFile, remove_stale
 
+            folder = os.path.dirname(path)
+            if os.path.isdir(folder):
+                # A worker killed mid-write (the OOM killer) left its temporary file: the one that redoes
+                # the partition removes it (a writer on another host, after FOREIGN_STALE_AFTER). The folder
+                # of shards (one file per partition) is looked at for each shard; a folder of one output per
+                # article once per process, which a partition's files share.
+                if shard:
+                    remove_stale(folder)
+                elif folder not in _CLEARED:
+                    remove_stale(folder)
+                    _CLEARED.add(folder)
             self._local: Any = AtomicFile(path, parents=True)
             self._file: Any = None
         else:
@@ -650,8 +750,8 @@ class _Atomic:
             self._file.discard()
 
 
-def _open_atomic(fs: fsspec.AbstractFileSystem, path: str) -> _Atomic:
-    return _Atomic(fs, path)
+def _open_atomic(fs: fsspec.AbstractFileSystem, path: str, *, shard: bool = False) -> _Atomic:
+    return _Atomic(fs, path, shard=shard)
 
 
 def _commit(fs: fsspec.AbstractFileSystem, path: str, data: bytes) -> None:

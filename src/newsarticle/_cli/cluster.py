@@ -8,12 +8,14 @@ The other ``--scheduler`` runs (local folders, one output per article) go throug
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsarticle._cli.exits import EXIT_FAILED, EXIT_OK, EXIT_SCHEDULER_LOST, UsageError
+from newsarticle._cli.signals import Interrupt
 from newsarticle._paths import display
 
 if TYPE_CHECKING:
@@ -34,7 +36,7 @@ def wants_cluster_api(args: argparse.Namespace, collection: bool) -> bool:
     return collection or is_url(output) or any(is_url(name) for name in args.inputs)
 
 
-def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int:
+def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int:  # noqa: PLR0915 -- one run, start to end
     """Run ``job`` with :func:`newsarticle.dask.convert` on the cluster at ``--scheduler``; report like the
     batch runner does (each failure, the summary), and write ``--errors``."""
     output: str | None = args.output
@@ -52,7 +54,7 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int:
         from distributed import Client
 
         import newsarticle.dask as nd
-        from newsarticle._dask import ClusterMismatch, connect_timeout
+        from newsarticle._dask import ClusterMismatch, connect_timeout, silence_dask
     except ImportError:
         raise UsageError("--scheduler needs Dask: pip install 'newsarticle[dask]'") from None
     # Relative paths mean this working folder, not each worker's: made absolute before they are sent.
@@ -60,65 +62,101 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int:
     target = output if is_url(output) else os.path.abspath(output)
     wait = connect_timeout()
     started = time.monotonic()
+    silence_dask()  # the command says what happened, once; Dask's log would add tracebacks
     try:
         client = Client(args.scheduler, timeout=f"{wait}s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler}: {exc}") from None
-    try:
-        with client.as_current():
-            summary = nd.convert(
-                inputs,
-                target,
-                job.format or "",
-                glob=args.glob,
-                locale=job.locale,
-                transforms=job.transforms,
-                strict=job.strict,
-                language=job.language,
-                force=args.force,
-                **job.options,
+    report = _Report(args)
+    status = EXIT_OK
+    with Interrupt(hard=True) as interrupt:
+        try:
+            with client.as_current():
+                records = nd.iter_convert(
+                    inputs,
+                    target,
+                    job.format or "",
+                    glob=args.glob,
+                    locale=job.locale,
+                    transforms=job.transforms,
+                    strict=job.strict,
+                    language=job.language,
+                    force=args.force,
+                    **job.options,
+                )
+                try:
+                    for record in records:
+                        report.add(record)
+                finally:
+                    records.close()  # cancels the partitions not finished
+        except ClusterMismatch as exc:
+            raise UsageError(f"the Dask cluster at {args.scheduler} cannot run this: {exc}") from None
+        except FileNotFoundError as exc:
+            raise UsageError(str(exc)) from None
+        except KeyboardInterrupt:
+            status = interrupt.status()
+        except Exception as exc:
+            if client.status == "running":
+                raise
+            report.lost = f"the connection to the Dask scheduler at {args.scheduler} was lost ({type(exc).__name__})"
+            status = EXIT_SCHEDULER_LOST
+        finally:
+            with contextlib.suppress(Exception):  # a scheduler that is gone cannot be told goodbye
+                client.close(timeout=wait)
+    return report.finish(time.monotonic() - started, status, output)
+
+
+class _Report:
+    """The failures of each partition as its record comes back, the summary, and ``--errors``."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.converted = self.skipped = self.written = 0
+        self.failures: list[dict[str, Any]] = []
+        self.lost: str | None = None
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.converted += record["converted"]
+        self.skipped += record["skipped"]
+        self.written += record["written"]
+        for failure in record["failed"]:
+            self.failures.append(failure)
+            where = display(str(failure["source"]))
+            if failure["line"] is not None:
+                where += f":{failure['line']}:{failure['column'] or 1}"
+            print(f"{where}: error: {failure['code']}: {display(str(failure['message']))}", file=sys.stderr)
+
+    def finish(self, elapsed: float, status: int, output: str) -> int:
+        if self.args.errors:
+            _write_errors(self.args.errors, self.failures)
+        failed = len(self.failures)
+        text = f"{self.converted:,} converted, {failed:,} failed, {self.skipped:,} skipped in {elapsed:.1f} s"
+        text += f"; {self.written:,} outputs committed by the workers to {display(output)}"
+        if status not in (EXIT_OK, EXIT_SCHEDULER_LOST):
+            text = f"interrupted: {text}; run the same command again to resume (committed partitions are skipped)"
+        if self.lost is not None:
+            print(f"newsarticle: error: {self.lost}; partitions not committed are left for a rerun", file=sys.stderr)
+        if not self.args.quiet or failed or status != EXIT_OK:
+            print(f"newsarticle: {text}", file=sys.stderr)
+        if failed and status == EXIT_OK:
+            print(
+                f"newsarticle: error: {failed:,} of {failed + self.converted + self.skipped:,} files failed",
+                file=sys.stderr,
             )
-    except ClusterMismatch as exc:
-        raise UsageError(f"the Dask cluster at {args.scheduler} cannot run this: {exc}") from None
-    except FileNotFoundError as exc:
-        raise UsageError(str(exc)) from None
-    except Exception as exc:
-        if client.status == "running":
-            raise
-        print(
-            f"newsarticle: error: the connection to the Dask scheduler at {args.scheduler} was lost ({exc!r});"
-            " partitions not committed are left for a rerun",
-            file=sys.stderr,
-        )
-        return EXIT_SCHEDULER_LOST
-    finally:
-        client.close(timeout=wait)
-    for failure in summary.failures:
-        print(
-            f"{display(failure.source or '')}:{failure.line}:{failure.column}: error: {failure.code}: "
-            f"{display(failure.message)}",
-            file=sys.stderr,
-        )
-    if args.errors:
-        _write_errors(args.errors, summary.failures)
-    if not args.quiet or summary.failed:
-        elapsed = time.monotonic() - started
-        print(
-            f"newsarticle: {summary.converted:,} converted, {summary.failed:,} failed, {summary.skipped:,} skipped"
-            f" in {elapsed:.1f} s; {summary.outputs:,} outputs committed by the workers to {display(output)}",
-            file=sys.stderr,
-        )
-    return EXIT_FAILED if summary.failed else EXIT_OK
+            return EXIT_FAILED
+        return status
 
 
-def _write_errors(path: str, failures: tuple[object, ...]) -> None:
+def _write_errors(path: str, failures: list[dict[str, Any]]) -> None:
+    """The ``--errors`` report, in the batch runner's form: one JSON object per failure."""
     import json
 
     from newsarticle._atomic import write_atomic
 
     lines = []
     for failure in failures:
-        data = {key: getattr(failure, key) for key in ("source", "line", "column", "code", "message")}
-        data["path"] = display(str(data.pop("source") or ""))
+        data = {"path": display(str(failure["source"]))}
+        data.update({key: failure[key] for key in ("line", "column", "code")})
+        data["message"] = display(str(failure["message"]))
         lines.append(json.dumps(data, ensure_ascii=False) + "\n")
     write_atomic(path, "".join(lines).encode("utf-8"))
