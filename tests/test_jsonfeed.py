@@ -249,7 +249,7 @@ def test_memory_stays_flat_in_the_number_of_articles(corpus: list[Article], opti
 
 
 def test_feedparser_reads_the_feed(corpus: list[Article]) -> None:
-    # feedparser reads JSON Feed only from 6.1 on (6.0.14, the newest release, takes it for broken XML).
+    # feedparser's JSON Feed reader is not released yet (6.0.14, the newest release, takes it for broken XML).
     pytest.importorskip("feedparser.parsers.json", reason="this feedparser does not read JSON Feed")
     import feedparser
 

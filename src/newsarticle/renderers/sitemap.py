@@ -137,8 +137,8 @@ class SitemapWriter:
             )
         if self.urls >= MAX_URLS:
             raise NewsArticleError(
-                f"a sitemap holds at most {MAX_URLS:,} URLs (sitemaps.org), and this article would be the"
-                f" {MAX_URLS + 1:,}th: split the input into several sitemaps and list them in a sitemap index"
+                f"a sitemap holds at most {MAX_URLS:,} URLs (sitemaps.org), and this article's would be one more:"
+                " split the input into several sitemaps and list them in a sitemap index"
             )
         parts = ["<url><loc>", _url(article.url), "</loc>"]
         lastmod = article.modified or article.published
