@@ -116,17 +116,18 @@ class JsonFeedWriter:
         sink.write(_header(options).encode("utf-8"))
 
     def add(self, article: Article) -> None:
-        # Serialized now: an article that cannot be written fails here, before anything of it is.
-        item = _dumps(_item(article, self._content))
+        # Every item that is written is serialized here, in add: an article that cannot be written fails
+        # now, not in close. With a limit, an article older than all of the newest is not serialized at all.
         self._count += 1
         if self._limit is None:
+            item = _dumps(_item(article, self._content))
             self._sink.write((item if self._count == 1 else ",\n" + item).encode("utf-8"))
             return
-        entry = (_instant(article.published or article.modified), -self._count, item)
+        key = (_instant(article.published or article.modified), -self._count)
         if len(self._newest) < self._limit:
-            heapq.heappush(self._newest, entry)
-        elif entry > self._newest[0]:
-            heapq.heapreplace(self._newest, entry)
+            heapq.heappush(self._newest, (*key, _dumps(_item(article, self._content))))
+        elif key > self._newest[0][:2]:
+            heapq.heapreplace(self._newest, (*key, _dumps(_item(article, self._content))))
 
     def close(self) -> None:
         if self._limit is not None:
