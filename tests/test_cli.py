@@ -432,7 +432,7 @@ def test_rerun_skips_existing_outputs_and_force_rewrites_them(tmp_path: Path) ->
 
 def test_outputs_that_would_overwrite_inputs_are_refused(tmp_path: Path) -> None:
     folder = tmp_path / "in"
-    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("*.md", "expected"))
+    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("*.md", "expected", "schemas"))
     before = tree(folder)
     report = tmp_path / "errors.jsonl"
     result = run("convert", folder, "-t", "source", "-o", folder, "--force", "--errors", report)
@@ -519,7 +519,7 @@ def test_an_unreachable_scheduler_leaves_no_file(tmp_path: Path) -> None:
 )
 def test_option_values_are_checked_once_before_any_file(tmp_path: Path, option: str, message: str) -> None:
     folder = tmp_path / "in"
-    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("*.md", "expected"))
+    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("*.md", "expected", "schemas"))
     for arguments in (["-o", tmp_path / "out"], ["-j", "1", "-o", tmp_path / "out"]):
         result = run("convert", folder, "-t", "html", "-O", option, *arguments)
         assert result.returncode == 2, result.stderr

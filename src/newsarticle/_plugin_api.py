@@ -9,7 +9,7 @@ imports run one way: ``_render`` -> ``_plugins`` -> ``_plugin_api``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
@@ -55,6 +55,11 @@ def type_phrase(kind: type[Any]) -> str:
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
+def _optional_tuple(values: Iterable[Any] | None) -> tuple[Any, ...] | None:
+    # Typed, unlike attrs.converters.optional(tuple), whose type variable mypy cannot solve at a call.
+    return None if values is None else tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class Option:
     """One option a renderer accepts: ``render(article, "html", standalone=True)``.
@@ -70,7 +75,7 @@ class Option:
     type: type[Any]
     default: Any
     help: str
-    choices: tuple[Any, ...] | None = attrs.field(default=None, converter=attrs.converters.optional(tuple))
+    choices: tuple[Any, ...] | None = attrs.field(default=None, converter=_optional_tuple)
     min: float | None = None
     max: float | None = None
     validator: Callable[[Any], object] | None = None

@@ -64,6 +64,8 @@ DEFAULT_PLUGINS = (
     "newsarticle.renderers.text",
     "newsarticle.renderers.source",
     "newsarticle.renderers.jsonl",
+    "newsarticle.renderers.jsonfeed",
+    "newsarticle.renderers.sitemap",
     "newsarticle.transforms.typography",
 )
 
