@@ -246,17 +246,3 @@ def _peak(articles: list[Article], repeat: int, **options: Any) -> int:
 def test_memory_stays_flat_in_the_number_of_articles(corpus: list[Article], options: dict[str, Any]) -> None:
     few, many = _peak(corpus, 2, **options), _peak(corpus, 20, **options)
     assert many < few * 1.5 + 64 * 1024, (few, many)
-
-
-def test_feedparser_reads_the_feed(corpus: list[Article]) -> None:
-    # feedparser's JSON Feed reader is not released yet (6.0.14, the newest release, takes it for broken XML).
-    pytest.importorskip("feedparser.parsers.json", reason="this feedparser does not read JSON Feed")
-    import feedparser
-
-    sink = io.BytesIO()
-    newsarticle.write_collection([*corpus[:3], full_article()], "jsonfeed", sink, base_url=BASE, title="T")
-    parsed = feedparser.parse(sink.getvalue())
-    assert parsed.bozo == 0, parsed.get("bozo_exception")
-    assert parsed.feed.title == "T"
-    assert [entry.title for entry in parsed.entries] == [*(a.headline for a in corpus[:3]), HOSTILE]
-    assert parsed.entries[-1].link == "https://example.org/a?x=1&y='2'"
