@@ -127,6 +127,8 @@ DOCUMENTED = [
     "check_transforms",
     "formatter_for",
     "in_whole_minutes",
+    "write_collection",
+    "open_collection",
 ]
 
 
