@@ -24,6 +24,7 @@ import os
 import time
 
 from distributed import Client, Future
+from distributed import wait as wait_for
 
 from newsarticle._batch.records import Job, Outcome, Task
 from newsarticle._batch.work import lost, run_file
@@ -138,8 +139,9 @@ class _DaskChunk:
     def wait(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         if not self.future.cancelled():
+            # Waits without fetching the result: outcomes() fetches it, once (result() here gathered it twice).
             with contextlib.suppress(Exception):  # not done yet, or failed: outcomes() tells
-                self.future.result(timeout=timeout)
+                wait_for([self.future], timeout=timeout)
         # A future that gives up at once (a client that lost its scheduler) must not make the caller spin.
         if not self.ready():
             time.sleep(max(0.0, deadline - time.monotonic()))
