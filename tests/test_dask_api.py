@@ -277,6 +277,12 @@ def test_a_rerun_skips_committed_partitions_and_force_converts_them(
     assert (forced.converted, forced.skipped) == (first.converted, 0)
 
 
+def test_max_size_fails_a_larger_file_without_reading_it_whole(corpus: Path, tmp_path: Path, in_process: None) -> None:
+    summary = nd.convert(corpus / "001_174fa88330290a76.txt", tmp_path / "out", "jsonl", max_size=100)
+    assert (summary.converted, summary.failed) == (0, 1)
+    assert summary.failures[0].code == "too-large"
+
+
 def test_an_unknown_format_or_a_bad_option_fails_before_any_file(
     corpus: Path, tmp_path: Path, in_process: None
 ) -> None:

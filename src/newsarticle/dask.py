@@ -363,6 +363,7 @@ def convert(
     transforms: Sequence[str] = (),
     strict: bool = False,
     language: str | None = None,
+    max_size: int | None = MAX_INPUT_SIZE,
     force: bool = False,
     **options: Any,
 ) -> ConversionSummary:
@@ -382,6 +383,7 @@ def convert(
 
     :param storage_options: fsspec options for the inputs; ``output_storage_options`` for the outputs
         (by default the same).
+    :param max_size: A larger input fails with code ``too-large`` without being read whole; None for no limit.
     :param options: The format's options (see :func:`newsarticle.formats`), checked before any file.
     :raises UnknownFormatError, OptionError, UnknownLocaleError, UnknownTransformError: before any file.
     :raises ClusterMismatch: before any file, when the current Dask client's cluster has no worker (after
@@ -400,6 +402,7 @@ def convert(
         transforms=transforms,
         strict=strict,
         language=language,
+        max_size=max_size,
         force=force,
         **options,
     )
@@ -433,6 +436,7 @@ def iter_convert(
     transforms: Sequence[str] = (),
     strict: bool = False,
     language: str | None = None,
+    max_size: int | None = MAX_INPUT_SIZE,
     force: bool = False,
     **options: Any,
 ) -> Generator[dict[str, Any], None, None]:
@@ -479,7 +483,7 @@ def iter_convert(
         options=options,
         locale=locale,
         transforms=tuple(transforms),
-        parse_options={"strict": strict, "default_language": language},
+        parse_options={"strict": strict, "default_language": language, "max_size": max_size},
         recipe=recipe,
         force=force,
         files_per_partition=files_per_partition,

@@ -81,6 +81,7 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
                     transforms=job.transforms,
                     strict=job.strict,
                     language=job.language,
+                    max_size=job.max_size,
                     force=args.force,
                     **job.options,
                 )
