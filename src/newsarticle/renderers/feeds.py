@@ -259,7 +259,9 @@ class _Rss:
         parts += (f"<category>{escape(term)}</category>\n" for term in _terms(article))
         body = _body_html(article)
         if article.description is not None:
-            parts.append(f"<description>{escape(article.description)}</description>\n")
+            # RSS readers take a description for HTML: the teaser is text, so it is escaped as HTML first.
+            teaser = html_escape(article.description, quote=False)
+            parts.append(f"<description>{escape(teaser)}</description>\n")
             if body:  # the full text beside the teaser, where feed readers look for it
                 parts.append(f"<content:encoded>{escape(body)}</content:encoded>\n")
         elif body:
