@@ -402,3 +402,18 @@ def test_the_command_writes_a_feed_and_reports_the_article_without_url(tmp_path:
     assert result.returncode == 0, result.stderr.decode()
     links = sorted(entry.link for entry in _parsed(target.read_bytes()).entries)
     assert links == ["https://example.org/news/ohne.html", "https://example.org/politik/rat"]
+
+
+def test_the_examples_of_the_docs_are_what_the_formats_write() -> None:
+    text = (Path(__file__).parent.parent / "docs" / "renderers" / "feeds.md").read_text(encoding="utf-8")
+    example = text.split("## Example", 1)[1]
+    source = example.split("```text\n", 1)[1].split("```", 1)[0]
+    atom, rss = (block.split("```", 1)[0] for block in example.split("```xml\n")[1:])
+    article = newsarticle.parse(source)
+    options = {
+        "title": "Kesselbacher Bote",
+        "link": "https://example.org/news/",
+        "author": "Redaktion Kesselbacher Bote",
+    }
+    assert _feed([article], "atom", **options).decode() == atom
+    assert _feed([article], "rss", **options).decode() == rss
