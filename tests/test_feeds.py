@@ -344,7 +344,7 @@ def test_an_undated_article_is_an_rss_item_without_date_and_refused_by_atom() ->
     ("format", "options", "message"),
     [
         ("rss", {}, "give option 'link'"),
-        ("rss", {"id": "urn:x:1"}, "give option 'link'"),
+        ("rss", {"link": BASE, "id": "urn:x:1"}, "format 'rss' has no option 'id'"),  # a channel has no id
         ("atom", {}, "give option 'link'"),
         ("atom", {"link": "/news/"}, "option 'link' takes an absolute http"),
         ("atom", {"id": "news"}, "option 'id' takes an absolute IRI"),

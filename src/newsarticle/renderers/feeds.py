@@ -89,7 +89,7 @@ def _terms(article: Article) -> list[str]:
 def _one_line(value: str) -> None:
     problem = text_problem(value)
     if problem is not None:
-        raise ValueError(f"one line of text that {problem}")
+        raise ValueError(f"one line of text ({problem})")
 
 
 def _http_url(value: str) -> None:
@@ -102,7 +102,16 @@ def _iri(value: str) -> None:
         raise ValueError("an absolute IRI, such as https://example.org/news/ or urn:uuid:…")
 
 
-#: The options of both feed formats.
+#: The ``id`` option, which only Atom has: an RSS channel has no id.
+ID_OPTION = Option(
+    name="id",
+    type=str,
+    default=None,
+    help="the feed's permanent id, an absolute IRI (by default link, else base_url)",
+    validator=_iri,
+)
+
+#: The options of both feed formats (``atom`` adds :data:`ID_OPTION` after ``link``).
 FEED_OPTIONS = (
     *URL_OPTIONS,
     Option(
@@ -116,15 +125,8 @@ FEED_OPTIONS = (
         name="link",
         type=str,
         default=None,
-        help="the site's address, which the feed links to (by default base_url); rss needs one of the two",
+        help="the site's address, which the feed links to (by default base_url)",
         validator=_http_url,
-    ),
-    Option(
-        name="id",
-        type=str,
-        default=None,
-        help="the Atom feed's permanent id, an absolute IRI (by default link, else base_url)",
-        validator=_iri,
     ),
     Option(
         name="author",
@@ -348,35 +350,27 @@ class FeedWriter:
 
 
 class _FeedFormat:
-    """The options and ``open`` both feed formats share."""
+    """``open`` as both feed formats share it: the feed-level options, checked together."""
 
     needs_url = True
-    options = FEED_OPTIONS
+    name: str
     _markup: _Markup
 
     def open(self, sink: Sink, context: RenderContext) -> FeedWriter:
         given = context.options
-        link = given.get("link") or given.get("base_url")
         options = {"title": given.get("title") or DEFAULT_TITLE}
+        link = given.get("link") or given.get("base_url")
         if link is not None:
             options["link"] = link
         if given.get("author") is not None:
             options["author"] = given["author"]
-        name = self._markup.name
-        if name == "atom":
-            feed_id = given.get("id") or link
-            if feed_id is None:
-                raise OptionError(
-                    "format 'atom' needs the feed's permanent id: give option 'link' (the site's address,"
-                    " -O link=https://example.org/news/), 'id', or 'base_url'"
-                )
-            options["id"] = feed_id
-        elif link is None:
-            raise OptionError(
-                f"format {name!r} needs the site's address for the channel's link: give option 'link'"
-                " (-O link=https://example.org/news/) or 'base_url'"
-            )
+        self._identify(options, given.get("id"))
         return FeedWriter(sink, self._markup, options, given.get("limit"))
+
+    def _identify(self, options: dict[str, str], feed_id: str | None) -> None:
+        """Add what identifies the feed to ``options``, or say which option to give (one option's validator
+        cannot: it takes one of several)."""
+        raise NotImplementedError
 
 
 class AtomFormat(_FeedFormat):
@@ -384,7 +378,17 @@ class AtomFormat(_FeedFormat):
     media_type = "application/atom+xml"
     suffix = ".atom"
     description = "Atom (RFC 4287): a news feed of the articles, each with its text, authors, dates and tags."
+    options = (*FEED_OPTIONS[:4], ID_OPTION, *FEED_OPTIONS[4:])
     _markup = _Atom()
+
+    def _identify(self, options: dict[str, str], feed_id: str | None) -> None:
+        feed_id = feed_id or options.get("link")
+        if feed_id is None:
+            raise OptionError(
+                "format 'atom' needs the feed's permanent id: give option 'link' (the site's address,"
+                " -O link=https://example.org/news/), 'id', or 'base_url'"
+            )
+        options["id"] = feed_id
 
 
 class RssFormat(_FeedFormat):
@@ -392,7 +396,15 @@ class RssFormat(_FeedFormat):
     media_type = "application/rss+xml"
     suffix = ".rss"
     description = "RSS 2.0: a news feed of the articles, each with its teaser or text, authors, date and tags."
+    options = FEED_OPTIONS
     _markup = _Rss()
+
+    def _identify(self, options: dict[str, str], feed_id: str | None) -> None:
+        if "link" not in options:
+            raise OptionError(
+                "format 'rss' needs the site's address for the channel's link: give option 'link'"
+                " (-O link=https://example.org/news/) or 'base_url'"
+            )
 
 
 @hookimpl
