@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import html
 import io
+import math
 import random
 import tracemalloc
 import xml.etree.ElementTree as ET
@@ -22,14 +23,18 @@ from typing import Any
 import attrs
 import feedparser
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import newsarticle
+import strategies
 from newsarticle import Article, Section
 
 FORMATS = ("atom", "rss")
 BASE = "https://example.org/news/"
 UTC = dt.timezone.utc
 CET = dt.timezone(dt.timedelta(hours=1))
+ATOM = "{http://www.w3.org/2005/Atom}"
+DC = "{http://purl.org/dc/elements/1.1/}"
 HOSTILE = '<b>Tom & "Jerry"</b> ]]> it\'s &amp; \u202eRTL\u202c عربى 🎉 Zoë'
 
 
@@ -417,3 +422,46 @@ def test_the_examples_of_the_docs_are_what_the_formats_write() -> None:
     }
     assert _feed([article], "atom", **options).decode() == atom
     assert _feed([article], "rss", **options).decode() == rss
+
+
+def _dated(article: Article) -> Article:
+    """``article`` with what a feed needs: a url, and (for Atom) a date."""
+    if article.url is None:
+        article = attrs.evolve(article, url="https://example.org/news/1")
+    if article.published is None and article.modified is None:
+        article = attrs.evolve(article, published=dt.date(2025, 2, 27))
+    return article
+
+
+@pytest.mark.parametrize("format", FORMATS)
+@given(article=strategies.articles().map(_dated), title=strategies.one_line_text())
+# Fewer examples than the profiles' default: feedparser's HTML sanitizer makes each one slow (about 10 ms).
+@settings(max_examples=min(60, settings().max_examples), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_article_comes_back_from_feedparser(format: str, article: Article, title: str) -> None:
+    data = _feed([article], format, link=BASE, title=title)
+    feed = _parsed(data)
+    # feedparser strips whitespace at both ends of text (U+2028, no-break spaces, which the model keeps);
+    # the XML holds every character as written, which a strict XML parser reads back.
+    root = ET.fromstring(data)
+    if format == "atom":
+        names = [element.text for element in root.iterfind(f"{ATOM}entry/{ATOM}author/{ATOM}name")]
+        written = (root.findtext(f"{ATOM}title"), root.findtext(f"{ATOM}entry/{ATOM}title"), names)
+    else:
+        names = [element.text for element in root.iterfind(f"channel/item/{DC}creator")]
+        written = (root.findtext("channel/title"), root.findtext("channel/item/title"), names)
+    assert written == (title, article.headline, list(article.authors))
+    [entry] = feed.entries
+    assert feed.feed.title == title.strip()
+    assert (entry.title, entry.id) == (article.headline.strip(), article.url)
+    assert article.url is not None
+    if format == "atom" or "&" not in article.url:
+        # feedparser decodes entity references in an RSS <link>'s text a second time (a literal "&amp;" in
+        # the URL comes back as "&"); the guid beside it, and a strict XML parser, read the URL as written.
+        assert entry.link == article.url
+    assert [author["name"] for author in entry.get("authors", [])] == [name.strip() for name in article.authors]
+    terms = list(dict.fromkeys(([] if article.category is None else [article.category]) + list(article.tags)))
+    assert [tag.term for tag in entry.get("tags", [])] == [term.strip() if format == "rss" else term for term in terms]
+    date = article.published if article.published is not None else article.modified
+    assert date is not None
+    read = entry.published_parsed if article.published is not None or format == "rss" else entry.updated_parsed
+    assert _read_time(read) == math.floor(_instant(date))  # feedparser keeps whole seconds
