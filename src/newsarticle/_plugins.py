@@ -64,6 +64,7 @@ DEFAULT_PLUGINS = (
     "newsarticle.renderers.text",
     "newsarticle.renderers.source",
     "newsarticle.renderers.jsonl",
+    "newsarticle.renderers.feeds",
     "newsarticle.renderers.jsonfeed",
     "newsarticle.renderers.sitemap",
     "newsarticle.transforms.typography",
