@@ -15,7 +15,7 @@ import zoneinfo
 from collections.abc import Callable, Iterator
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsarticle
@@ -58,6 +58,9 @@ def _dated_articles(draw: st.DrawFn) -> Article:
     )
 
 
+# Generation builds whole articles with date-times in many zones: on a loaded machine slower than Hypothesis's
+# default patience, which is no fault of the code under test.
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(article=_dated_articles(), format=st.sampled_from(BUILT_IN), data=st.data())
 def test_built_in_output_is_unicode_or_refused(article: Article, format: str, data: st.DataObject) -> None:
     timed = isinstance(article.published, dt.datetime)  # a date has no time fields to show
