@@ -45,7 +45,9 @@ def table(lines: list[tuple[str, list[str]]]) -> str:
     label_width = max(len(label) for label, _ in [header, *lines])
     widths = [max(len(values[i]) for _, values in [header, *lines]) for i in range(len(LOCALES))]
     return "\n".join(
-        " | ".join([label.ljust(label_width), *(value.ljust(width) for value, width in zip(values, widths))]).rstrip()
+        " | ".join(
+            [label.ljust(label_width), *(value.ljust(width) for value, width in zip(values, widths, strict=True))]
+        ).rstrip()
         for label, values in [header, *lines]
     )
 

@@ -5,8 +5,9 @@ Run after ``pip install -e .``: ``python -m pytest`` in examples/plugin-package/
 
 from __future__ import annotations
 
-import newsarticle
 import pytest
+
+import newsarticle
 
 ARTICLE = newsarticle.parse(
     "Sport\nHandball: Kesselbacher Frauen ziehen ins Finale des Wennetal-Cups ein\n2025-01-26\n\n"
