@@ -278,6 +278,16 @@ def test_the_plugin_package_installs_and_converts(plugin_venv: Path, runtime_plu
     assert {article.language for article in sample()} == {"de", "en"}
 
 
+def test_the_readme_first_command_works_in_the_fresh_environment(plugin_venv: Path, tmp_path: Path) -> None:
+    # README: pip install . && newsarticle convert examples/articles -t html -s -o out (pip install . made plugin_venv)
+    run_in(plugin_venv, "newsarticle", "convert", str(EXAMPLES / "articles"), "-t", "html", "-s", "-o", "out",
+           cwd=tmp_path)  # fmt: skip
+    for article in sample():
+        page = html_document((tmp_path / "out" / Path(article.source or "").with_suffix(".html")).read_bytes())
+        assert [text_of(h1) for h1 in page.iter("h1")] == [article.headline]  # type: ignore[attr-defined]
+        assert [text_of(title) for title in page.iter("title")] == [article.headline]  # type: ignore[attr-defined]
+
+
 def test_the_plugin_package_passes_its_own_tests(plugin_venv: Path) -> None:
     output = run_in(
         plugin_venv, "python", "-m", "pytest", "-p", "no:cacheprovider", "-q", cwd=EXAMPLES / "plugin-package"
