@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 import newsarticle
 
@@ -24,7 +25,7 @@ ARTICLES = Path(__file__).resolve().parent / "articles"
 #: Where the collection formats that link to every article put it: base_url plus the file's name, as .html.
 BASE_URL = "https://example.org/news/"
 #: Options that make a renderer's file complete on its own: a whole HTML page, Markdown with front matter.
-OPTIONS = {"html": {"standalone": True}, "markdown": {"front_matter": True}}
+OPTIONS: dict[str, dict[str, Any]] = {"html": {"standalone": True}, "markdown": {"front_matter": True}}
 
 
 def parse(path: Path) -> tuple[newsarticle.Article, list[newsarticle.Diagnostic]]:
