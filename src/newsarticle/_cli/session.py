@@ -177,7 +177,7 @@ class Session:
 
     def _collect(self, outcome: Outcome, collected: CollectionOutput, base: str | None, traceback: bool) -> Outcome:
         """Add the outcome's article to the collection output; a refused article is that file's failure."""
-        from newsarticle._batch import FAILED, STDIN_NAME, Problem, error_code
+        from newsarticle._batch import FAILED, STDIN_NAME, Outcome, Problem, error_code
         from newsarticle._exceptions import MissingURLError, NewsArticleError, traceback_text
 
         article = outcome.article

@@ -1,0 +1,121 @@
+"""The command with a careless or hostile collection format: ``convert FOLDER -t FORMAT -o FILE``.
+
+The command runs in this process (``main``, ``-j 1``) with the plugin registered by
+``register_plugin``, so the quick tier covers it; what needs worker processes is in the slow tier.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import newsarticle
+from newsarticle import Article, hookimpl
+from newsarticle._cli import main
+
+MANIFEST = ".newsarticle-manifest.json"
+HEADLINES = ["Erste Meldung", "Zweite Meldung", "Dritte Meldung"]
+
+
+class Die(BaseException):
+    """A plugin's own BaseException: neither an interrupt nor anything ``except Exception`` catches."""
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for index, headline in enumerate(HEADLINES):
+        text = f"Politik\n{headline}\n2025-02-27\nlang: de\n\nEin Absatz.\n"
+        (folder / f"{index:02d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def plugin() -> Generator[list[str], None, None]:
+    names: list[str] = []
+    yield names
+    for name in names:
+        newsarticle.unregister_plugin(name)
+
+
+def _format(
+    *,
+    on_open: Callable[[], None] = lambda: None,
+    on_add: Callable[[Any, Article], None] = lambda _sink, _article: None,
+    on_close: Callable[[], None] = lambda: None,
+    writer: Callable[[Any], object] | None = None,
+) -> object:
+    """A collection format ``lines`` (one headline a line, then ``END``) with hooks into each step."""
+
+    class Writer:
+        def __init__(self, sink: Any) -> None:
+            self.sink = sink
+
+        def add(self, article: Article) -> None:
+            on_add(self.sink, article)
+            self.sink.write(article.headline.encode() + b"\n")
+
+        def close(self) -> None:
+            on_close()
+            self.sink.write(b"END\n")
+
+    class Lines:
+        name = "lines"
+        media_type = "text/plain"
+        suffix = ".lines"
+        description = "One headline a line."
+        options = ()
+
+        def open(self, sink: Any, context: newsarticle.RenderContext) -> object:
+            on_open()
+            return Writer(sink) if writer is None else writer(sink)
+
+    return Lines()
+
+
+def _register(plugin: list[str], collection: object) -> None:
+    class Plugin:
+        @hookimpl
+        def register_collections(self, register: newsarticle.RegisterCollection) -> None:
+            register(collection)
+
+    plugin.append(newsarticle.register_plugin(Plugin(), name="lines-plugin"))
+
+
+def _convert(inputs: Path, output: Path, *extra: str) -> int:
+    return main(["convert", str(inputs), "-t", "lines", "-o", str(output), "-j", "1", "-q", *extra])
+
+
+def _on_second(fault: Callable[[], None]) -> Callable[[Any, Article], None]:
+    def on_add(_sink: Any, article: Article) -> None:
+        if article.headline == HEADLINES[1]:
+            fault()
+
+    return on_add
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if path.name not in (MANIFEST, "in"))
+
+
+def test_an_article_the_format_refuses_fails_that_file_alone(
+    inputs: Path, plugin: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse() -> None:
+        raise ValueError("not this one")
+
+    _register(plugin, _format(on_add=_on_second(refuse)))
+    output, report = tmp_path / "all.lines", tmp_path / "errors.jsonl"
+
+    assert _convert(inputs, output, "--errors", str(report)) == 1
+
+    assert output.read_text(encoding="utf-8").splitlines() == [HEADLINES[0], HEADLINES[2], "END"]
+    [problem] = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert (problem["path"], problem["code"]) == (str(inputs / "01.txt"), "plugin")
+    assert "not this one" in problem["message"]
+    assert "error: plugin: collection format 'lines'" in capsys.readouterr().err
