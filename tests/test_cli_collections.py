@@ -119,3 +119,61 @@ def test_an_article_the_format_refuses_fails_that_file_alone(
     assert (problem["path"], problem["code"]) == (str(inputs / "01.txt"), "plugin")
     assert "not this one" in problem["message"]
     assert "error: plugin: collection format 'lines'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("step", ["open", "add", "close"])
+def test_a_plugin_s_own_base_exception_is_a_plugin_failure_and_leaves_no_file(
+    inputs: Path, plugin: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], step: str
+) -> None:
+    def die() -> None:
+        raise Die("gone")
+
+    hooks: dict[str, Any] = {"open": {"on_open": die}, "add": {"on_add": _on_second(die)}, "close": {"on_close": die}}
+    _register(plugin, _format(**hooks[step]))
+    output = tmp_path / "all.lines"
+
+    status = _convert(inputs, output)
+
+    err = capsys.readouterr().err
+    assert "Die('gone')" in err
+    assert "Traceback" not in err
+    if step == "add":  # nothing of it was written: that file fails, the others go in
+        assert status == 1
+        assert output.read_text(encoding="utf-8").splitlines() == [HEADLINES[0], HEADLINES[2], "END"]
+    else:
+        assert status == 1
+        assert _leftovers(tmp_path) == []  # no output, and no temporary file
+
+
+def test_a_writer_whose_add_is_a_property_that_raises_is_named(
+    inputs: Path, plugin: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Hostile:
+        @property
+        def add(self) -> Any:
+            raise RuntimeError("add is a property")
+
+        def close(self) -> None:
+            pass
+
+    _register(plugin, _format(writer=lambda _sink: Hostile()))
+
+    assert _convert(inputs, tmp_path / "all.lines") == 1
+
+    err = capsys.readouterr().err
+    assert "collection format 'lines' from plugin 'lines-plugin' (open) failed" in err
+    assert "Traceback" not in err
+    assert _leftovers(tmp_path) == []
+
+
+def test_ctrl_c_in_the_format_s_close_leaves_no_temporary_file(inputs: Path, plugin: list[str], tmp_path: Path) -> None:
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    _register(plugin, _format(on_close=interrupt))
+    try:
+        status = _convert(inputs, tmp_path / "all.lines")
+    except KeyboardInterrupt:
+        status = 130
+    assert status == 130
+    assert _leftovers(tmp_path) == []

@@ -78,11 +78,7 @@ class CollectionOutput:
         #: Why no further article can be added (an ``add`` failed after writing), or None.
         self.damaged: str | None = None
         self._finished = False
-        writer = self._call(lambda: collection.open(self._sink, context), "open")
-        if not callable(getattr(writer, "add", None)) or not callable(getattr(writer, "close", None)):
-            kind = type(writer).__name__
-            raise PluginError(f"{self._origin}: open() returned {kind}, not a writer with add() and close()")
-        self._writer: CollectionWriter = writer
+        self._writer: CollectionWriter = self._call(lambda: self._opened(collection, context), "open")
 
     @property
     def failure(self) -> OSError | None:
@@ -145,6 +141,14 @@ class CollectionOutput:
         """Leave the output unfinished (the caller discards it); the format is not called again."""
         self._finished = True
         self._sink.closed = True
+
+    def _opened(self, collection: RegisteredCollection, context: RenderContext) -> CollectionWriter:
+        writer = collection.open(self._sink, context)
+        # Reading add and close is plugin code too (a property, a __getattr__): inside _call with open.
+        if not callable(getattr(writer, "add", None)) or not callable(getattr(writer, "close", None)):
+            kind = type(writer).__name__
+            raise PluginError(f"{self._origin}: open() returned {kind}, not a writer with add() and close()")
+        return writer  # type: ignore[return-value]
 
     def _prepared(self, article: Article, path: str | None) -> Article:
         if self._transforms:

@@ -250,19 +250,20 @@ class Session:
                 self._commit(errors_file)
         finally:
             # A collection output is all or nothing: a stopped or interrupted run, or a damaged output, leaves none.
-            finished = complete and collected is not None and collected.damaged is None
-            if finished and (sink is None or not sink.closed):
-                assert collected is not None
-                finished = self._finish_collection(collected)
-            elif collected is not None:
-                if collected.damaged is not None and not isinstance(collected.failure, BrokenPipeError):
-                    self._fail(f"the {collected.format} output was not written: {collected.damaged}")
-                collected.abandon()
-            if sink is not None and not sink.closed:
-                if finished:
-                    self._corpus_made = self._commit(sink)
-                else:
-                    sink.discard()
+            finished = False
+            try:
+                if complete and collected is not None and collected.damaged is None and not (sink and sink.closed):
+                    finished = self._finish_collection(collected)
+                elif collected is not None:
+                    if collected.damaged is not None and not isinstance(collected.failure, BrokenPipeError):
+                        self._fail(f"the {collected.format} output was not written: {collected.damaged}")
+                    collected.abandon()
+            finally:  # also when the format's close() was interrupted: no temporary file is left
+                if sink is not None and not sink.closed:
+                    if finished:
+                        self._corpus_made = self._commit(sink)
+                    else:
+                        sink.discard()
 
     def _finish_collection(self, collected: CollectionOutput) -> bool:
         """Let the format end its output; whether it did (a failure is reported)."""
