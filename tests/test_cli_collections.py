@@ -177,3 +177,87 @@ def test_ctrl_c_in_the_format_s_close_leaves_no_temporary_file(inputs: Path, plu
         status = 130
     assert status == 130
     assert _leftovers(tmp_path) == []
+
+
+# The format's code runs in the command's own process: a hang there would hang the whole command.
+
+
+def _loop_forever() -> None:
+    while True:
+        pass
+
+
+def test_a_format_whose_add_hangs_costs_that_file_under_the_time_limit(
+    inputs: Path, plugin: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _register(plugin, _format(on_add=_on_second(_loop_forever)))
+    output = tmp_path / "all.lines"
+
+    assert _convert(inputs, output, "--timeout", "0.5") == 1
+
+    assert output.read_text(encoding="utf-8").splitlines() == [HEADLINES[0], HEADLINES[2], "END"]
+    err = capsys.readouterr().err
+    assert f"{inputs / '01.txt'}: error: timeout: the lines format took longer than the time limit of 0.5 s" in err
+
+
+@pytest.mark.parametrize("step", ["open", "close"])
+def test_a_format_whose_open_or_close_hangs_writes_no_output(
+    inputs: Path, plugin: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], step: str
+) -> None:
+    _register(plugin, _format(**{f"on_{step}": _loop_forever}))
+
+    assert _convert(inputs, tmp_path / "all.lines", "--timeout", "0.5") == 1
+
+    assert "took longer than the time limit of 0.5 s (--timeout)" in capsys.readouterr().err
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_transform_that_hangs_costs_that_file_as_with_any_format(
+    inputs: Path, plugin: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Hangs:
+        name = "hangs"
+        description = "Loops on the second article."
+
+        def apply(self, article: Article, context: newsarticle.RenderContext) -> Article:
+            if article.headline == HEADLINES[1]:
+                _loop_forever()
+            return article
+
+    class Plugin:
+        @hookimpl
+        def register_transforms(self, register: newsarticle.RegisterTransform) -> None:
+            register(Hangs())
+
+    plugin.append(newsarticle.register_plugin(Plugin(), name="hangs-plugin"))
+    output = tmp_path / "corpus.jsonl"
+
+    status = main(["convert", str(inputs), "-t", "jsonl", "-o", str(output), "-j", "1", "--transform", "hangs",
+                   "--timeout", "0.5", "-q"])  # fmt: skip
+
+    assert status == 1
+    lines = output.read_text(encoding="utf-8").splitlines()
+    assert [newsarticle.from_json(line).headline for line in lines] == [HEADLINES[0], HEADLINES[2]]
+    assert f"{inputs / '01.txt'}: error: timeout:" in capsys.readouterr().err
+
+
+def test_the_time_limit_does_not_count_a_slow_write(
+    inputs: Path, plugin: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from newsarticle._atomic import AtomicFile
+
+    write = AtomicFile.write
+
+    def slow(self: AtomicFile, data: bytes) -> Any:
+        time.sleep(0.4)  # a slow disk, or a slow reader of standard output
+        return write(self, data)
+
+    monkeypatch.setattr(AtomicFile, "write", slow)
+    _register(plugin, _format())
+    output = tmp_path / "all.lines"
+
+    assert _convert(inputs, output, "--timeout", "0.3") == 0
+
+    assert output.read_text(encoding="utf-8").splitlines() == [*HEADLINES, "END"]

@@ -21,7 +21,7 @@ from newsarticle._models import Article
 from newsarticle._plugin_api import CollectionWriter, RegisteredCollection, RenderContext, Sink
 from newsarticle._render import apply_transforms, get_format, resolve_options
 
-__all__ = ["CollectionOutput", "open_collection", "write_collection"]
+__all__ = ["CollectionOutput", "open_collection", "transformed", "write_collection"]
 
 
 class _GuardedSink:
@@ -221,8 +221,24 @@ def open_collection(
         )
     names = tuple(transforms)
     check_transforms(names)
-    context = RenderContext(_locale(locale), resolve_options(collection, options))
-    return CollectionOutput(collection, sink, context, names)
+    return CollectionOutput(collection, sink, _context(collection, locale, options), names)
+
+
+def transformed(
+    article: Article, format: str, *, locale: str | None, transforms: Iterable[str], **options: Any
+) -> Article:
+    """``article`` after ``transforms``, as :meth:`CollectionOutput.add` would apply them for ``format``.
+
+    For a caller that transforms elsewhere (the command, in its worker processes, in parallel and under
+    the per-file time limit) and then opens the output without transforms.
+    """
+    collection = get_format(format)
+    assert isinstance(collection, RegisteredCollection), collection
+    return apply_transforms(article, tuple(transforms), _context(collection, locale, options))
+
+
+def _context(collection: RegisteredCollection, locale: str | None, options: dict[str, Any]) -> RenderContext:
+    return RenderContext(_locale(locale), resolve_options(collection, options))
 
 
 def write_collection(

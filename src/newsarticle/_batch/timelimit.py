@@ -52,6 +52,21 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+@contextlib.contextmanager
+def clock_stopped() -> Iterator[None]:
+    """Stop the clock of the :func:`time_limit` in force, if any, for the block: a write, which it does not bound."""
+    setitimer = getattr(signal, "setitimer", None)
+    if setitimer is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    remaining, _interval = setitimer(signal.ITIMER_REAL, 0)
+    try:
+        yield
+    finally:
+        if remaining > 0:
+            setitimer(signal.ITIMER_REAL, remaining)
+
+
 # What process() calls when a file is rendered and about to be written (run_file's before_write);
 # per thread, because a Dask worker runs chunks in several threads.
 file_state = threading.local()
