@@ -281,3 +281,41 @@ def test_base_url_gives_the_url_of_the_article_s_page(plugin: list[str]) -> None
     output.add(article, path="sport/b.txt")
     output.close()
     assert seen == ["https://example.org/news/politik/Haus%20halt.html", "https://example.org/news/sport/b.html"]
+
+
+def test_one_name_is_one_format_even_when_a_plugin_registers_it_as_both_kinds(plugin: list[str]) -> None:
+    article = newsarticle.parse("Politik\nT\n2025-02-27\nlang: de\n\nText.\n")
+
+    class Renderer:
+        name, media_type, suffix, description, options = "jsonl", "text/plain", ".txt", "A renderer.", ()
+
+        def render(self, article: Article, context: newsarticle.RenderContext) -> str:
+            return "rendered"
+
+    class Plugin:
+        @hookimpl
+        def register_renderers(self, register: newsarticle.RegisterRenderer) -> None:
+            register(Renderer(), replace=True)
+
+        @hookimpl
+        def register_collections(self, register: newsarticle.RegisterCollection) -> None:
+            register(_Format("plain", name="jsonl"), replace=True)
+
+    plugin.append(newsarticle.register_plugin(Plugin(), name="both-kinds"))
+    [info] = [info for info in newsarticle.formats() if info.name == "jsonl"]
+    assert (info.kind, info.plugin) == ("collection", "both-kinds")
+    with pytest.raises(newsarticle.UnknownFormatError, match=r"use newsarticle\.write_collection"):
+        newsarticle.render(article, "jsonl")  # what formats() says it is
+    sink = io.BytesIO()
+    newsarticle.write_collection([article], "jsonl", sink)
+    assert sink.getvalue() == b"T\nEND\n"
+    newsarticle.unregister_plugin(plugin.pop())
+    [info] = [info for info in newsarticle.formats() if info.name == "jsonl"]
+    assert (info.kind, info.plugin) == ("collection", "newsarticle.renderers.jsonl")
+    assert newsarticle.from_json(_jsonl([article])) == article
+
+
+def _jsonl(articles: list[Article]) -> str:
+    sink = io.BytesIO()
+    newsarticle.write_collection(articles, "jsonl", sink)
+    return sink.getvalue().decode("utf-8")
