@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import threading
 import tracemalloc
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -163,8 +164,13 @@ class _Writer:
     sink: Any
     mode: str
     closed: bool = False
+    refused: list[BaseException] = attrs.Factory(list)
 
     def add(self, article: Article) -> None:
+        if self.mode == "thread":  # writes from a thread of its own, which the host refuses
+            thread = threading.Thread(target=self._write_from_a_thread)
+            thread.start()
+            thread.join()
         if self.mode == "half" and "Stadtwald" in article.headline:
             self.sink.write(b"<entry>")
             raise ValueError("no date")
@@ -178,6 +184,12 @@ class _Writer:
     def close(self) -> None:
         self.closed = True
         self.sink.write(b"END\n")
+
+    def _write_from_a_thread(self) -> None:
+        try:
+            self.sink.write(b"from another thread")
+        except newsarticle.PluginError as exc:
+            self.refused.append(exc)
 
 
 @attrs.define
@@ -319,3 +331,19 @@ def _jsonl(articles: list[Article]) -> str:
     sink = io.BytesIO()
     newsarticle.write_collection(articles, "jsonl", sink)
     return sink.getvalue().decode("utf-8")
+
+
+def test_a_format_writes_only_from_inside_its_own_calls(articles: list[Article], plugin: list[str]) -> None:
+    collection = _Format("thread")
+    _register(plugin, collection)
+    sink = io.BytesIO()
+    output = newsarticle.open_collection("careless", sink)
+    output.add(articles[0])
+    writer = collection.writers[0]
+    with pytest.raises(newsarticle.PluginError, match="wrote outside its open"):
+        writer.sink.write(b"between two articles")
+    output.add(articles[1])
+    output.close()
+    assert [type(exc) for exc in writer.refused] == [newsarticle.PluginError, newsarticle.PluginError]
+    assert "from another thread" in str(writer.refused[0])
+    assert sink.getvalue().decode().splitlines() == [articles[0].headline, articles[1].headline, "END"]

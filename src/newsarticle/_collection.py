@@ -13,6 +13,7 @@ output is then damaged, and no further article is added to it.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 
@@ -25,18 +26,24 @@ __all__ = ["CollectionOutput", "open_collection", "transformed", "write_collecti
 
 
 class _GuardedSink:
-    """The sink as the plugin sees it: bytes only, counted, and closed to it once the output ends."""
+    """The sink as the plugin sees it: bytes only, counted, closed to it once the output ends, and open only
+    while the host is in the plugin's open, add or close, to the thread that called it: a write from a thread
+    of the plugin's own, between two articles, would land inside another article or go unnoticed."""
 
     def __init__(self, sink: Sink, origin: str) -> None:
         self._sink, self._origin = sink, origin
         self.written = 0
         self.closed = False
+        #: The thread that is in the plugin's code now, or None between calls.
+        self.caller: int | None = None
         #: The sink's own error (a full disk), which is the caller's to see as it is, not the plugin's fault.
         self.failure: OSError | None = None
 
     def write(self, data: object, /) -> int:
         if self.closed:
             raise PluginError(f"{self._origin} wrote after its output was closed or abandoned")
+        if self.caller != threading.get_ident():
+            raise PluginError(f"{self._origin} wrote outside its open(), add() or close(), or from another thread")
         kind = type(data)
         if kind is not bytes and kind is not bytearray and kind is not memoryview:
             raise PluginError(f"{self._origin} wrote {kind.__name__}, not bytes")
@@ -170,6 +177,7 @@ class CollectionOutput:
         return article
 
     def _call(self, call: Any, step: str, source: str | None = None) -> Any:
+        caller, self._sink.caller = self._sink.caller, threading.get_ident()
         try:
             return call()
         except BaseException as exc:
@@ -179,6 +187,8 @@ class CollectionOutput:
                 raise failure from None
             where = f" on {source}" if source else ""
             raise plugin_fault(exc, f"{self._origin} ({step}{where})")  # noqa: B904 -- plugin_fault chains it
+        finally:
+            self._sink.caller = caller
 
 
 def open_collection(
