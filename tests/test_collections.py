@@ -347,3 +347,29 @@ def test_a_format_writes_only_from_inside_its_own_calls(articles: list[Article],
     assert [type(exc) for exc in writer.refused] == [newsarticle.PluginError, newsarticle.PluginError]
     assert "from another thread" in str(writer.refused[0])
     assert sink.getvalue().decode().splitlines() == [articles[0].headline, articles[1].headline, "END"]
+
+
+def test_a_writer_whose_close_changes_its_mind_is_named(articles: list[Article], plugin: list[str]) -> None:
+    class Fickle:
+        reads = 0
+
+        def add(self, article: Article) -> None:
+            pass
+
+        @property
+        def close(self) -> Any:
+            self.reads += 1
+            if self.reads > 1:  # callable when the host checked it at open, then not
+                raise SystemExit(3)
+            return lambda: None
+
+    @attrs.define
+    class FickleFormat(_Format):
+        def open(self, sink: Any, context: newsarticle.RenderContext) -> Any:
+            return Fickle()
+
+    _register(plugin, FickleFormat("plain"))
+    output = newsarticle.open_collection("careless", io.BytesIO())
+    output.add(articles[0])
+    with pytest.raises(newsarticle.PluginError, match=r"\(close\) failed: SystemExit\(3\)"):
+        output.close()

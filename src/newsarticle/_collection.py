@@ -140,7 +140,7 @@ class CollectionOutput:
             raise PluginError(f"{self._origin}: the output is damaged ({self.damaged}); it was not finished")
         self._finished = True
         try:
-            self._call(self._writer.close, "close")
+            self._call(lambda: self._writer.close(), "close")  # noqa: PLW0108 -- reading close is plugin code too
         finally:
             self._sink.closed = True
 
