@@ -51,6 +51,18 @@ def parse(data, *args, **kwargs):
 
 work.parse = parse  # what each worker calls for a file
 
+from newsarticle.renderers import jsonl
+
+_add = jsonl.JsonLinesWriter.add
+
+def add(self, article):  # the collection format's add, which runs in the command itself
+    if "HAZARD-ADD-LOOP" in article.headline:
+        while True:
+            pass
+    return _add(self, article)
+
+jsonl.JsonLinesWriter.add = add
+
 if os.environ.get("HAZARD_STOP_AFTER_SEND"):  # a worker stopped between files (kill -STOP, a debugger)
     from newsarticle._batch import workers
 
@@ -302,6 +314,35 @@ def test_a_signal_during_a_corpus_file_leaves_no_file(
     assert process.returncode == 128 + signum, stderr
     assert "interrupted" in stderr
     assert not target.exists()
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=SIGNAL_NAMES[:2])
+def test_a_signal_stops_a_collection_format_that_hangs_in_the_command(
+    driver: list[str], tmp_path: Path, signum: int
+) -> None:
+    inputs = corpus(tmp_path / "in", "HAZARD-ADD-LOOP", at=5)
+    target = tmp_path / "corpus.jsonl"
+    command = [*driver, "convert", str(inputs), "-t", "jsonl", "-o", str(target), "-j", "2", "--timeout", "0"]
+    process = start(command)
+    time.sleep(3)  # the workers are done; the command is in the format's add
+    assert process.poll() is None
+    process.send_signal(signum)
+    _stdout, stderr = finish(process, 30)
+    assert process.returncode == 128 + signum, stderr
+    assert "interrupted" in stderr
+    assert not target.exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_the_time_limit_bounds_a_collection_format_that_hangs_in_the_command(driver: list[str], tmp_path: Path) -> None:
+    inputs = corpus(tmp_path / "in", "HAZARD-ADD-LOOP", at=5)
+    target = tmp_path / "corpus.jsonl"
+    command = [*driver, "convert", str(inputs), "-t", "jsonl", "-o", str(target), "-j", "2", "--timeout", "1"]
+    result = run(command, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert f"{hazard_name(inputs)}: error: timeout: the jsonl format took longer than" in result.stderr
+    assert len(target.read_text(encoding="utf-8").splitlines()) == len(SOURCES)
     assert leftovers(tmp_path) == []
 
 

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import threading
 import tracemalloc
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -163,8 +164,13 @@ class _Writer:
     sink: Any
     mode: str
     closed: bool = False
+    refused: list[BaseException] = attrs.Factory(list)
 
     def add(self, article: Article) -> None:
+        if self.mode == "thread":  # writes from a thread of its own, which the host refuses
+            thread = threading.Thread(target=self._write_from_a_thread)
+            thread.start()
+            thread.join()
         if self.mode == "half" and "Stadtwald" in article.headline:
             self.sink.write(b"<entry>")
             raise ValueError("no date")
@@ -178,6 +184,12 @@ class _Writer:
     def close(self) -> None:
         self.closed = True
         self.sink.write(b"END\n")
+
+    def _write_from_a_thread(self) -> None:
+        try:
+            self.sink.write(b"from another thread")
+        except newsarticle.PluginError as exc:
+            self.refused.append(exc)
 
 
 @attrs.define
@@ -281,3 +293,83 @@ def test_base_url_gives_the_url_of_the_article_s_page(plugin: list[str]) -> None
     output.add(article, path="sport/b.txt")
     output.close()
     assert seen == ["https://example.org/news/politik/Haus%20halt.html", "https://example.org/news/sport/b.html"]
+
+
+def test_one_name_is_one_format_even_when_a_plugin_registers_it_as_both_kinds(plugin: list[str]) -> None:
+    article = newsarticle.parse("Politik\nT\n2025-02-27\nlang: de\n\nText.\n")
+
+    class Renderer:
+        name, media_type, suffix, description, options = "jsonl", "text/plain", ".txt", "A renderer.", ()
+
+        def render(self, article: Article, context: newsarticle.RenderContext) -> str:
+            return "rendered"
+
+    class Plugin:
+        @hookimpl
+        def register_renderers(self, register: newsarticle.RegisterRenderer) -> None:
+            register(Renderer(), replace=True)
+
+        @hookimpl
+        def register_collections(self, register: newsarticle.RegisterCollection) -> None:
+            register(_Format("plain", name="jsonl"), replace=True)
+
+    plugin.append(newsarticle.register_plugin(Plugin(), name="both-kinds"))
+    [info] = [info for info in newsarticle.formats() if info.name == "jsonl"]
+    assert (info.kind, info.plugin) == ("collection", "both-kinds")
+    with pytest.raises(newsarticle.UnknownFormatError, match=r"use newsarticle\.write_collection"):
+        newsarticle.render(article, "jsonl")  # what formats() says it is
+    sink = io.BytesIO()
+    newsarticle.write_collection([article], "jsonl", sink)
+    assert sink.getvalue() == b"T\nEND\n"
+    newsarticle.unregister_plugin(plugin.pop())
+    [info] = [info for info in newsarticle.formats() if info.name == "jsonl"]
+    assert (info.kind, info.plugin) == ("collection", "newsarticle.renderers.jsonl")
+    assert newsarticle.from_json(_jsonl([article])) == article
+
+
+def _jsonl(articles: list[Article]) -> str:
+    sink = io.BytesIO()
+    newsarticle.write_collection(articles, "jsonl", sink)
+    return sink.getvalue().decode("utf-8")
+
+
+def test_a_format_writes_only_from_inside_its_own_calls(articles: list[Article], plugin: list[str]) -> None:
+    collection = _Format("thread")
+    _register(plugin, collection)
+    sink = io.BytesIO()
+    output = newsarticle.open_collection("careless", sink)
+    output.add(articles[0])
+    writer = collection.writers[0]
+    with pytest.raises(newsarticle.PluginError, match="wrote outside its open"):
+        writer.sink.write(b"between two articles")
+    output.add(articles[1])
+    output.close()
+    assert [type(exc) for exc in writer.refused] == [newsarticle.PluginError, newsarticle.PluginError]
+    assert "from another thread" in str(writer.refused[0])
+    assert sink.getvalue().decode().splitlines() == [articles[0].headline, articles[1].headline, "END"]
+
+
+def test_a_writer_whose_close_changes_its_mind_is_named(articles: list[Article], plugin: list[str]) -> None:
+    class Fickle:
+        reads = 0
+
+        def add(self, article: Article) -> None:
+            pass
+
+        @property
+        def close(self) -> Any:
+            self.reads += 1
+            if self.reads > 1:  # callable when the host checked it at open, then not
+                raise SystemExit(3)
+            return lambda: None
+
+    @attrs.define
+    class FickleFormat(_Format):
+        def open(self, sink: Any, context: newsarticle.RenderContext) -> Any:
+            return Fickle()
+
+    _register(plugin, FickleFormat("plain"))
+    output = newsarticle.open_collection("careless", io.BytesIO())
+    output.add(articles[0])
+    with pytest.raises(newsarticle.PluginError, match=r"\(close\) failed: SystemExit\(3\)"):
+        output.close()

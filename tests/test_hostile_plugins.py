@@ -70,6 +70,14 @@ def _raise_with_a_repr_that_exits() -> None:
     raise _ReprExits("hidden")
 
 
+class _OwnBaseException(BaseException):
+    """Neither an interrupt nor anything ``except Exception`` catches."""
+
+
+def _raise_own_base_exception() -> None:
+    raise _OwnBaseException("mine")
+
+
 FAULTS: dict[str, Callable[[], None]] = {
     "sys.exit(3)": _raise_system_exit,
     "sys.exit()": _raise_system_exit_zero,
@@ -77,6 +85,7 @@ FAULTS: dict[str, Callable[[], None]] = {
     "RuntimeError": _raise_runtime_error,
     "group of SystemExit": _raise_group_of_exits,
     "__repr__ exits": _raise_with_a_repr_that_exits,
+    "own BaseException": _raise_own_base_exception,
 }
 
 

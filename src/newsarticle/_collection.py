@@ -13,6 +13,7 @@ output is then damaged, and no further article is added to it.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 
@@ -21,22 +22,28 @@ from newsarticle._models import Article
 from newsarticle._plugin_api import CollectionWriter, RegisteredCollection, RenderContext, Sink
 from newsarticle._render import apply_transforms, get_format, resolve_options
 
-__all__ = ["CollectionOutput", "open_collection", "write_collection"]
+__all__ = ["CollectionOutput", "open_collection", "transformed", "write_collection"]
 
 
 class _GuardedSink:
-    """The sink as the plugin sees it: bytes only, counted, and closed to it once the output ends."""
+    """The sink as the plugin sees it: bytes only, counted, closed to it once the output ends, and open only
+    while the host is in the plugin's open, add or close, to the thread that called it: a write from a thread
+    of the plugin's own, between two articles, would land inside another article or go unnoticed."""
 
     def __init__(self, sink: Sink, origin: str) -> None:
         self._sink, self._origin = sink, origin
         self.written = 0
         self.closed = False
+        #: The thread that is in the plugin's code now, or None between calls.
+        self.caller: int | None = None
         #: The sink's own error (a full disk), which is the caller's to see as it is, not the plugin's fault.
         self.failure: OSError | None = None
 
     def write(self, data: object, /) -> int:
         if self.closed:
             raise PluginError(f"{self._origin} wrote after its output was closed or abandoned")
+        if self.caller != threading.get_ident():
+            raise PluginError(f"{self._origin} wrote outside its open(), add() or close(), or from another thread")
         kind = type(data)
         if kind is not bytes and kind is not bytearray and kind is not memoryview:
             raise PluginError(f"{self._origin} wrote {kind.__name__}, not bytes")
@@ -78,11 +85,7 @@ class CollectionOutput:
         #: Why no further article can be added (an ``add`` failed after writing), or None.
         self.damaged: str | None = None
         self._finished = False
-        writer = self._call(lambda: collection.open(self._sink, context), "open")
-        if not callable(getattr(writer, "add", None)) or not callable(getattr(writer, "close", None)):
-            kind = type(writer).__name__
-            raise PluginError(f"{self._origin}: open() returned {kind}, not a writer with add() and close()")
-        self._writer: CollectionWriter = writer
+        self._writer: CollectionWriter = self._call(lambda: self._opened(collection, context), "open")
 
     @property
     def failure(self) -> OSError | None:
@@ -137,7 +140,7 @@ class CollectionOutput:
             raise PluginError(f"{self._origin}: the output is damaged ({self.damaged}); it was not finished")
         self._finished = True
         try:
-            self._call(self._writer.close, "close")
+            self._call(lambda: self._writer.close(), "close")  # noqa: PLW0108 -- reading close is plugin code too
         finally:
             self._sink.closed = True
 
@@ -145,6 +148,14 @@ class CollectionOutput:
         """Leave the output unfinished (the caller discards it); the format is not called again."""
         self._finished = True
         self._sink.closed = True
+
+    def _opened(self, collection: RegisteredCollection, context: RenderContext) -> CollectionWriter:
+        writer = collection.open(self._sink, context)
+        # Reading add and close is plugin code too (a property, a __getattr__): inside _call with open.
+        if not callable(getattr(writer, "add", None)) or not callable(getattr(writer, "close", None)):
+            kind = type(writer).__name__
+            raise PluginError(f"{self._origin}: open() returned {kind}, not a writer with add() and close()")
+        return writer  # type: ignore[return-value]
 
     def _prepared(self, article: Article, path: str | None) -> Article:
         if self._transforms:
@@ -166,6 +177,7 @@ class CollectionOutput:
         return article
 
     def _call(self, call: Any, step: str, source: str | None = None) -> Any:
+        caller, self._sink.caller = self._sink.caller, threading.get_ident()
         try:
             return call()
         except BaseException as exc:
@@ -175,6 +187,8 @@ class CollectionOutput:
                 raise failure from None
             where = f" on {source}" if source else ""
             raise plugin_fault(exc, f"{self._origin} ({step}{where})")  # noqa: B904 -- plugin_fault chains it
+        finally:
+            self._sink.caller = caller
 
 
 def open_collection(
@@ -217,8 +231,24 @@ def open_collection(
         )
     names = tuple(transforms)
     check_transforms(names)
-    context = RenderContext(_locale(locale), resolve_options(collection, options))
-    return CollectionOutput(collection, sink, context, names)
+    return CollectionOutput(collection, sink, _context(collection, locale, options), names)
+
+
+def transformed(
+    article: Article, format: str, *, locale: str | None, transforms: Iterable[str], **options: Any
+) -> Article:
+    """``article`` after ``transforms``, as :meth:`CollectionOutput.add` would apply them for ``format``.
+
+    For a caller that transforms elsewhere (the command, in its worker processes, in parallel and under
+    the per-file time limit) and then opens the output without transforms.
+    """
+    collection = get_format(format)
+    assert isinstance(collection, RegisteredCollection), collection
+    return apply_transforms(article, tuple(transforms), _context(collection, locale, options))
+
+
+def _context(collection: RegisteredCollection, locale: str | None, options: dict[str, Any]) -> RenderContext:
+    return RenderContext(_locale(locale), resolve_options(collection, options))
 
 
 def write_collection(

@@ -127,6 +127,15 @@ class PluginError(NewsArticleError):
     """A plugin failed to load, to register, or to render; the message names it."""
 
 
+class HostInterrupt(BaseException):
+    """What the host itself raises into plugin code to stop it (the per-file time limit).
+
+    Internal, like :func:`plugin_fault`: a BaseException, as KeyboardInterrupt
+    is, so that a plugin's ``except Exception`` cannot swallow it, and never
+    the plugin's fault (:func:`is_plugin_fault`).
+    """
+
+
 class PluginWarning(UserWarning):
     """A plugin was skipped because it failed to load or register; every other format still works.
 
@@ -145,8 +154,8 @@ def plugin_fault(exc: BaseException, origin: str) -> BaseException:
     own errors comes back as a new error of the same type whose message starts
     with ``origin``; an :class:`OptionError` or :class:`UnknownLocaleError`
     (the caller's value, met when the plugin first used the context) keeps its
-    message as it is. Anything else, ``SystemExit`` and ``GeneratorExit``
-    included, becomes a :class:`PluginError`: ``except Exception`` would let a
+    message as it is. Anything else, ``SystemExit``, ``GeneratorExit`` and the
+    plugin's own ``BaseException`` subclasses included, becomes a :class:`PluginError`: ``except Exception`` would let a
     plugin's ``sys.exit()`` end the whole command with the plugin's status.
 
     The result never holds an object of the plugin's: a subclass, or a ``str``
@@ -170,10 +179,12 @@ def plugin_fault(exc: BaseException, origin: str) -> BaseException:
 
 
 def is_plugin_fault(exc: BaseException) -> bool:
-    """Whether plugin code that raised ``exc`` is at fault (anything but an interrupt)."""
+    """Whether plugin code that raised ``exc`` is at fault: anything but an interrupt (Ctrl-C, or the host's
+    own :class:`HostInterrupt`). A plugin's own ``BaseException`` subclass is its fault too: let through, it
+    would end the command with a traceback."""
     if _EXCEPTION_GROUP is not None and isinstance(exc, _EXCEPTION_GROUP):
-        return exc.subgroup(KeyboardInterrupt) is None
-    return isinstance(exc, (Exception, SystemExit, GeneratorExit))
+        return exc.subgroup(_INTERRUPTS) is None
+    return not isinstance(exc, _INTERRUPTS)
 
 
 def describe(exc: BaseException) -> str:
@@ -197,6 +208,7 @@ def traceback_text(exc: BaseException) -> str:
 
 # Python 3.11 and later: a group that holds a KeyboardInterrupt is an interrupt too.
 _EXCEPTION_GROUP: Any = getattr(builtins, "BaseExceptionGroup", None)
+_INTERRUPTS = (KeyboardInterrupt, HostInterrupt)
 _CALLERS_FAULT = (OptionError, UnknownLocaleError)
 _OWN = (NewsArticleError, DeserializationError, UnknownFormatError, UnknownTransformError, PluginError)
 

@@ -233,7 +233,10 @@ class Registry:
                     caller(register=register)
                 finally:
                     register.closed = True
-        # A format replaced by one of the other kind leaves the kind it was.
+        # A format replaced by one of the other kind leaves the kind it was; within this plugin too, where
+        # the collection, registered after the renderer, replaces it as a second renderer would.
+        for key in renderers.keys() & collections.keys():
+            del renderers[key]
         for key in renderers:
             self.collections.pop(key, None)
         for key in collections:

@@ -7,6 +7,8 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 
+from newsarticle._exceptions import HostInterrupt
+
 #: The per-file time limit (``--timeout``) when none is given, in seconds; 0 means none.
 DEFAULT_TIMEOUT = 60.0
 #: How long past the time limit a worker may stay on one file before the parent kills it:
@@ -15,12 +17,14 @@ KILL_GRACE = 5.0
 TIMEOUT = "timeout"
 
 
-class TimeLimitExceeded(BaseException):
+class TimeLimitExceeded(HostInterrupt):
     """Raised by SIGALRM inside a file's read, parse or render.
 
     A BaseException, like KeyboardInterrupt, so that the ``except Exception``
-    of a renderer or of :func:`process` cannot swallow it. It never leaves
-    :func:`run_file` or the command's probe, so it is no library error.
+    of a renderer or of :func:`process` cannot swallow it; a
+    :class:`~newsarticle._exceptions.HostInterrupt`, so that the host does not
+    take it for the plugin's fault. It never leaves :func:`run_file` or the
+    command's probe, so it is no library error.
     """
 
 
@@ -46,6 +50,21 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def clock_stopped() -> Iterator[None]:
+    """Stop the clock of the :func:`time_limit` in force, if any, for the block: a write, which it does not bound."""
+    setitimer = getattr(signal, "setitimer", None)
+    if setitimer is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    remaining, _interval = setitimer(signal.ITIMER_REAL, 0)
+    try:
+        yield
+    finally:
+        if remaining > 0:
+            setitimer(signal.ITIMER_REAL, remaining)
 
 
 # What process() calls when a file is rendered and about to be written (run_file's before_write);

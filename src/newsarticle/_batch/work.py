@@ -72,9 +72,9 @@ def process(task: Task, job: Job) -> Outcome:
         return Outcome(task.source, FAILED, task.output, errors=tuple(warnings))
     if job.mode == "check":
         return Outcome(task.source, CHECKED, warnings=tuple(warnings))
-    if job.mode == "collect":  # the parent adds it to the one output, in input order
-        return Outcome(task.source, CONVERTED, warnings=tuple(warnings), article=article)
     try:
+        if job.mode == "collect":  # the parent adds it to the one output, in input order
+            return Outcome(task.source, CONVERTED, warnings=tuple(warnings), article=_transformed(article, job))
         assert job.format is not None
         from newsarticle._render import render_encoded
 
@@ -106,6 +106,17 @@ _CHECK_FOLDER = FolderCheck()
 
 def _folder_of(path: str) -> str:
     return os.path.dirname(os.path.abspath(path))
+
+
+def _transformed(article: Article, job: Job) -> Article:
+    """The article after the job's transforms, for a collection: here, in parallel and under the time limit,
+    as for any format; the command's output applies none."""
+    if not job.transforms:
+        return article
+    from newsarticle._collection import transformed
+
+    assert job.format is not None
+    return transformed(article, job.format, locale=job.locale, transforms=job.transforms, **job.options)
 
 
 def _read_stdin(max_size: int | None) -> bytes:

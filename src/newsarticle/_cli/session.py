@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
 from newsarticle._batch.manifest import UNKNOWN, UP_TO_DATE, made_by
@@ -65,6 +67,7 @@ class Session:
         self._first_json = True
         self.manifest: Manifest | None = None
         self._corpus_made: tuple[int, int, int] | None = None  # the collection output file, once committed
+        self._interrupt: Interrupt | None = None
         # Why files were skipped or converted again: (status, note) -> count, for the summary.
         self.notes: collections.Counter[tuple[str, str]] = collections.Counter()
 
@@ -111,6 +114,7 @@ class Session:
         collected: CollectionOutput | None = None
         errors_file: AtomicFile | None = None
         with Interrupt(hard=not batch) as interrupt:
+            self._interrupt = interrupt
             # The runner first: a scheduler that cannot be reached is a usage error before any file exists.
             runner = _runner(job, args.scheduler if batch else None, jobs, interrupt, args.timeout)
             outcomes = runner.run(items)
@@ -122,7 +126,7 @@ class Session:
                     if args.errors:
                         errors_file = _open_output(args.errors, parents=False)
                 if collection is not None:
-                    collected = _open_collection(job, sink)
+                    collected = self._open_collection(job, sink)
                 base = None if selection is None or "-" in selection.arguments else os.path.abspath(selection.base())
                 if self.json:
                     stdout().write('{"diagnostics": [')
@@ -179,7 +183,8 @@ class Session:
 
     def _collect(self, outcome: Outcome, collected: CollectionOutput, base: str | None, traceback: bool) -> Outcome:
         """Add the outcome's article to the collection output; a refused article is that file's failure."""
-        from newsarticle._batch import FAILED, STDIN_NAME, Outcome, Problem, error_code
+        from newsarticle._batch import FAILED, STDIN_NAME, Outcome, Problem, TimeLimitExceeded, error_code
+        from newsarticle._batch.timelimit import TIMEOUT
         from newsarticle._exceptions import MissingURLError, NewsArticleError, traceback_text
 
         article = outcome.article
@@ -190,7 +195,15 @@ class Session:
         # Its page's path below base_url: the same path as its page in `convert FOLDER -t html -o SITE`.
         page = None if source == "-" or base is None else os.path.relpath(os.path.abspath(source), base)
         try:
-            collected.add(article, path=page)
+            with self._format_code():
+                collected.add(article, path=page)
+        except TimeLimitExceeded:
+            name = STDIN_NAME if source == "-" else source
+            message = (
+                f"the {collected.format} format took longer than the time limit of {self._limit:g} s (--timeout)"
+                " to add it" + ("; it is left out" if collected.damaged is None else ", after writing part of it")
+            )
+            return Outcome(source, FAILED, errors=(Problem(name, None, None, TIMEOUT, message),))
         except BrokenPipeError:
             raise  # the reader of standard output went away: the command ends quietly (see main)
         except OSError as exc:  # the output could not be written (a full disk): reported once, the run ends
@@ -252,28 +265,38 @@ class Session:
                 self._commit(errors_file)
         finally:
             # A collection output is all or nothing: a stopped or interrupted run, or a damaged output, leaves none.
-            finished = complete and collected is not None and collected.damaged is None
-            if finished and (sink is None or not sink.closed):
-                assert collected is not None
-                finished = self._finish_collection(collected)
-            elif collected is not None:
-                if collected.damaged is not None and not isinstance(collected.failure, BrokenPipeError):
-                    self._fail(f"the {collected.format} output was not written: {collected.damaged}")
-                collected.abandon()
-            if sink is not None and not sink.closed:
-                if finished:
-                    self._corpus_made = self._commit(sink)
-                else:
-                    sink.discard()
+            finished = False
+            try:
+                if complete and collected is not None and collected.damaged is None and not (sink and sink.closed):
+                    finished = self._finish_collection(collected)
+                elif collected is not None:
+                    if collected.damaged is not None and not isinstance(collected.failure, BrokenPipeError):
+                        self._fail(f"the {collected.format} output was not written: {collected.damaged}")
+                    collected.abandon()
+            finally:  # also when the format's close() was interrupted: no temporary file is left
+                if sink is not None and not sink.closed:
+                    if finished:
+                        self._corpus_made = self._commit(sink)
+                    else:
+                        sink.discard()
 
     def _finish_collection(self, collected: CollectionOutput) -> bool:
         """Let the format end its output; whether it did (a failure is reported)."""
+        from newsarticle._batch import TimeLimitExceeded
         from newsarticle._exceptions import NewsArticleError
 
         try:
-            collected.close()
+            with self._format_code():
+                collected.close()
             if sink_is_stdout(collected):
                 stdout().buffer.flush()
+        except TimeLimitExceeded:
+            collected.abandon()
+            self._fail(
+                f"the {collected.format} output was not written: its format took longer than the time limit of"
+                f" {self._limit:g} s (--timeout) to end it"
+            )
+            return False
         except OSError as exc:
             self._write_error(exc)
             return False
@@ -281,6 +304,43 @@ class Session:
             self._fail(f"the {collected.format} output was not written: {exc}")
             return False
         return True
+
+    @property
+    def _limit(self) -> float:
+        from newsarticle._batch import DEFAULT_TIMEOUT
+
+        return DEFAULT_TIMEOUT if self.args.timeout is None else float(self.args.timeout)
+
+    @contextlib.contextmanager
+    def _format_code(self) -> Iterator[None]:
+        """Around each call of a collection format's code in this process (open, add, close), which could hang
+        the command: a signal stops it at once, and ``--timeout`` bounds it (its writes excepted, see _Sink)."""
+        from newsarticle._batch import time_limit
+
+        assert self._interrupt is not None
+        with self._interrupt.immediate(), time_limit(self._limit):
+            yield
+
+    def _open_collection(self, job: Job, sink: AtomicFile | None) -> CollectionOutput:
+        """The collection output on ``sink`` (standard output when None), with the job's options (checked already).
+
+        Without the job's transforms: the workers applied them (see ``process``).
+        """
+        from newsarticle._batch import TimeLimitExceeded
+        from newsarticle._collection import open_collection
+        from newsarticle._exceptions import NewsArticleError
+
+        assert job.format is not None
+        try:
+            with self._format_code():
+                return open_collection(job.format, _Sink(sink), locale=job.locale, **job.options)
+        except NewsArticleError as exc:
+            raise _CannotStart(f"the {job.format} output could not be started: {exc}") from exc
+        except TimeLimitExceeded:
+            raise _CannotStart(
+                f"the {job.format} output could not be started: its format took longer than the time limit of"
+                f" {self._limit:g} s (--timeout)"
+            ) from None
 
     def _fail(self, message: str) -> None:
         """An error that costs the run its one output (exit status 1); the files' own results stand."""
@@ -385,28 +445,26 @@ class Session:
         return "; ".join(parts)
 
 
-class _StdoutSink:
-    """Standard output as a collection format's sink."""
+class _Sink:
+    """A collection format's sink: the output file, or standard output (``file`` None).
+
+    The time limit's clock stops while it writes: the limit bounds the format's work, as a worker's
+    bounds a file's but not its write, never a slow disk or a slow reader of standard output.
+    """
+
+    def __init__(self, file: AtomicFile | None) -> None:
+        self.file = file
 
     def write(self, data: bytes, /) -> int:
-        return stdout().buffer.write(data)
+        from newsarticle._batch.timelimit import clock_stopped
+
+        with clock_stopped():
+            (stdout().buffer if self.file is None else self.file).write(data)
+        return len(data)
 
 
 def sink_is_stdout(collected: CollectionOutput) -> bool:
-    return isinstance(collected.sink, _StdoutSink)
-
-
-def _open_collection(job: Job, sink: AtomicFile | None) -> CollectionOutput:
-    """The collection output on ``sink`` (standard output when None), with the job's options (checked already)."""
-    from newsarticle._collection import open_collection
-    from newsarticle._exceptions import NewsArticleError
-
-    assert job.format is not None
-    try:
-        target = _StdoutSink() if sink is None else sink
-        return open_collection(job.format, target, locale=job.locale, transforms=job.transforms, **job.options)
-    except NewsArticleError as exc:
-        raise _CannotStart(f"the {job.format} output could not be started: {exc}") from exc
+    return isinstance(collected.sink, _Sink) and collected.sink.file is None
 
 
 class _CannotStart(Exception):

@@ -82,6 +82,16 @@ class Interrupt:
         finally:
             self.hard = hard
 
+    @contextlib.contextmanager
+    def immediate(self) -> Iterator[None]:
+        """A block in which a signal that comes raises at once (one that came before does not: the run is
+        ending anyway): the command's own call of plugin code, which may hang."""
+        hard, self.hard = self.hard, True
+        try:
+            yield
+        finally:
+            self.hard = hard
+
     def __call__(self) -> bool:
         return self.signal is not None
 
