@@ -929,7 +929,7 @@ def test_a_hook_that_calls_back_into_register_plugin_is_refused_not_a_deadlock(t
     stdout, stderr, status = _finished([sys.executable, "-c", _reentrant_script(call)], None, tmp_path)
     assert status == 0, stderr
     assert "refused: plugin 'outer': a plugin's hook used newsarticle's plugin registry" in stdout
-    assert "formats: html, json, jsonl, markdown" in stdout
+    assert "formats: atom, html, json, jsonfeed, jsonl, markdown" in stdout
 
 
 @pytest.mark.slow
