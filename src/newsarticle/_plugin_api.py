@@ -26,6 +26,7 @@ __all__ = [
     "CollectionFormat",
     "CollectionWriter",
     "FormatInfo",
+    "FormatMembers",
     "Option",
     "Provider",
     "RegisterCollection",
@@ -197,24 +198,21 @@ URL_OPTIONS = (
 )
 
 
-@runtime_checkable
-class Renderer(Protocol):
-    """What a renderer plugin registers: one output format.
-
-    Plain class attributes satisfy the read-only members.
-    """
+class FormatMembers(Protocol):
+    """What every format registers, a renderer or a collection format. Plain class attributes satisfy
+    the read-only members."""
 
     @property
     def name(self) -> str:
-        """The format name users type: ``html``."""
+        """The format name users type: ``html``, ``atom``."""
 
     @property
     def media_type(self) -> str:
-        """The IANA media type of the output: ``text/html``."""
+        """The IANA media type of the output: ``text/html``, ``application/atom+xml``."""
 
     @property
     def suffix(self) -> str:
-        """The file name suffix, with its dot: ``.html``."""
+        """The file name suffix, with its dot: ``.html``, ``.atom``."""
 
     @property
     def description(self) -> str:
@@ -222,7 +220,13 @@ class Renderer(Protocol):
 
     @property
     def options(self) -> Sequence[Option]:
-        """The options ``render`` accepts, validated before ``render`` is called."""
+        """The options the format accepts, each validated by its :class:`Option` before any article."""
+
+
+@runtime_checkable
+class Renderer(FormatMembers, Protocol):
+    """What a renderer plugin registers: one output format, one output per article (:class:`FormatMembers`
+    and ``render``)."""
 
     def render(self, article: Article, context: RenderContext) -> str | bytes:
         """Render ``article``; ``context.options`` holds every declared option's value."""
@@ -269,35 +273,14 @@ class CollectionWriter(Protocol):
 
 
 @runtime_checkable
-class CollectionFormat(Protocol):
+class CollectionFormat(FormatMembers, Protocol):
     """What a collection-format plugin registers: one format that writes many articles into one output,
-    as a stream (JSON Lines, a feed, a sitemap).
+    as a stream (JSON Lines, a feed, a sitemap): :class:`FormatMembers` and ``open``.
 
-    Plain class attributes satisfy the read-only members. An optional
-    ``needs_url`` attribute (``True``) says that every article needs a URL:
+    An optional ``needs_url`` attribute (``True``) says that every article needs a URL:
     an article without one, after ``base_url`` (:data:`URL_OPTIONS`) derived
     what it could, is an error for that article alone, and ``add`` never sees it.
     """
-
-    @property
-    def name(self) -> str:
-        """The format name users type: ``atom``."""
-
-    @property
-    def media_type(self) -> str:
-        """The IANA media type of the output: ``application/atom+xml``."""
-
-    @property
-    def suffix(self) -> str:
-        """The file name suffix, with its dot: ``.atom``."""
-
-    @property
-    def description(self) -> str:
-        """One line that says what the format is."""
-
-    @property
-    def options(self) -> Sequence[Option]:
-        """The options the format accepts, validated before ``open`` is called."""
 
     def open(self, sink: Sink, context: RenderContext) -> CollectionWriter:
         """Start one output on ``sink``; ``context.options`` holds every declared option's value.
