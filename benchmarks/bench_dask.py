@@ -13,8 +13,9 @@ The cases, each a fresh process (wall time measured around it, start-up included
 - ``api-convert``: ``newsarticle.dask.convert(DIR, OUT, "html")`` in a script.
 
 The cluster is started by this script on 127.0.0.1: ``dask scheduler`` and two ``dask worker --nthreads 1``
-processes (each with its nanny), as ``tests/test_dask.py`` starts one; a small run on it before the first
-measured case imports newsarticle, the renderers and pyarrow in the workers, as a cluster in use has them.
+processes (each with its nanny), as ``tests/test_dask.py`` starts one. Before each case the workers are
+restarted (``Client.restart``: no case inherits another's memory) and a small run of 50 files imports
+newsarticle, the renderers and pyarrow in them, as a cluster in use has them.
 
 **Bytes over the network** are counted at the sockets: ``_dask_bytes.py`` wraps Tornado's
 ``IOStream.read_from_fd`` and ``write_to_fd`` in the scheduler, the workers (``--preload``) and the measured
@@ -155,6 +156,11 @@ class Cluster:
             workers = self.client.run(_remote_snapshot)
         return {"scheduler": scheduler, "workers": workers, "bench": _dask_bytes.snapshot()}
 
+    def restart(self) -> None:
+        """New worker processes (their nannies start them), so that no case inherits another's memory."""
+        self.client.restart(wait_for_workers=True, timeout=120)
+        self.worker_pids = self.client.run(os.getpid)
+
     def reset_peak_memory(self) -> None:
         for pid in [self.scheduler_pid, *self.worker_pids.values()]:
             Path(f"/proc/{pid}/clear_refs").write_text("5", encoding="ascii")
@@ -286,6 +292,8 @@ def run_case(
 ) -> dict[str, Any]:
     out = work / f"out-{case}"
     shutil.rmtree(out, ignore_errors=True)
+    cluster.restart()
+    warm_up(cluster, corpus, work)
     result_file = work / "child.json"
     arguments = command(case, corpus, out, cluster.address, per_partition)
     before = cluster.counts(scheduler_last=True)
@@ -335,12 +343,13 @@ def warm_up(cluster: Cluster, corpus: Path, work: Path) -> None:
     import newsarticle.dask as nd
 
     small = work / "warm"
-    small.mkdir()
-    for path in sorted(corpus.iterdir())[:50]:
-        shutil.copyfile(path, small / path.name)
+    if not small.exists():
+        small.mkdir()
+        for path in sorted(corpus.iterdir())[:50]:
+            shutil.copyfile(path, small / path.name)
     with cluster.client.as_current():
-        nd.convert(str(small), str(work / "warm-html"), "html", files_per_partition=10)
-        nd.convert(str(small), str(work / "warm-jsonl"), "jsonl", files_per_partition=10)
+        nd.convert(str(small), str(work / "warm-html"), "html", files_per_partition=10, force=True)
+        nd.convert(str(small), str(work / "warm-jsonl"), "jsonl", files_per_partition=10, force=True)
         nd.to_dataframe(nd.read_results(str(small), files_per_partition=10)).to_parquet(str(work / "warm.parquet"))
 
 
@@ -415,7 +424,6 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{count:,} articles, {input_bytes / 1e6:.1f} MB, in {corpus}")
         cluster = Cluster(work / "cluster")
         try:
-            warm_up(cluster, corpus, work)
             best: dict[str, dict[str, Any]] = {}
             for _ in range(repeat):
                 for case in cases:  # the cases take turns, so load from elsewhere hits all alike
