@@ -27,6 +27,7 @@ from newsarticle._format import (
     DEFAULT_TRAILER_LINES,
     ESCAPE,
     HEADING_MARK,
+    MAX_HEADING_LENGTH,
     MAX_INPUT_SIZE,
     METADATA_LINE,
     TRAILER_MARK,
@@ -34,9 +35,8 @@ from newsarticle._format import (
     trailer_key,
     trailer_keys,
 )
-from newsarticle._language import detect_language
-from newsarticle._language import section_texts as _texts
-from newsarticle._models import _BCP47, Article, Section, tag_problem, trusted, url_problem
+from newsarticle._language import detect_article_language
+from newsarticle._models import _BCP47, Article, Section, tag_problem, url_problem
 from newsarticle._paths import read_limited
 from newsarticle._text import collapse_spaces, find_forbidden, text_problem
 
@@ -281,7 +281,8 @@ class _Reader:
 
     def read(self, text: str, language: str | None, default_language: str | None, keys: frozenset[str]) -> Article:
         lines = self._lines(text)
-        header = list(itertools.islice(_nonblank(lines), 3))
+        # The usual header is the first three lines; the generator only for the rest.
+        header = [0, 1, 2] if len(lines) > 2 and lines[0] and lines[1] and lines[2] else _first_nonblank(lines, 3)
         if not header:
             raise self.error("expected a category line, found an empty file", 1, 1, "empty")
         category, headline, published, body_start = self._header(lines, header)
@@ -304,8 +305,7 @@ class _Reader:
             language = self._detect_language(headline, sections, body_start + 1)
         # Every string above is valid by construction (normalised lines, no
         # forbidden character), so the validators are not run a second time.
-        return trusted(
-            Article,
+        return _article(
             category=category,
             headline=headline,
             published=published,
@@ -430,7 +430,7 @@ class _Reader:
         return index, tuple(found)
 
     def _detect_language(self, headline: str, sections: tuple[Section, ...], line: int) -> str:
-        detection = detect_language(_texts(headline, sections))
+        detection = detect_article_language(headline, sections)
         if not detection.confident:
             self.report(
                 "language-guess",
@@ -538,19 +538,28 @@ def _blocks(lines: list[str], start: int, end: int) -> tuple[list[str], set[int]
     """The body's blocks, their lines joined with one space, and the indexes of those of several lines."""
     blocks: list[str] = []
     wrapped: set[int] = set()  # few blocks are hard-wrapped: cheaper than a flag for each block
-    block: list[str] = []
+    # Most blocks are one line: it is kept as it is, and a list made only for a second line.
+    first: str | None = None
+    block: list[str] | None = None
     for line in itertools.islice(lines, start, end):
         if line:
-            block.append(line)
-        elif block:
-            if len(block) > 1:
+            if first is None:
+                first = line
+            elif block is None:
+                block = [first, line]
+            else:
+                block.append(line)
+        elif first is not None:
+            if block is not None:
                 wrapped.add(len(blocks))
-            blocks.append(" ".join(block))
-            block = []
-    if block:
-        if len(block) > 1:
+                first, block = " ".join(block), None
+            blocks.append(first)
+            first = None
+    if first is not None:
+        if block is not None:
             wrapped.add(len(blocks))
-        blocks.append(" ".join(block))
+            first = " ".join(block)
+        blocks.append(first)
     return blocks, wrapped
 
 
@@ -582,7 +591,8 @@ def _classify(blocks: list[str], wrapped: set[int]) -> tuple[array.array[int], d
             if title is not None and index < last:
                 marked[index] = title
                 candidates.append(index)
-        elif 0 < index < last and looks_like_heading(text):
+        elif 0 < index < last and len(text) <= MAX_HEADING_LENGTH and looks_like_heading(text):
+            # The length first: it settles most paragraphs without a call.
             candidates.append(index)
     return candidates, marked
 
@@ -592,6 +602,8 @@ def _sections(blocks: list[str], wrapped: set[int]) -> tuple[Section, ...]:
     if not blocks:
         return ()
     candidates, marked = _classify(blocks, wrapped)
+    if not candidates:  # most articles: one section without a heading
+        return (_section(None, tuple(blocks)),)
     # In a run of consecutive candidates one becomes the heading: the first
     # marked one, else the first. The others stay paragraphs, as written, so
     # each section's paragraphs are the blocks between two chosen headings.
@@ -606,17 +618,62 @@ def _sections(blocks: list[str], wrapped: set[int]) -> tuple[Section, ...]:
         chosen = next((candidates[j] for j in range(first, pos + 1) if candidates[j] in marked), candidates[first])
         pos += 1
         if chosen > start:  # only a first block that is a heading has no paragraph before it
-            sections.append(trusted(Section, heading=heading, paragraphs=tuple(blocks[start:chosen])))
+            sections.append(_section(heading, tuple(blocks[start:chosen])))
         heading = marked.get(chosen, blocks[chosen])
         start = chosen + 1
     # The blocks are not needed after this: dropping the ones already used, in
     # place, spares a slice that would be a third copy of a large body's pointers.
     del blocks[:start]
-    sections.append(trusted(Section, heading=heading, paragraphs=tuple(blocks)))
+    sections.append(_section(heading, tuple(blocks)))
     return tuple(sections)
 
 
 _NO_DATE = dt.date.min
+
+# The model's objects without their validators, as _models.trusted builds them but without its
+# keyword dictionary: a Section per few paragraphs and an Article per parse.
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _section(heading: str | None, paragraphs: tuple[str, ...]) -> Section:
+    section: Section = _new(Section)
+    _set(section, "heading", heading)
+    _set(section, "paragraphs", paragraphs)
+    return section
+
+
+def _article(
+    *,
+    category: str | None,
+    headline: str,
+    published: dt.date | None,
+    url: str | None,
+    authors: tuple[str, ...],
+    image: str | None,
+    modified: dt.date | None,
+    description: str | None,
+    tags: tuple[str, ...],
+    language: str,
+    sections: tuple[Section, ...],
+    trailer: tuple[str, ...],
+    source: str | None,
+) -> Article:
+    article: Article = _new(Article)
+    _set(article, "category", category)
+    _set(article, "headline", headline)
+    _set(article, "published", published)
+    _set(article, "url", url)
+    _set(article, "authors", authors)
+    _set(article, "image", image)
+    _set(article, "modified", modified)
+    _set(article, "description", description)
+    _set(article, "tags", tags)
+    _set(article, "language", language)
+    _set(article, "sections", sections)
+    _set(article, "trailer", trailer)
+    _set(article, "source", source)
+    return article
 
 
 @functools.lru_cache(maxsize=16)
@@ -648,8 +705,8 @@ def _printable(line: str) -> bool:
     return line.isprintable() or line.replace("\xa0", "").replace("\u202f", "").isprintable()
 
 
-def _nonblank(lines: list[str]) -> Iterable[int]:
-    return (index for index, line in enumerate(lines) if line)
+def _first_nonblank(lines: list[str], count: int) -> list[int]:
+    return list(itertools.islice((index for index, line in enumerate(lines) if line), count))
 
 
 def _after_mark(text: str, mark: str) -> str | None:
