@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gc
 import time
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsarticle import parse_file
-from newsarticle._text import _word_count_by_tokens, word_count
+from newsarticle._text import _CP1252, _word_count_by_tokens, word_count
 from scaling import LINEAR, doubling_ratio
 
 DATA = Path(__file__).parent / "data"
@@ -85,3 +86,18 @@ def test_word_count_is_linear(unit: str) -> None:
     # Western prose, one-letter words, foreign letters past the error handler's budget,
     # wide characters, one huge word, one huge punctuation token, spaces only.
     assert doubling_ratio(lambda n: unit * n, word_count, 1 << 17) < LINEAR
+
+
+def test_the_windows_1252_table_encodes_as_the_codec() -> None:
+    """word_count calls the codec's charmap directly: every character of the BMP encodes (or not) as the codec."""
+    for code in range(0x10000):
+        char = chr(code)
+        try:
+            expected: bytes | None = char.encode("cp1252")
+        except UnicodeEncodeError:
+            expected = None
+        try:
+            found: bytes | None = codecs.charmap_encode(char, "strict", _CP1252)[0]
+        except UnicodeEncodeError:
+            found = None
+        assert found == expected, hex(code)

@@ -421,7 +421,7 @@ class _Reader:
         index = len(lines)
         while index > start:
             line = lines[index - 1]
-            if line and (len(line) > limit or trailer_key(line) not in keys):
+            if line and (len(line) > limit or _trailer_key(line) not in keys):
                 break
             if line:
                 found.append(line)
@@ -679,6 +679,10 @@ def _article(
 @functools.lru_cache(maxsize=16)
 def _longest(keys: frozenset[str]) -> int:
     return max(map(len, keys), default=0)
+
+
+# The same few lines end most articles ("more stories", "See more"); only short lines get here.
+_trailer_key = functools.lru_cache(maxsize=1024)(trailer_key)
 
 
 # sre finds a literal by its prefix table, faster than `"  " in text` on non-ASCII text.
