@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarticle import parse_file
-from newsarticle._text import _CP1252, _word_count_by_tokens, word_count
+from newsarticle import _text, parse_file
+from newsarticle._text import _word_count_by_tokens, word_count
 from scaling import LINEAR, doubling_ratio
 
 DATA = Path(__file__).parent / "data"
@@ -88,16 +88,10 @@ def test_word_count_is_linear(unit: str) -> None:
     assert doubling_ratio(lambda n: unit * n, word_count, 1 << 17) < LINEAR
 
 
-def test_the_windows_1252_table_encodes_as_the_codec() -> None:
-    """word_count calls the codec's charmap directly: every character of the BMP encodes (or not) as the codec."""
-    for code in range(0x10000):
-        char = chr(code)
-        try:
-            expected: bytes | None = char.encode("cp1252")
-        except UnicodeEncodeError:
-            expected = None
-        try:
-            found: bytes | None = codecs.charmap_encode(char, "strict", _CP1252)[0]
-        except UnicodeEncodeError:
-            found = None
-        assert found == expected, hex(code)
+def test_the_one_byte_alphabet() -> None:
+    """Each of its characters encodes to its byte, through the fast table; it holds Windows-1252 but C0 controls."""
+    assert type(_text._ONE_BYTE).__name__ == "EncodingMap"  # not a dict: that would cost ten times as much
+    for byte, char in enumerate(_text._ALPHABET):
+        assert codecs.charmap_encode(char, "strict", _text._ONE_BYTE)[0] == bytes([byte])
+    windows_1252 = set(bytes(range(256)).decode("cp1252", "ignore"))
+    assert windows_1252 - set(_text._ALPHABET) == {chr(code) for code in range(1, 0x20) if not chr(code).isspace()}
