@@ -371,7 +371,7 @@ class _Reader:
         if line == ABSENT:
             return _NO_DATE
         try:
-            read: ReadDate | None = read_date_line(line)
+            read: ReadDate | None = _read_date_line(line)
         except DateLineError as exc:
             raise self.error(str(exc), index + 1, 1, "invalid-date") from None
         if read is None:
@@ -683,6 +683,9 @@ def _longest(keys: frozenset[str]) -> int:
 
 # The same few lines end most articles ("more stories", "See more"); only short lines get here.
 _trailer_key = functools.lru_cache(maxsize=1024)(trailer_key)
+# A folder of news holds many articles of the same few days: the date line, read once per day.
+# What it returns is immutable (a date, a fixed-offset date-time, a note); an error is never cached.
+_read_date_line = functools.lru_cache(maxsize=1024)(read_date_line)
 
 
 # sre finds a literal by its prefix table, faster than `"  " in text` on non-ASCII text.
