@@ -101,7 +101,8 @@ def parse(
         # The model refused a string. Every character of the text lands in some
         # model string, so only here, on the error path, is the text searched.
         raise reader.unprintable(text) or reader.error(str(exc), 1, 1, "invalid") from None
-    reader.flush()
+    if reader.diagnostics:
+        reader.flush()
     return article
 
 
@@ -576,13 +577,17 @@ def _classify(blocks: list[str], wrapped: set[int]) -> tuple[array.array[int], d
     # would also keep a million int objects, 36 bytes each.
     candidates = array.array("q")
     marked: dict[int, str] = {}
+    mark = HEADING_MARK[0]
     for index, text in enumerate(blocks):
-        if text[0] == ESCAPE:
+        first = text[0]
+        if first == ESCAPE:
             # Escaped, the block is a paragraph whatever follows; when only
             # whitespace follows, the block as written is that paragraph.
             escaped = _after_mark(text, ESCAPE)
             if escaped is not None:
                 blocks[index] = escaped
+        elif len(text) > MAX_HEADING_LENGTH and first != mark:
+            continue  # most blocks: a paragraph too long for a heading's shape, without a mark
         elif index in wrapped:
             continue  # a wrapped block is always a paragraph
         elif text.startswith(HEADING_MARK):
@@ -591,8 +596,7 @@ def _classify(blocks: list[str], wrapped: set[int]) -> tuple[array.array[int], d
             if title is not None and index < last:
                 marked[index] = title
                 candidates.append(index)
-        elif 0 < index < last and len(text) <= MAX_HEADING_LENGTH and looks_like_heading(text):
-            # The length first: it settles most paragraphs without a call.
+        elif 0 < index < last and looks_like_heading(text):
             candidates.append(index)
     return candidates, marked
 
