@@ -288,7 +288,7 @@ class _Reader:
             raise self.error("expected a category line, found an empty file", 1, 1, "empty")
         category, headline, published, body_start = self._header(lines, header)
         metadata = _NO_METADATA
-        if body_start < len(lines) and METADATA_LINE.fullmatch(lines[body_start]):
+        if body_start < len(lines) and lines[body_start] and METADATA_LINE.fullmatch(lines[body_start]):
             metadata = _Metadata()
             body_start = self._metadata(lines, body_start, metadata)
         if language is None:
