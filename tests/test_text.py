@@ -320,3 +320,45 @@ def test_any_article(article: Article, width: int, locale: str) -> None:
     check_wrapped(article.headline, headline, width)
     assert underline == "=" * max(1, *map(display_width, headline.split("\n")))
     check_body(article, output, width)
+
+
+_NARROW_WORDS = [
+    "Brücke",
+    "„Rat“",
+    "–",
+    "z.\u00a0B.",
+    "5\u00a0%",
+    "https://example.org/a/very/long/path/to/an/article",
+    "a",
+    "Οδός",
+]
+
+
+def _narrow_paragraph() -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(_NARROW_WORDS), min_size=1, max_size=40).map(" ".join)
+
+
+@st.composite
+def _narrow_articles(draw: st.DrawFn) -> Article:
+    count = draw(st.integers(1, 4))
+    sections = [
+        Section(
+            heading=None if index == 0 and draw(st.booleans()) else draw(_narrow_paragraph()),
+            paragraphs=draw(st.lists(_narrow_paragraph(), min_size=1, max_size=4)),
+        )
+        for index in range(count)
+    ]
+    return Article(headline="Neue Brücke", language="de", sections=sections)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.one_of(articles(), _narrow_articles()), st.sampled_from([1, 5, 12, 40, 72]))
+def test_body_wrapped_as_each_block_alone(article: Article, width: int) -> None:
+    """Narrow text is wrapped in one pass over the whole body; each block gets the lines wrap() gives it alone."""
+    expected: list[str] = []
+    for section in article.sections:
+        if section.heading is not None:
+            lines = wrap(section.heading, width)
+            expected.append("\n".join([*lines, "-" * max(1, *map(display_width, lines))]))
+        expected += ["\n".join(wrap(paragraph, width)) for paragraph in section.paragraphs]
+    assert body_blocks(article, render(article, width=width)) == expected

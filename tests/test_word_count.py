@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gc
 import time
 from collections.abc import Callable
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarticle import parse_file
+from newsarticle import _text, parse_file
 from newsarticle._text import _word_count_by_tokens, word_count
 from scaling import LINEAR, doubling_ratio
 
@@ -85,3 +86,12 @@ def test_word_count_is_linear(unit: str) -> None:
     # Western prose, one-letter words, foreign letters past the error handler's budget,
     # wide characters, one huge word, one huge punctuation token, spaces only.
     assert doubling_ratio(lambda n: unit * n, word_count, 1 << 17) < LINEAR
+
+
+def test_the_one_byte_alphabet() -> None:
+    """Each of its characters encodes to its byte, through the fast table; it holds Windows-1252 but C0 controls."""
+    assert type(_text._ONE_BYTE).__name__ == "EncodingMap"  # not a dict: that would cost ten times as much
+    for byte, char in enumerate(_text._ALPHABET):
+        assert codecs.charmap_encode(char, "strict", _text._ONE_BYTE)[0] == bytes([byte])
+    windows_1252 = set(bytes(range(256)).decode("cp1252", "ignore"))
+    assert windows_1252 - set(_text._ALPHABET) == {chr(code) for code in range(1, 0x20) if not chr(code).isspace()}

@@ -49,6 +49,7 @@ __all__ = [
     "SCRIPT_LANGUAGES",
     "UNDETERMINED",
     "Detection",
+    "detect_article_language",
     "detect_language",
     "section_texts",
     "stated_language_needed",
@@ -298,8 +299,17 @@ class Detection(NamedTuple):
 
 def detect_language(texts: Iterable[str]) -> Detection:
     """Detect the language of the text pieces, read in order up to :data:`SAMPLE_CHARS` characters."""
-    sample = _sample(texts)
-    words = _VOCABULARY.intersection(_words(sample))
+    return _detect(_sample(texts))
+
+
+def detect_article_language(headline: str, sections: Iterable[Section]) -> Detection:
+    """``detect_language(section_texts(headline, sections))``: the parser's case, without a generator."""
+    return _detect(_article_sample(headline, sections))
+
+
+def _detect(sample: str) -> Detection:
+    # A comma or full stop clings to the word before it ("mødt op, da"); the rest rarely follows a function word.
+    words = _VOCABULARY.intersection(sample.lower().replace(",", " ").replace(".", " ").split())
     found = _counts(words)
     winner = _winner(words, found)
     if winner is None:
@@ -332,11 +342,6 @@ def _outweighs(winner: int, words: Iterable[str], found: bytes) -> bool:
     shared = _counts(word for word in words if _WEIGHT[word] & bit)
     best = found[winner]
     return all(best - both >= MIN_RATIO * (count - both) for count, both in zip(found, shared, strict=True))
-
-
-def _words(sample: str) -> list[str]:
-    # A comma or full stop clings to the word before it ("mødt op, da"); the rest rarely follows a function word.
-    return sample.lower().replace(",", " ").replace(".", " ").split()
 
 
 # Scripts that one language writes nearly alone, for text whose function words do not tell: Japanese (its kana;
@@ -396,6 +401,27 @@ def _sample(texts: Iterable[str]) -> str:
     return " ".join(parts)
 
 
+def _article_sample(headline: str, sections: Iterable[Section]) -> str:
+    """``_sample(section_texts(headline, sections))``, read from the sections directly."""
+    size = len(headline) + 1
+    if size >= SAMPLE_CHARS:
+        return headline[:SAMPLE_CHARS]
+    parts = [headline]
+    for section in sections:
+        heading = section.heading
+        if heading is not None:
+            parts.append(heading[: SAMPLE_CHARS - size])
+            size += len(heading) + 1
+            if size >= SAMPLE_CHARS:
+                return " ".join(parts)
+        for paragraph in section.paragraphs:
+            parts.append(paragraph[: SAMPLE_CHARS - size])
+            size += len(paragraph) + 1
+            if size >= SAMPLE_CHARS:
+                return " ".join(parts)
+    return " ".join(parts)
+
+
 def _most_first(item: tuple[str, int]) -> tuple[int, str]:
     return -item[1], item[0]
 
@@ -411,5 +437,5 @@ def section_texts(headline: str, sections: Iterable[Section]) -> Iterator[str]:
 
 def stated_language_needed(article: Article) -> bool:
     """Whether the text format must state ``article.language`` because detection would not find it."""
-    detection = detect_language(section_texts(article.headline, article.sections))
+    detection = detect_article_language(article.headline, article.sections)
     return not detection.confident or detection.language != article.language

@@ -27,6 +27,7 @@ from newsarticle._format import (
     DEFAULT_TRAILER_LINES,
     ESCAPE,
     HEADING_MARK,
+    MAX_HEADING_LENGTH,
     MAX_INPUT_SIZE,
     METADATA_LINE,
     TRAILER_MARK,
@@ -34,9 +35,8 @@ from newsarticle._format import (
     trailer_key,
     trailer_keys,
 )
-from newsarticle._language import detect_language
-from newsarticle._language import section_texts as _texts
-from newsarticle._models import _BCP47, Article, Section, tag_problem, trusted, url_problem
+from newsarticle._language import detect_article_language
+from newsarticle._models import _BCP47, Article, Section, tag_problem, url_problem
 from newsarticle._paths import read_limited
 from newsarticle._text import collapse_spaces, find_forbidden, text_problem
 
@@ -101,7 +101,8 @@ def parse(
         # The model refused a string. Every character of the text lands in some
         # model string, so only here, on the error path, is the text searched.
         raise reader.unprintable(text) or reader.error(str(exc), 1, 1, "invalid") from None
-    reader.flush()
+    if reader.diagnostics:
+        reader.flush()
     return article
 
 
@@ -281,12 +282,13 @@ class _Reader:
 
     def read(self, text: str, language: str | None, default_language: str | None, keys: frozenset[str]) -> Article:
         lines = self._lines(text)
-        header = list(itertools.islice(_nonblank(lines), 3))
+        # The usual header is the first three lines; the generator only for the rest.
+        header = [0, 1, 2] if len(lines) > 2 and lines[0] and lines[1] and lines[2] else _first_nonblank(lines, 3)
         if not header:
             raise self.error("expected a category line, found an empty file", 1, 1, "empty")
         category, headline, published, body_start = self._header(lines, header)
         metadata = _NO_METADATA
-        if body_start < len(lines) and METADATA_LINE.fullmatch(lines[body_start]):
+        if body_start < len(lines) and lines[body_start] and METADATA_LINE.fullmatch(lines[body_start]):
             metadata = _Metadata()
             body_start = self._metadata(lines, body_start, metadata)
         if language is None:
@@ -304,8 +306,7 @@ class _Reader:
             language = self._detect_language(headline, sections, body_start + 1)
         # Every string above is valid by construction (normalised lines, no
         # forbidden character), so the validators are not run a second time.
-        return trusted(
-            Article,
+        return _article(
             category=category,
             headline=headline,
             published=published,
@@ -371,7 +372,7 @@ class _Reader:
         if line == ABSENT:
             return _NO_DATE
         try:
-            read: ReadDate | None = read_date_line(line)
+            read: ReadDate | None = _read_date_line(line)
         except DateLineError as exc:
             raise self.error(str(exc), index + 1, 1, "invalid-date") from None
         if read is None:
@@ -421,7 +422,7 @@ class _Reader:
         index = len(lines)
         while index > start:
             line = lines[index - 1]
-            if line and (len(line) > limit or trailer_key(line) not in keys):
+            if line and (len(line) > limit or _trailer_key(line) not in keys):
                 break
             if line:
                 found.append(line)
@@ -430,7 +431,7 @@ class _Reader:
         return index, tuple(found)
 
     def _detect_language(self, headline: str, sections: tuple[Section, ...], line: int) -> str:
-        detection = detect_language(_texts(headline, sections))
+        detection = detect_article_language(headline, sections)
         if not detection.confident:
             self.report(
                 "language-guess",
@@ -538,19 +539,28 @@ def _blocks(lines: list[str], start: int, end: int) -> tuple[list[str], set[int]
     """The body's blocks, their lines joined with one space, and the indexes of those of several lines."""
     blocks: list[str] = []
     wrapped: set[int] = set()  # few blocks are hard-wrapped: cheaper than a flag for each block
-    block: list[str] = []
+    # Most blocks are one line: it is kept as it is, and a list made only for a second line.
+    first: str | None = None
+    block: list[str] | None = None
     for line in itertools.islice(lines, start, end):
         if line:
-            block.append(line)
-        elif block:
-            if len(block) > 1:
+            if first is None:
+                first = line
+            elif block is None:
+                block = [first, line]
+            else:
+                block.append(line)
+        elif first is not None:
+            if block is not None:
                 wrapped.add(len(blocks))
-            blocks.append(" ".join(block))
-            block = []
-    if block:
-        if len(block) > 1:
+                first, block = " ".join(block), None
+            blocks.append(first)
+            first = None
+    if first is not None:
+        if block is not None:
             wrapped.add(len(blocks))
-        blocks.append(" ".join(block))
+            first = " ".join(block)
+        blocks.append(first)
     return blocks, wrapped
 
 
@@ -567,13 +577,17 @@ def _classify(blocks: list[str], wrapped: set[int]) -> tuple[array.array[int], d
     # would also keep a million int objects, 36 bytes each.
     candidates = array.array("q")
     marked: dict[int, str] = {}
+    mark = HEADING_MARK[0]
     for index, text in enumerate(blocks):
-        if text[0] == ESCAPE:
+        first = text[0]
+        if first == ESCAPE:
             # Escaped, the block is a paragraph whatever follows; when only
             # whitespace follows, the block as written is that paragraph.
             escaped = _after_mark(text, ESCAPE)
             if escaped is not None:
                 blocks[index] = escaped
+        elif len(text) > MAX_HEADING_LENGTH and first != mark:
+            continue  # most blocks: a paragraph too long for a heading's shape, without a mark
         elif index in wrapped:
             continue  # a wrapped block is always a paragraph
         elif text.startswith(HEADING_MARK):
@@ -592,6 +606,8 @@ def _sections(blocks: list[str], wrapped: set[int]) -> tuple[Section, ...]:
     if not blocks:
         return ()
     candidates, marked = _classify(blocks, wrapped)
+    if not candidates:  # most articles: one section without a heading
+        return (_section(None, tuple(blocks)),)
     # In a run of consecutive candidates one becomes the heading: the first
     # marked one, else the first. The others stay paragraphs, as written, so
     # each section's paragraphs are the blocks between two chosen headings.
@@ -606,22 +622,74 @@ def _sections(blocks: list[str], wrapped: set[int]) -> tuple[Section, ...]:
         chosen = next((candidates[j] for j in range(first, pos + 1) if candidates[j] in marked), candidates[first])
         pos += 1
         if chosen > start:  # only a first block that is a heading has no paragraph before it
-            sections.append(trusted(Section, heading=heading, paragraphs=tuple(blocks[start:chosen])))
+            sections.append(_section(heading, tuple(blocks[start:chosen])))
         heading = marked.get(chosen, blocks[chosen])
         start = chosen + 1
     # The blocks are not needed after this: dropping the ones already used, in
     # place, spares a slice that would be a third copy of a large body's pointers.
     del blocks[:start]
-    sections.append(trusted(Section, heading=heading, paragraphs=tuple(blocks)))
+    sections.append(_section(heading, tuple(blocks)))
     return tuple(sections)
 
 
 _NO_DATE = dt.date.min
 
+# The model's objects without their validators, as _models.trusted builds them but without its
+# keyword dictionary: a Section per few paragraphs and an Article per parse.
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _section(heading: str | None, paragraphs: tuple[str, ...]) -> Section:
+    section: Section = _new(Section)
+    _set(section, "heading", heading)
+    _set(section, "paragraphs", paragraphs)
+    return section
+
+
+def _article(
+    *,
+    category: str | None,
+    headline: str,
+    published: dt.date | None,
+    url: str | None,
+    authors: tuple[str, ...],
+    image: str | None,
+    modified: dt.date | None,
+    description: str | None,
+    tags: tuple[str, ...],
+    language: str,
+    sections: tuple[Section, ...],
+    trailer: tuple[str, ...],
+    source: str | None,
+) -> Article:
+    article: Article = _new(Article)
+    _set(article, "category", category)
+    _set(article, "headline", headline)
+    _set(article, "published", published)
+    _set(article, "url", url)
+    _set(article, "authors", authors)
+    _set(article, "image", image)
+    _set(article, "modified", modified)
+    _set(article, "description", description)
+    _set(article, "tags", tags)
+    _set(article, "language", language)
+    _set(article, "sections", sections)
+    _set(article, "trailer", trailer)
+    _set(article, "source", source)
+    return article
+
 
 @functools.lru_cache(maxsize=16)
 def _longest(keys: frozenset[str]) -> int:
     return max(map(len, keys), default=0)
+
+
+# The same few lines end most articles ("more stories", "See more"); only short lines get here.
+_trailer_key = functools.lru_cache(maxsize=1024)(trailer_key)
+# A folder of news holds many articles of the same few days: the date line, read once per day.
+# What it returns is immutable (a date, a fixed-offset date-time, a note); an error is never cached.
+_read_date_line = functools.lru_cache(maxsize=1024)(read_date_line)
 
 
 # sre finds a literal by its prefix table, faster than `"  " in text` on non-ASCII text.
@@ -648,8 +716,8 @@ def _printable(line: str) -> bool:
     return line.isprintable() or line.replace("\xa0", "").replace("\u202f", "").isprintable()
 
 
-def _nonblank(lines: list[str]) -> Iterable[int]:
-    return (index for index, line in enumerate(lines) if line)
+def _first_nonblank(lines: list[str], count: int) -> list[int]:
+    return list(itertools.islice((index for index, line in enumerate(lines) if line), count))
 
 
 def _after_mark(text: str, mark: str) -> str | None:

@@ -127,31 +127,62 @@ class TextRenderer:
             lines.append("")
         lines += _underlined(wrap(article.headline, width), "=")
         meta: list[str] = []
+        sections = article.sections
         if article.published is not None:
             label = context.formatter.gettext("Published")
             meta.append(f"{label} {context.date(article)}")
-        if article.sections:
-            meta += [context.formatter.words(article.word_count), context.formatter.reading_time(article.reading_time)]
+        if sections:
+            formatter = context.formatter
+            meta += [formatter.words(article.word_count), formatter.reading_time(article.reading_time)]
         if meta:
             lines.append("")
             lines += _wrap_items(meta, width)
         # Most articles take one column per character throughout: asked once, not per paragraph,
         # and then a section's paragraphs are wrapped in one pass of the regex engine.
         narrow = width > 0 and _is_narrow(article.body)
-        for section in article.sections:
-            if section.heading is not None:
-                lines.append("")
-                lines += _underlined(wrap(section.heading, width), "-")
-            lines.append("")
-            if narrow:
-                lines += _paragraphs_pattern(width).findall("\n\n".join(section.paragraphs))
-                continue
-            for index, paragraph in enumerate(section.paragraphs):
-                if index:
+        if narrow:
+            _add_narrow_sections(lines, article, width)
+        else:
+            for section in sections:
+                if section.heading is not None:
                     lines.append("")
-                lines += wrap(paragraph, width)
+                    lines += _underlined(wrap(section.heading, width), "-")
+                lines.append("")
+                for index, paragraph in enumerate(section.paragraphs):
+                    if index:
+                        lines.append("")
+                    lines += wrap(paragraph, width)
         lines.append("")
         return "\n".join(lines)
+
+
+def _add_narrow_sections(lines: list[str], article: Article, width: int) -> None:
+    """Append the sections of an article whose every character takes one column.
+
+    The body (subheadings and paragraphs joined by blank lines, already joined for
+    the word count) is wrapped in one pass of the regex engine: each block's lines,
+    then an empty string for the blank line after it. A subheading is one block,
+    so its lines run up to the next empty string; the underline goes after them.
+    """
+    wrapped = _paragraphs_pattern(width).findall(article.body)
+    start = 0
+    last = len(article.sections) - 1
+    for number, section in enumerate(article.sections):
+        if section.heading is not None:
+            end = wrapped.index("", start)
+            lines.append("")
+            lines += _underlined(wrapped[start:end], "-")
+            start = end + 1
+        if number == last:
+            end = len(wrapped)
+        else:
+            end = start
+            for _ in section.paragraphs:  # each paragraph's lines end at the next empty string
+                end = wrapped.index("", end) + 1
+            end -= 1
+        lines.append("")
+        lines += wrapped[start:end]
+        start = end + 1
 
 
 def _is_narrow(text: str) -> bool:
