@@ -177,7 +177,8 @@ class DaskWorkers:
         self._wait = connect_timeout()
         self._closing = False
         self._lost = False
-        self.client = Client(address, timeout=f"{self._wait}s", set_as_default=False)
+        # Results come straight from the workers that hold them, not relayed through the scheduler.
+        self.client = Client(address, timeout=f"{self._wait}s", set_as_default=False, direct_to_workers=True)
         try:
             preflight(self.client, job.format if job.mode != "check" else None, self._wait)
         except BaseException:

@@ -64,7 +64,7 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
     started = time.monotonic()
     silence_dask()  # the command says what happened, once; Dask's log would add tracebacks
     try:
-        client = Client(args.scheduler, timeout=f"{wait}s", set_as_default=False)
+        client = Client(args.scheduler, timeout=f"{wait}s", set_as_default=False, direct_to_workers=True)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler}: {exc}") from None
     report = _Report(args)
