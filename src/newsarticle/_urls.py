@@ -89,7 +89,8 @@ def with_page_url(article: Article, base_url: str | None, path: str | None, suff
         shown = "no file name (standard input)" if path is None else repr(path)
         raise OptionError(
             f"option 'base_url' derives an article's url from its relative path (politik/haushalt.txt),"
-            f" but {shown} is not one: give the article a url: line, or its source as a relative path"
+            f" but {shown} is not one: give the article a url: line, or its source as a relative path below the"
+            f" site's folder (parse_file(path, source=path.relative_to(folder).as_posix()))"
         )
     problem = url_problem(url)
     if problem is not None:
