@@ -71,9 +71,11 @@ def page_url(base_url: str, path: str, suffix: str) -> str | None:
     if segments is None:
         return None
     root, _extension = os.path.splitext(segments[-1])
-    segments[-1] = (root or segments[-1]) + suffix
-    # Every character but the unreserved ones is encoded: a name's ?, # or % stays part of the name.
-    return base_url + "/".join(urllib.parse.quote(segment, safe="", errors="surrogateescape") for segment in segments)
+    segments[-1] = root or segments[-1]
+    # Every character but the unreserved ones is encoded: a name's ?, # or % stays part of the name. The
+    # suffix is the site's, not a name's: its / (a folder per page) stays a /.
+    path_part = "/".join(urllib.parse.quote(segment, safe="", errors="surrogateescape") for segment in segments)
+    return base_url + path_part + urllib.parse.quote(suffix, safe="/")
 
 
 def with_page_url(article: Article, base_url: str | None, path: str | None, suffix: str) -> Article:
