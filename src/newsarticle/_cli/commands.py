@@ -151,8 +151,9 @@ def require_files(selection: Inputs, command: str) -> None:
 
 
 def selected_files(selection: Inputs) -> str:
-    """A digest of the paths of the files ``selection`` reads, in order: it changes when a file is added,
-    removed or renamed. One listing of the folders, no file read; the names are not kept."""
+    """A digest of the paths, sizes and modification times of the files ``selection`` reads, in order: it
+    changes when a file is added, removed, renamed or edited (a feed must show the corrected headline). One
+    listing of the folders and a stat of each file, no file read; the names are not kept."""
     import hashlib
 
     from newsarticle._batch import Found
@@ -160,7 +161,12 @@ def selected_files(selection: Inputs) -> str:
     digest = hashlib.sha256()
     for item in selection.walk():
         if isinstance(item, Found):
-            digest.update(os.fsencode(item.absolute) + b"\0")
+            try:
+                status = os.stat(item.absolute, follow_symlinks=item.follow)
+                stamp = f"{status.st_size}:{status.st_mtime_ns}"
+            except OSError:
+                stamp = "?"  # gone or unreadable: the run reports it
+            digest.update(os.fsencode(item.absolute) + b"\0" + stamp.encode() + b"\0")
     return digest.hexdigest()
 
 
