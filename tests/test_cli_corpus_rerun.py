@@ -69,3 +69,18 @@ def test_a_corpus_is_made_again_when_the_folder_holds_other_files(tmp_path: Path
     assert lines(out) == len(list((tmp_path / "in").glob("*.txt")))
     if change == "edited":
         assert "Korrektur: ein Absatz mehr." in out.read_text(encoding="utf-8")
+
+
+def test_a_news_sitemap_is_never_up_to_date_but_a_plain_one_is(tmp_path: Path) -> None:
+    # Its news tags are for the articles of the two days before the run: yesterday's sitemap is stale today.
+    corpus(tmp_path / "in", 2)
+    base = ["-O", "base_url=https://example.org/news/"]
+    news = [*base, "-O", "news=true", "-O", "news_publication=Kesselbacher Anzeiger"]
+    out = tmp_path / "news.xml"
+    assert run("convert", tmp_path / "in", "-o", out, *news).returncode == 0
+    again = run("convert", tmp_path / "in", "-o", out, *news)
+    assert again.returncode == 0, again.stderr
+    assert "converting again (a news sitemap tags the articles of the two days before the run)" in again.stderr
+    plain = tmp_path / "sitemap.xml"
+    assert run("convert", tmp_path / "in", "-o", plain, *base).returncode == 0
+    assert "sitemap.xml is up to date" in run("convert", tmp_path / "in", "-o", plain, *base).stderr
