@@ -194,7 +194,9 @@ def open_collection(
     close. Add articles one at a time; memory stays flat however many there
     are::
 
-        with open("feed.atom", "wb") as file, newsarticle.open_collection("atom", file, title="News") as feed:
+        with open("feed.atom", "wb") as file, newsarticle.open_collection(
+            "atom", file, title="News", link="https://example.org/news/"
+        ) as feed:
             for path in paths:
                 feed.add(newsarticle.parse_file(path))
 
