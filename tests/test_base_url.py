@@ -60,8 +60,9 @@ def test_a_url_from_the_file_wins() -> None:
 @pytest.mark.parametrize("source", [None, "/srv/articles/a.txt", "../a.txt", "a/../../b.txt", "", "."])
 def test_no_relative_source_is_a_clear_error(source: str | None) -> None:
     article = Article(headline="H", language="de", sections=[Section(paragraphs=["p"])], source=source)
-    with pytest.raises(OptionError, match=r"option 'base_url' derives an article's url from its relative path"):
+    with pytest.raises(OptionError, match=r"option 'base_url' derives an article's url from its relative path") as info:
         newsarticle.render(article, "html", standalone=True, base_url=BASE)
+    assert "parse_file(path, source=path.relative_to(folder).as_posix())" in str(info.value)  # says how
     # Without base_url nothing is derived, and nothing fails.
     assert "canonical" not in str(newsarticle.render(article, "html", standalone=True))
 

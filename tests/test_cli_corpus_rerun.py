@@ -1,5 +1,5 @@
 """A rerun of ``-t jsonl`` never calls a corpus up to date that lacks articles: one that failed, or a file
-added to the input folder since (docs/cli.md, "Reruns: the manifest")."""
+added to the input folder since, or one edited since (docs/cli.md, "Reruns: the manifest")."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_a_corpus_that_lacks_a_failed_article_is_made_again(tmp_path: Path) -> N
     assert "up to date" in run("convert", tmp_path / "in", "-o", out).stderr
 
 
-@pytest.mark.parametrize("change", ["added", "removed", "renamed"])
+@pytest.mark.parametrize("change", ["added", "removed", "renamed", "edited"])
 def test_a_corpus_is_made_again_when_the_folder_holds_other_files(tmp_path: Path, change: str) -> None:
     files = corpus(tmp_path / "in", 3)
     out = tmp_path / "c.jsonl"
@@ -59,9 +59,28 @@ def test_a_corpus_is_made_again_when_the_folder_holds_other_files(tmp_path: Path
         shutil.copyfile(sorted(DATA.glob("*.txt"))[5], tmp_path / "in" / "new.txt")
     elif change == "removed":
         files[0].unlink()
-    else:
+    elif change == "renamed":
         files[0].rename(files[0].with_name("renamed.txt"))
+    else:  # a corrected article: the corpus (a feed) must hold the correction
+        files[0].write_text(files[0].read_text(encoding="utf-8") + "\nKorrektur: ein Absatz mehr.\n", "utf-8")
     again = run("convert", tmp_path / "in", "-o", out)
     assert again.returncode == 0, again.stderr
     assert "converting again (the files selected changed)" in again.stderr
     assert lines(out) == len(list((tmp_path / "in").glob("*.txt")))
+    if change == "edited":
+        assert "Korrektur: ein Absatz mehr." in out.read_text(encoding="utf-8")
+
+
+def test_a_news_sitemap_is_never_up_to_date_but_a_plain_one_is(tmp_path: Path) -> None:
+    # Its news tags are for the articles of the two days before the run: yesterday's sitemap is stale today.
+    corpus(tmp_path / "in", 2)
+    base = ["-O", "base_url=https://example.org/news/"]
+    news = [*base, "-O", "news=true", "-O", "news_publication=Kesselbacher Anzeiger"]
+    out = tmp_path / "news.xml"
+    assert run("convert", tmp_path / "in", "-o", out, *news).returncode == 0
+    again = run("convert", tmp_path / "in", "-o", out, *news)
+    assert again.returncode == 0, again.stderr
+    assert "converting again (a news sitemap tags the articles of the two days before the run)" in again.stderr
+    plain = tmp_path / "sitemap.xml"
+    assert run("convert", tmp_path / "in", "-o", plain, *base).returncode == 0
+    assert "sitemap.xml is up to date" in run("convert", tmp_path / "in", "-o", plain, *base).stderr

@@ -373,3 +373,20 @@ def test_a_writer_whose_close_changes_its_mind_is_named(articles: list[Article],
     output.add(articles[0])
     with pytest.raises(newsarticle.PluginError, match=r"\(close\) failed: SystemExit\(3\)"):
         output.close()
+
+
+def test_a_folder_into_a_file_no_collection_format_writes_says_which_suffixes_do(tmp_path: Path) -> None:
+    # convert FOLDER -o feed.json: .json is the json format's (one file per article), and the user meant one feed.
+    from newsarticle._cli.exits import UsageError
+    from newsarticle._cli.jobs import infer_format
+
+    with pytest.raises(UsageError) as info:
+        infer_format(str(tmp_path / "feed.json"), single=False)
+    message = str(info.value)
+    assert "names one file, and several inputs go into one file only in a collection format" in message
+    assert "none of which writes .json files (" in message
+    assert "jsonfeed .feed.json" in message  # the one the user is most likely to have meant
+    assert message.endswith("give -t FORMAT (with a format of one file per article, -o names the folder to write)")
+    assert infer_format(str(tmp_path / "feed.feed.json"), single=False) == "jsonfeed"
+    with pytest.raises(UsageError, match="give the output format with -t FORMAT when -o names a folder"):
+        infer_format(str(tmp_path) + "/", single=False)

@@ -314,6 +314,21 @@ def test_base_url_gives_an_article_without_url_its_page(format: str) -> None:
 
 
 @pytest.mark.parametrize("format", FORMATS)
+@pytest.mark.parametrize(("suffix", "page"), [("", "politik/Haushalt%202025"), ("/", "politik/Haushalt%202025/")])
+def test_page_suffix_may_be_none_or_a_folder(format: str, suffix: str, page: str) -> None:
+    # Sites that publish /politik/haushalt or /politik/haushalt/ rather than /politik/haushalt.html.
+    article = _article(1, dt.date(2025, 1, 1), url=None, source="politik/Haushalt 2025.txt")
+    [entry] = _parsed(_feed([article], format, base_url=BASE, page_suffix=suffix)).entries
+    assert entry.link == entry.id == BASE + page
+
+
+@pytest.mark.parametrize("suffix", ["html", ".", "/x", "..html", " .html"])
+def test_page_suffix_refuses_what_is_no_suffix_saying_what_it_takes(suffix: str) -> None:
+    with pytest.raises(newsarticle.OptionError, match=r"'\.html', or '' \(addresses without a suffix\) or '/'"):
+        newsarticle.open_collection("atom", io.BytesIO(), base_url=BASE, page_suffix=suffix)
+
+
+@pytest.mark.parametrize("format", FORMATS)
 def test_an_empty_feed_is_a_valid_feed(format: str) -> None:
     feed = _parsed(_feed([], format, link=BASE, title="Leer"))
     assert (feed.feed.title, feed.entries) == ("Leer", [])

@@ -95,6 +95,15 @@ def test_the_corpus_becomes_one_valid_feed_in_input_order(corpus: list[Article])
             assert "date_published" not in item
 
 
+def test_the_home_page_is_base_url_unless_given(corpus: list[Article]) -> None:
+    # As the atom and rss feeds link to base_url: a reader shows the site the feed belongs to.
+    assert feed(corpus[:1], base_url=BASE)["home_page_url"] == BASE
+    assert (
+        feed(corpus[:1], base_url=BASE, home_page_url="https://example.org/")["home_page_url"] == "https://example.org/"
+    )
+    assert "home_page_url" not in feed([full_article()])
+
+
 def _html_text(fragment: str) -> list[tuple[str, str]]:
     """(element, text) of every element of an HTML fragment, as a browser's parser reads it."""
     tree = html5lib.parseFragment(fragment, namespaceHTMLElements=False)

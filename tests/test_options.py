@@ -202,3 +202,58 @@ def test_a_validator_that_says_nothing_still_gives_a_sentence() -> None:
 
     with pytest.raises(newsarticle.OptionError, match=r"^option 'x' takes another value, not 'a'$"):
         Option(name="x", type=str, default="b", help="x", validator=silent).check("a")
+
+
+class Tabbed:
+    """A renderer with a separator option, as a CSV or TSV format has one: a tab among its choices."""
+
+    name = "tabbed"
+    media_type = "text/plain"
+    suffix = ".tabbed"
+    description = "The headline."
+    options = (Option(name="delimiter", type=str, default="\t", help="the separator", choices=(",", ";", "\t")),)
+
+    def render(self, article: Article, context: RenderContext) -> str:
+        return article.headline
+
+
+class TabbedPlugin:
+    @hookimpl
+    def register_renderers(self, register: Any) -> None:
+        register(Tabbed())
+
+
+@pytest.fixture
+def tabbed() -> Iterator[None]:
+    name = newsarticle.register_plugin(TabbedPlugin(), name="tabbed-plugin")
+    yield
+    newsarticle.unregister_plugin(name)
+
+
+@pytest.mark.usefixtures("tabbed")
+def test_a_backslash_escape_for_a_choice_says_how_to_give_the_character() -> None:
+    # -O 'delimiter=\t' in a shell passes a backslash and a t, not a tab.
+    with pytest.raises(newsarticle.OptionError) as info:
+        newsarticle.coerce_options("tabbed", {"delimiter": "\\t"})
+    assert str(info.value) == (
+        "option 'delimiter' takes one of ',', ';', '\\t', not '\\\\t': the shell passed the backslash as it is;"
+        " give the character itself, as in -O delimiter=$'\\t' (bash, zsh)"
+    )
+    assert newsarticle.coerce_options("tabbed", {"delimiter": "\t"}) == {"delimiter": "\t"}
+    with pytest.raises(newsarticle.OptionError) as other:
+        newsarticle.coerce_options("tabbed", {"delimiter": "\\n"})  # an escape of no choice: the plain message
+    assert str(other.value) == "option 'delimiter' takes one of ',', ';', '\\t', not '\\\\n'"
+
+
+@pytest.mark.usefixtures("tabbed")
+def test_formats_lists_a_tab_choice_and_default_as_its_escape(monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+    import io
+
+    from newsarticle._cli import listing, streams
+
+    listed = io.StringIO()
+    monkeypatch.setattr(streams.results, "stream", listed)
+    listing.list_formats(argparse.Namespace(format="text"))
+    line = next(line for line in listed.getvalue().splitlines() if "-O delimiter=" in line)
+    assert line == "    -O delimiter=,|;|\\t  (default: \\t)"

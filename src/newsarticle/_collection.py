@@ -166,7 +166,9 @@ class CollectionOutput:
             if base_url is not None:
                 from newsarticle._urls import with_page_url
 
-                suffix = self._context.options.get("page_suffix") or ".html"
+                suffix = self._context.options.get("page_suffix")
+                if suffix is None:  # a format without the option; "" is a suffix (addresses without one)
+                    suffix = ".html"
                 article = with_page_url(article, base_url, article.source if path is None else path, suffix)
             if article.url is None and collection.needs_url:
                 raise MissingURLError(
@@ -206,7 +208,9 @@ def open_collection(
     close. Add articles one at a time; memory stays flat however many there
     are::
 
-        with open("feed.atom", "wb") as file, newsarticle.open_collection("atom", file, title="News") as feed:
+        with open("feed.atom", "wb") as file, newsarticle.open_collection(
+            "atom", file, title="News", link="https://example.org/news/"
+        ) as feed:
             for path in paths:
                 feed.add(newsarticle.parse_file(path))
 

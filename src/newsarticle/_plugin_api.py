@@ -173,8 +173,12 @@ def _base_url(value: str) -> None:
 
 
 def _page_suffix(value: str) -> None:
-    if not re.fullmatch(r"(?:\.[A-Za-z0-9][A-Za-z0-9_+-]*){1,4}", value, re.ASCII):
-        raise ValueError("a file name suffix with its dot, such as '.html'")
+    # "" and "/" are the two other ways sites publish pages: /politik/haushalt and /politik/haushalt/.
+    if value not in ("", "/") and not re.fullmatch(r"(?:\.[A-Za-z0-9][A-Za-z0-9_+-]*){1,4}", value, re.ASCII):
+        raise ValueError(
+            "a file name suffix with its dot, such as '.html', or '' (addresses without a suffix) or '/' (a folder"
+            " per page)"
+        )
 
 
 #: Options of every collection format that links to the articles' pages: with ``base_url``, an article
@@ -192,7 +196,7 @@ URL_OPTIONS = (
         name="page_suffix",
         type=str,
         default=".html",
-        help="the suffix of the articles' pages in URLs derived with base_url",
+        help="the suffix of the articles' pages in URLs derived with base_url ('' for none, '/' for a folder)",
         validator=_page_suffix,
     ),
 )

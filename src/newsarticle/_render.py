@@ -236,7 +236,28 @@ def _from_text(option: Option, text: str) -> Any:
             return option.type(text)
         except ValueError:
             raise OptionError(f"option {option.name!r} takes {type_phrase(option.type)}, not {text!r}") from None
+    if option.choices is not None and text not in option.choices:
+        meant = _unescaped(text)
+        if meant is not None and meant in option.choices:
+            # -O 'delimiter=\t' reaches us as a backslash and a t: the shell, not newsarticle, makes a tab.
+            raise OptionError(
+                f"option {option.name!r} takes one of {', '.join(map(repr, option.choices))}, not {text!r}:"
+                f" the shell passed the backslash as it is; give the character itself, as in"
+                f" -O {option.name}=$'{text}' (bash, zsh)"
+            )
     return text
+
+
+def _unescaped(text: str) -> str | None:
+    """``text`` with its backslash escapes (``\\t``) read as Python reads them, or None when it has none."""
+    if "\\" not in text or not text.isascii():
+        return None
+    import codecs
+
+    try:
+        return codecs.decode(text, "unicode_escape")
+    except UnicodeDecodeError:
+        return None
 
 
 def resolve_locale(locale: str | None, article: Article) -> str:

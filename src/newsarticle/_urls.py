@@ -71,9 +71,11 @@ def page_url(base_url: str, path: str, suffix: str) -> str | None:
     if segments is None:
         return None
     root, _extension = os.path.splitext(segments[-1])
-    segments[-1] = (root or segments[-1]) + suffix
-    # Every character but the unreserved ones is encoded: a name's ?, # or % stays part of the name.
-    return base_url + "/".join(urllib.parse.quote(segment, safe="", errors="surrogateescape") for segment in segments)
+    segments[-1] = root or segments[-1]
+    # Every character but the unreserved ones is encoded: a name's ?, # or % stays part of the name. The
+    # suffix is the site's, not a name's: its / (a folder per page) stays a /.
+    path_part = "/".join(urllib.parse.quote(segment, safe="", errors="surrogateescape") for segment in segments)
+    return base_url + path_part + urllib.parse.quote(suffix, safe="/")
 
 
 def with_page_url(article: Article, base_url: str | None, path: str | None, suffix: str) -> Article:
@@ -89,7 +91,8 @@ def with_page_url(article: Article, base_url: str | None, path: str | None, suff
         shown = "no file name (standard input)" if path is None else repr(path)
         raise OptionError(
             f"option 'base_url' derives an article's url from its relative path (politik/haushalt.txt),"
-            f" but {shown} is not one: give the article a url: line, or its source as a relative path"
+            f" but {shown} is not one: give the article a url: line, or its source as a relative path below the"
+            f" site's folder (parse_file(path, source=path.relative_to(folder).as_posix()))"
         )
     problem = url_problem(url)
     if problem is not None:

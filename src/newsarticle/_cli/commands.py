@@ -101,7 +101,8 @@ def _convert_collection(
         made_by = recipe(job, inputs=[selected, args.glob], files=selected_files(selection))
         manifest = _manifest(session, output, made_by)
         corpus = "-" if "-" in inputs else inputs[0]
-        if os.path.lexists(output) and not args.force and not _again(session, manifest, output, corpus):
+        timely = _made_for_the_time_of_the_run(made_by)
+        if os.path.lexists(output) and not args.force and not _again(session, manifest, output, corpus, timely):
             return EXIT_OK
     check_report(args.errors, selection, output)
     tasks = plain_tasks(selection)
@@ -118,11 +119,20 @@ def _manifest(session: Session, output: str, made_by: dict[str, Any]) -> Manifes
     return manifest
 
 
-def _again(session: Session, manifest: Manifest, output: str, source: str) -> bool:
+def _made_for_the_time_of_the_run(made_by: dict[str, Any]) -> str | None:
+    """Why the output's bytes depend on when it is made (so it is never up to date), or None."""
+    if made_by["format"] == "sitemap" and made_by["options"].get("news"):
+        return "a news sitemap tags the articles of the two days before the run"
+    return None
+
+
+def _again(session: Session, manifest: Manifest, output: str, source: str, timely: str | None = None) -> bool:
     """Whether the existing one output file is converted again; says why, or why it is skipped."""
     from newsarticle._batch import UNKNOWN, UP_TO_DATE
 
     verdict = manifest.verdict(output, source)
+    if verdict == UP_TO_DATE and timely is not None:
+        verdict = timely
     if verdict == UP_TO_DATE:
         session.note(f"{display(output)} is up to date; skipped (--force converts again)")
         return False
@@ -151,8 +161,9 @@ def require_files(selection: Inputs, command: str) -> None:
 
 
 def selected_files(selection: Inputs) -> str:
-    """A digest of the paths of the files ``selection`` reads, in order: it changes when a file is added,
-    removed or renamed. One listing of the folders, no file read; the names are not kept."""
+    """A digest of the paths, sizes and modification times of the files ``selection`` reads, in order: it
+    changes when a file is added, removed, renamed or edited (a feed must show the corrected headline). One
+    listing of the folders and a stat of each file, no file read; the names are not kept."""
     import hashlib
 
     from newsarticle._batch import Found
@@ -160,7 +171,12 @@ def selected_files(selection: Inputs) -> str:
     digest = hashlib.sha256()
     for item in selection.walk():
         if isinstance(item, Found):
-            digest.update(os.fsencode(item.absolute) + b"\0")
+            try:
+                status = os.stat(item.absolute, follow_symlinks=item.follow)
+                stamp = f"{status.st_size}:{status.st_mtime_ns}"
+            except OSError:
+                stamp = "?"  # gone or unreadable: the run reports it
+            digest.update(os.fsencode(item.absolute) + b"\0" + stamp.encode() + b"\0")
     return digest.hexdigest()
 
 

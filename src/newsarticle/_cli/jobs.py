@@ -12,7 +12,7 @@ from newsarticle._paths import display
 
 if TYPE_CHECKING:
     from newsarticle._batch import Job
-    from newsarticle._plugin_api import RegisteredCollection, RegisteredRenderer
+    from newsarticle._plugin_api import FormatInfo, RegisteredCollection, RegisteredRenderer
 
 
 def infer_format(output: str | None, single: bool) -> str:
@@ -25,8 +25,10 @@ def infer_format(output: str | None, single: bool) -> str:
     if not single or names_folder(output):
         # Several inputs go into one file only through a collection format (-o corpus.jsonl).
         infos = [info for info in infos if info.kind == "collection"]
-        if names_folder(output) or not any(name.endswith(info.suffix.lower()) for info in infos):
+        if names_folder(output) or not os.path.splitext(name)[1]:
             raise UsageError("give the output format with -t FORMAT when -o names a folder")
+        if not any(name.endswith(info.suffix.lower()) for info in infos):
+            raise UsageError(_no_collection_suffix(output, infos))
     # The longest suffix wins: out.ninjs.json is ninjs, out.json is json.
     matches = [(len(info.suffix), info.name) for info in infos if name.endswith(info.suffix.lower())]
     longest = max((length for length, _name in matches), default=0)
@@ -40,6 +42,16 @@ def infer_format(output: str | None, single: bool) -> str:
         shown = display(suffix)
         raise UsageError(f"no format writes {shown} files; give -t FORMAT (list them with: newsarticle formats)")
     raise UsageError(f"{suffix} is the suffix of several formats ({', '.join(names)}); give -t FORMAT")
+
+
+def _no_collection_suffix(output: str, collections: list[FormatInfo]) -> str:
+    """Why ``-o feed.json`` cannot be inferred for a folder: it names a file, and no collection format writes it."""
+    known = ", ".join(f"{info.name} {info.suffix}" for info in collections)
+    return (
+        f"-o {display(output)} names one file, and several inputs go into one file only in a collection format,"
+        f" none of which writes {display(os.path.splitext(output)[1])} files ({known}); give -t FORMAT"
+        " (with a format of one file per article, -o names the folder to write)"
+    )
 
 
 def make_job(format_name: str, args: argparse.Namespace) -> tuple[Job, str]:

@@ -46,14 +46,23 @@ def _describe(info: FormatInfo) -> str:
 
 def _type_name(option: Option) -> str:
     if option.choices:
-        return "|".join(str(choice) for choice in option.choices)
+        return "|".join(_shown(choice) for choice in option.choices)
     return {bool: "true|false", int: "INT", float: "NUMBER", str: "TEXT"}.get(option.type, option.type.__name__.upper())
 
 
 def _show_default(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "unset" if value is None else str(value)
+    return "unset" if value is None else _shown(value)
+
+
+def _shown(value: object) -> str:
+    """``value`` as the listing prints it: a control character, a tab for a delimiter, as its escape (``\\t``).
+
+    Printed as it is, a tab looks like spaces and a newline breaks the listing's lines.
+    """
+    text = str(value)
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def _format_dict(info: FormatInfo) -> dict[str, object]:

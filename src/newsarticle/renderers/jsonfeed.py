@@ -93,7 +93,11 @@ def _dumps(data: Mapping[str, Any]) -> str:
 def _header(options: Mapping[str, Any]) -> str:
     """The feed object up to and including ``"items":[``."""
     feed: dict[str, Any] = {"version": VERSION, "title": options["title"]}
-    for key in ("home_page_url", "feed_url", "description"):
+    # The site's address is base_url when not given, as the atom and rss formats' link is.
+    home_page_url = options.get("home_page_url") or options.get("base_url")
+    if home_page_url is not None:
+        feed["home_page_url"] = home_page_url
+    for key in ("feed_url", "description"):
         if options.get(key) is not None:
             feed[key] = options[key]
     if options.get("author") is not None:
@@ -163,7 +167,7 @@ class JsonFeedFormat:
             name="home_page_url",
             type=str,
             default=None,
-            help="the address of the site the feed belongs to",
+            help="the address of the site the feed belongs to (by default base_url)",
             validator=_url,
         ),
         Option(
