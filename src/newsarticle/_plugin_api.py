@@ -284,6 +284,11 @@ class CollectionFormat(FormatMembers, Protocol):
     An optional ``needs_url`` attribute (``True``) says that every article needs a URL:
     an article without one, after ``base_url`` (:data:`URL_OPTIONS`) derived
     what it could, is an error for that article alone, and ``add`` never sees it.
+
+    An optional ``depends_on_time(options)`` method says why an output made with
+    these options depends on the time it is made (a news sitemap tags the
+    articles of the last two days), or returns None: such an output is never up
+    to date, and the command makes it again on every run.
     """
 
     def open(self, sink: Sink, context: RenderContext) -> CollectionWriter:
@@ -356,6 +361,8 @@ class RegisteredCollection:
     options: tuple[Option, ...]
     defaults: Mapping[str, Any]
     needs_url: bool
+    #: Why an output made with the given options depends on when it is made, or None (see CollectionFormat).
+    depends_on_time: Callable[[Mapping[str, Any]], object] | None
     open: Callable[[Sink, RenderContext], object]
     provider: Provider
 

@@ -353,6 +353,9 @@ def _check_collection(collection: object, provider: Provider) -> RegisteredColle
     needs_url = getattr(collection, "needs_url", False)
     if type(needs_url) is not bool:
         raise PluginError(f"{provider} registered collection format {name!r} with a needs_url other than True or False")
+    depends_on_time = getattr(collection, "depends_on_time", None)
+    if depends_on_time is not None and not callable(depends_on_time):
+        raise PluginError(f"{provider} registered collection format {name!r} with a depends_on_time that is no method")
     return RegisteredCollection(
         name=name,
         media_type=media_type,
@@ -361,6 +364,7 @@ def _check_collection(collection: object, provider: Provider) -> RegisteredColle
         options=options,
         defaults={option.name: option.default for option in options},
         needs_url=needs_url,
+        depends_on_time=depends_on_time,
         open=open_,
         provider=provider,
     )

@@ -101,7 +101,7 @@ def _convert_collection(
         made_by = recipe(job, inputs=[selected, args.glob], files=selected_files(selection))
         manifest = _manifest(session, output, made_by)
         corpus = "-" if "-" in inputs else inputs[0]
-        timely = _made_for_the_time_of_the_run(made_by)
+        timely = _made_for_the_time_of_the_run(job)
         if os.path.lexists(output) and not args.force and not _again(session, manifest, output, corpus, timely):
             return EXIT_OK
     check_report(args.errors, selection, output)
@@ -119,11 +119,24 @@ def _manifest(session: Session, output: str, made_by: dict[str, Any]) -> Manifes
     return manifest
 
 
-def _made_for_the_time_of_the_run(made_by: dict[str, Any]) -> str | None:
-    """Why the output's bytes depend on when it is made (so it is never up to date), or None."""
-    if made_by["format"] == "sitemap" and made_by["options"].get("news"):
-        return "a news sitemap tags the articles of the two days before the run"
-    return None
+def _made_for_the_time_of_the_run(job: Job) -> str | None:
+    """Why the output's bytes depend on when it is made (so it is never up to date), or None: what the
+    collection format's ``depends_on_time`` says (plugin code, so a failure is the plugin's usage error)."""
+    from newsarticle._exceptions import plugin_fault
+    from newsarticle._plugin_api import RegisteredCollection
+    from newsarticle._render import get_format
+
+    collection = get_format(job.format or "")
+    if not isinstance(collection, RegisteredCollection) or collection.depends_on_time is None:
+        return None
+    try:
+        reason = collection.depends_on_time({**collection.defaults, **job.options})
+    except BaseException as exc:
+        error = plugin_fault(exc, f"depends_on_time of format {collection.name!r} from {collection.provider}")
+        if error is exc:
+            raise
+        raise UsageError(str(error)) from None
+    return None if reason is None else str(reason)
 
 
 def _again(session: Session, manifest: Manifest, output: str, source: str, timely: str | None = None) -> bool:

@@ -234,6 +234,10 @@ class SitemapFormat:
         ),
     )
 
+    def depends_on_time(self, options: Mapping[str, Any]) -> str | None:
+        """With ``news``, the output depends on when it is made: it is never up to date."""
+        return "a news sitemap tags the articles of the two days before the run" if options.get("news") else None
+
     def open(self, sink: Sink, context: RenderContext) -> SitemapWriter:
         options = context.options
         if options.get("news") and options.get("news_publication") is None:
