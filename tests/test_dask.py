@@ -75,6 +75,24 @@ def test_a_cluster_converts_the_same_tree_as_local_workers(scheduler: str, input
     assert b"40 converted, 2 failed, 0 skipped" in remote.stderr
 
 
+def test_relative_paths_mean_the_command_s_folder_not_the_workers(scheduler: str, inputs: Path, tmp_path: Path) -> None:
+    # The workers run in pytest's working folder; the command in another, naming its files relative to it.
+    assert Path.cwd() != tmp_path
+    result = subprocess.run(
+        [COMMAND, "convert", "in", "-t", "html", "-o", "out", "--scheduler", scheduler],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr  # the two bad files
+    assert b"in/bad/impossible.txt:3:1: error: invalid-date:" in result.stderr  # named as the user gave them
+    local = run("convert", str(inputs), "-t", "html", "-o", str(tmp_path / "local"), "-j", "1", "-q")
+    assert local.returncode == 1
+    assert tree(tmp_path / "out") == tree(tmp_path / "local")
+    assert len(tree(tmp_path / "out")) == len(list(DATA.glob("*.txt")))
+
+
 def test_a_rerun_on_the_cluster_skips_what_exists(scheduler: str, inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run("convert", str(inputs), "-t", "json", "-o", str(out), "--scheduler", scheduler, "-q")

@@ -26,7 +26,7 @@ import time
 from distributed import Client, Future
 from distributed import wait as wait_for
 
-from newsarticle._batch.records import Job, Outcome, Task
+from newsarticle._batch.records import Job, Outcome, Problem, Task
 from newsarticle._batch.work import lost, run_file
 
 __all__ = [
@@ -153,9 +153,31 @@ class _DaskChunk:
             reason = self.workers.failure() or "the Dask scheduler cancelled it"
             return [lost(task, reason, SCHEDULER_LOST) for task in self.tasks]
         try:
-            return self.future.result()
+            outcomes: list[Outcome] = self.future.result()
         except Exception as exc:  # a lost worker costs its chunk's files, not the batch
             return [lost(task, f"the worker failed: {exc!r}") for task in self.tasks]
+        return [_as_given(outcome, task) for outcome, task in zip(outcomes, self.tasks, strict=True)]
+
+
+def _absolute(task: Task) -> Task:
+    """``task`` with absolute paths: a relative path means the command's working folder, not a worker's."""
+    output = None if task.output is None else os.path.abspath(task.output)
+    return task._replace(source=os.path.abspath(task.source), output=output)
+
+
+def _as_given(outcome: Outcome, task: Task) -> Outcome:
+    """The worker's outcome with the paths the user gave, so that messages name files as a local run does."""
+    sent = _absolute(task)
+
+    def named(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
+        return tuple(p._replace(path=task.source) if p.path == sent.source else p for p in problems)
+
+    return outcome._replace(
+        source=task.source if outcome.source == sent.source else outcome.source,
+        output=task.output if outcome.output == sent.output else outcome.output,
+        errors=named(outcome.errors),
+        warnings=named(outcome.warnings),
+    )
 
 
 class DaskWorkers:
@@ -171,7 +193,10 @@ class DaskWorkers:
         scheme = address.partition("://")[0] if "://" in address else "tcp"
         if scheme not in _SCHEMES:
             raise ValueError(f"a scheduler address starts with one of {', '.join(sorted(_SCHEMES))}://")
-        self.job = job
+        # Paths are made absolute before they are sent: a worker started in another folder would read and
+        # write there (the outcomes come back with the paths as given).
+        root = job.output_root
+        self.job = job if root is None else job._replace(output_root=os.path.abspath(root))
         self.address = address
         self.timeout = timeout
         self._wait = connect_timeout()
@@ -202,7 +227,8 @@ class DaskWorkers:
         return self._window
 
     def submit(self, tasks: list[Task]) -> _DaskChunk:
-        future = self.client.submit(run_chunk, tasks, self.job, self.timeout, pure=False)
+        sent = [_absolute(task) for task in tasks]
+        future = self.client.submit(run_chunk, sent, self.job, self.timeout, pure=False)
         chunk = _DaskChunk(self, future, tasks)
         self._chunks.append(chunk)
         if len(self._chunks) > 2 * self.window:
