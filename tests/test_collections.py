@@ -11,7 +11,6 @@ import io
 import json
 import re
 import threading
-import tracemalloc
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import attrs
 import pytest
 
 import newsarticle
+from collection_memory import peak_memory
 from newsarticle import Article, hookimpl
 
 DATA = Path(__file__).parent / "data"
@@ -126,32 +126,8 @@ def test_a_path_is_written_whole_or_not_at_all(articles: list[Article], tmp_path
     assert [path.name for path in tmp_path.iterdir()] == ["corpus.jsonl"]  # no temporary file left
 
 
-class _Counting:
-    """A sink that keeps nothing: what stays in memory is the host's and the format's alone."""
-
-    def __init__(self) -> None:
-        self.size = 0
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        return len(data)
-
-
-def _peak(articles: list[Article], repeat: int) -> int:
-    def stream() -> Iterator[Article]:
-        for _ in range(repeat):
-            yield from articles
-
-    tracemalloc.start()
-    try:
-        newsarticle.write_collection(stream(), "jsonl", _Counting())
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def test_memory_stays_flat_in_the_number_of_articles(articles: list[Article]) -> None:
-    few, many = _peak(articles, 2), _peak(articles, 40)
+    few, many = peak_memory(articles, 2, "jsonl"), peak_memory(articles, 40, "jsonl")
     # Twenty times the articles; a host or format that kept them would need twenty times the memory.
     assert many < few * 1.5 + 64 * 1024, (few, many)
 

@@ -13,9 +13,7 @@ import html
 import io
 import math
 import random
-import tracemalloc
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 
 import newsarticle
 import strategies
+from collection_memory import peak_memory
 from newsarticle import Article, Section
 
 FORMATS = ("atom", "rss")
@@ -244,35 +243,12 @@ def test_with_a_limit_the_feed_summary_describes_the_kept_entries_only() -> None
     assert _read_time(feed.feed.updated_parsed) == _instant(dt.date(2025, 3, 5))
 
 
-class _Counting:
-    """A sink that keeps nothing: what it is given cannot count as the writer's memory."""
-
-    def __init__(self) -> None:
-        self.size = 0
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        return len(data)
-
-
-def _peak(articles: list[Article], repeat: int, format: str, limit: int | None) -> int:
-    def stream() -> Iterator[Article]:
-        for _ in range(repeat):
-            yield from articles
-
-    tracemalloc.start()
-    try:
-        newsarticle.write_collection(stream(), format, _Counting(), base_url=BASE, limit=limit)
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 @pytest.mark.parametrize(("format", "limit"), [("atom", None), ("rss", None), ("atom", 5), ("rss", 5)])
 def test_memory_stays_flat_in_the_number_of_articles(corpus: list[Article], format: str, limit: int | None) -> None:
     # Sources as relative paths, from which base_url derives each url.
     articles = [attrs.evolve(article, source=Path(article.source or "a.txt").name) for article in corpus]
-    few, many = _peak(articles, 2, format, limit), _peak(articles, 20, format, limit)
+    few = peak_memory(articles, 2, format, base_url=BASE, limit=limit)
+    many = peak_memory(articles, 20, format, base_url=BASE, limit=limit)
     # Ten times the articles; a writer that kept them all would need several times the memory.
     assert many < few * 1.5 + 64 * 1024, (few, many)
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import tracemalloc
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ import jsonschema
 import pytest
 
 import newsarticle
+from collection_memory import peak_memory
 from newsarticle import Article, Section
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "schemas" / "jsonfeed-1.1.schema.json").read_text("utf-8"))
@@ -228,30 +227,12 @@ def test_items_are_written_as_they_are_added_and_the_output_is_deterministic(cor
     assert sink.getvalue().endswith(b"\n]}\n")
 
 
-class _Counting:
-    def __init__(self) -> None:
-        self.size = 0
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        return len(data)
-
-
-def _peak(articles: list[Article], repeat: int, **options: Any) -> int:
-    def stream() -> Iterator[Article]:
-        for round_ in range(repeat):
-            for article in articles:
-                yield attrs.evolve(article, url=f"{BASE}{round_}/{Path(article.source or '').stem}.html")
-
-    tracemalloc.start()
-    try:
-        newsarticle.write_collection(stream(), "jsonfeed", _Counting(), **options)
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+def _distinct_url(article: Article, round_: int) -> Article:
+    return attrs.evolve(article, url=f"{BASE}{round_}/{Path(article.source or '').stem}.html")
 
 
 @pytest.mark.parametrize("options", [{}, {"limit": 5}], ids=["every article", "limit=5"])
 def test_memory_stays_flat_in_the_number_of_articles(corpus: list[Article], options: dict[str, Any]) -> None:
-    few, many = _peak(corpus, 2, **options), _peak(corpus, 20, **options)
+    few = peak_memory(corpus, 2, "jsonfeed", _distinct_url, **options)
+    many = peak_memory(corpus, 20, "jsonfeed", _distinct_url, **options)
     assert many < few * 1.5 + 64 * 1024, (few, many)
