@@ -101,12 +101,16 @@ def test_a_rerun_on_the_cluster_skips_what_exists(scheduler: str, inputs: Path, 
 
 
 def test_jsonl_lines_come_back_from_the_workers_in_input_order(scheduler: str, inputs: Path, tmp_path: Path) -> None:
+    # On a cluster -t jsonl writes a folder of shards, one per partition; concatenated, they are the local file.
     local = run("convert", str(inputs), "-t", "jsonl", "-o", str(tmp_path / "local.jsonl"), "-j", "1", "-q")
-    remote = run("convert", str(inputs), "-t", "jsonl", "-o", str(tmp_path / "dask.jsonl"), "--scheduler", scheduler)
-    assert local.returncode == remote.returncode == 1
-    lines = (tmp_path / "dask.jsonl").read_bytes()
+    remote = run("convert", str(inputs), "-t", "jsonl", "-o", str(tmp_path / "dask"), "--scheduler", scheduler)
+    assert local.returncode == remote.returncode == 1, remote.stderr
+    lines = _shards(tmp_path / "dask")
     assert lines == (tmp_path / "local.jsonl").read_bytes()
     assert lines.count(b"\n") == 40
+    refused = run("convert", str(inputs), "-t", "jsonl", "-o", str(tmp_path / "dask.jsonl"), "--scheduler", scheduler)
+    assert refused.returncode == 2
+    assert b"writes a folder of shards" in refused.stderr
 
 
 def test_an_unreachable_scheduler_is_a_usage_error(inputs: Path, tmp_path: Path) -> None:
