@@ -39,6 +39,7 @@ from newsarticle._exceptions import ParseError
 from newsarticle._format import MAX_INPUT_SIZE
 from newsarticle._models import Article
 from newsarticle._parser import parse
+from newsarticle._paths import read_limited
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -205,7 +206,9 @@ def _read_one(source: str, fs: fsspec.AbstractFileSystem, options: dict[str, Any
     limit: int | None = options.get("max_size", MAX_INPUT_SIZE)
     try:
         with fs.open(source, "rb") as file:
-            data = file.read() if limit is None else file.read(limit + 1)
+            # The project's bounded read: a buffer of the file's size, never of the limit (read(limit + 1)
+            # allocates the limit up front, and a huge max_size failed with MemoryError).
+            data = read_limited(file, int(getattr(file, "size", 0) or 0), limit)
     except OSError as exc:
         return FileResult(
             source=source, error=Diagnostic(code="io", message=exc.strerror or str(exc), line=1, source=source)
