@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -275,6 +276,39 @@ def test_a_rerun_skips_committed_partitions_and_force_converts_them(
     assert (changed.converted, changed.skipped) == (first.converted, 0)  # another recipe: every shard again
     forced = nd.convert(corpus, out, "jsonl", files_per_partition=10, include_source=False, force=True)
     assert (forced.converted, forced.skipped) == (first.converted, 0)
+
+
+def test_a_rerun_converts_the_partition_of_an_edited_input_again(tmp_path: Path, in_process: None) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    for number in range(4):
+        (source / f"{number}.txt").write_bytes(b"Politik\nSchlagzeile %d\n2025-02-27\n\nEin Absatz.\n" % number)
+    out = tmp_path / "out"
+    nd.convert(source, out, "text", files_per_partition=2)
+    edited = source / "3.txt"
+    edited.write_bytes(edited.read_bytes().replace(b"Ein Absatz.", "Ein neuer, längerer Absatz.".encode()))
+    again = nd.convert(source, out, "text", files_per_partition=2)
+    assert (again.converted, again.skipped) == (2, 2)  # the edited file's partition, not the other
+    assert "Ein neuer, längerer Absatz." in (out / "3.txt").read_text(encoding="utf-8")
+
+
+def test_a_fifo_among_the_inputs_fails_alone_instead_of_hanging_its_worker(
+    corpus: Path, tmp_path: Path, in_process: None
+) -> None:
+    source = tmp_path / "in"
+    shutil.copytree(corpus, source)
+    fifo = source / "000_pipe.txt"
+    os.mkfifo(fifo)
+    results: list[nd.ConversionSummary] = []
+    worker = threading.Thread(target=lambda: results.append(nd.convert(source, tmp_path / "out", "html")), daemon=True)
+    worker.start()
+    worker.join(60)
+    if worker.is_alive():  # opened the FIFO and waits for a writer: give it one, so the thread ends
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("convert() waited on a FIFO named like an article")
+    (summary,) = results
+    assert [(d.source, d.code) for d in summary.failures if d.source == str(fifo)] == [(str(fifo), "special-file")]
+    assert summary.converted == sum(isinstance(want, newsarticle.Article) for _, want in _expected(corpus))
 
 
 def test_max_size_fails_a_larger_file_without_reading_it_whole(corpus: Path, tmp_path: Path, in_process: None) -> None:

@@ -39,7 +39,7 @@ from newsarticle._exceptions import ParseError
 from newsarticle._format import MAX_INPUT_SIZE
 from newsarticle._models import Article
 from newsarticle._parser import parse
-from newsarticle._paths import read_limited
+from newsarticle._paths import InputRefused, read_input, read_limited
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -145,21 +145,21 @@ def _expand(
     urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], storage_options: dict[str, Any], glob: str
 ) -> tuple[fsspec.AbstractFileSystem, list[str]]:
     """The file system and every file ``urlpath`` names, in order: folders sorted, searched recursively."""
-    fs, sources, _root = _expand_with_root(urlpath, storage_options, glob)
+    fs, sources, _root, _stamps = _expand_with_root(urlpath, storage_options, glob)
     return fs, sources
 
 
 def _expand_with_root(
     urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], storage_options: dict[str, Any], glob: str
-) -> tuple[fsspec.AbstractFileSystem, list[str], str]:
-    """:func:`_expand`, and the folder the outputs' paths are relative to: the one folder given, else the
-    files' common parent (as ``newsarticle convert`` mirrors a tree)."""
+) -> tuple[fsspec.AbstractFileSystem, list[str], str, list[str]]:
+    """:func:`_expand`; the folder the outputs' paths are relative to: the one folder given, else the
+    files' common parent (as ``newsarticle convert`` mirrors a tree); and each file's :func:`_stamp`."""
     paths = [urlpath] if isinstance(urlpath, (str, os.PathLike)) else list(urlpath)
     if not paths:
         raise ValueError("read_results() needs a folder, a pattern or a file; the list is empty")
     texts = [os.fspath(path) for path in paths]
     fs, _ = fsspec.core.url_to_fs(texts[0], **storage_options)
-    found: list[str] = []
+    found: dict[str, dict[str, Any]] = {}
     folders: list[str] = []
     for text in texts:
         other, path = fsspec.core.url_to_fs(text, **storage_options)
@@ -168,24 +168,37 @@ def _expand_with_root(
         files = _files(fs, path, glob, text)
         if fs.isdir(path):
             folders.append(path.rstrip("/"))
-        found += files
+        found.update(files)
     if len(texts) == 1 and folders:
         root = folders[0]
     else:
         parents = folders + [name.rpartition("/")[0] for name in found]
         root = posixpath.commonpath(parents) if parents else ""
-    return fs, [_shown(fs, name) for name in found], root
+    return fs, [_shown(fs, name) for name in found], root, [_stamp(info) for info in found.values()]
 
 
-def _files(fs: fsspec.AbstractFileSystem, path: str, glob: str, given: str) -> list[str]:
+def _files(fs: fsspec.AbstractFileSystem, path: str, glob: str, given: str) -> dict[str, dict[str, Any]]:
+    """The files ``path`` names, sorted, each with what the listing said of it (its size, its version)."""
     if fs.isdir(path):
-        found = fs.find(path)
-        return sorted(name for name in found if fnmatch.fnmatchcase(name.rpartition("/")[2], glob))
+        found = fs.find(path, detail=True)
+        return {name: found[name] for name in sorted(found) if fnmatch.fnmatchcase(name.rpartition("/")[2], glob)}
     if any(character in path for character in "*?["):
-        return sorted(fs.glob(path))
+        matched = fs.glob(path, detail=True)
+        return {name: matched[name] for name in sorted(matched) if matched[name].get("type") != "directory"}
     if not fs.isfile(path):
         raise FileNotFoundError(f"{given}: no such file or folder")
-    return [path]
+    return {path: fs.info(path)}
+
+
+# What a listing says of a file's version, by storage: an ETag or checksum (S3, GCS, Azure), else the
+# modification time (local files, HTTP, SFTP). Free with the listing: no request per file.
+_VERSION_KEYS = ("ETag", "etag", "md5Hash", "content_md5", "mtime", "LastModified", "last_modified", "updated")
+
+
+def _stamp(info: dict[str, Any]) -> str:
+    """The size and version of a listed file: a rerun converts a file again when its stamp changed."""
+    version = next((info[key] for key in _VERSION_KEYS if info.get(key) is not None), "")
+    return f"{info.get('size')}:{version}"
 
 
 def _shown(fs: fsspec.AbstractFileSystem, path: str) -> str:
@@ -205,10 +218,17 @@ def _read_one(source: str, fs: fsspec.AbstractFileSystem, options: dict[str, Any
     warnings: list[Diagnostic] = []
     limit: int | None = options.get("max_size", MAX_INPUT_SIZE)
     try:
-        with fs.open(source, "rb") as file:
-            # The project's bounded read: a buffer of the file's size, never of the limit (read(limit + 1)
-            # allocates the limit up front, and a huge max_size failed with MemoryError).
-            data = read_limited(file, int(getattr(file, "size", 0) or 0), limit)
+        if isinstance(fs, fsspec.implementations.local.LocalFileSystem):
+            # As the command reads: opened without blocking and refused unless a regular file, so a FIFO
+            # named like an article fails alone instead of hanging its worker for good.
+            data = read_input(source, follow_symlinks=True, max_size=limit)
+        else:
+            with fs.open(source, "rb") as file:
+                # The project's bounded read: a buffer of the file's size, never of the limit (read(limit + 1)
+                # allocates the limit up front, and a huge max_size failed with MemoryError).
+                data = read_limited(file, int(getattr(file, "size", 0) or 0), limit)
+    except InputRefused as exc:
+        return FileResult(source=source, error=Diagnostic(code=exc.code, message=exc.message, line=1, source=source))
     except OSError as exc:
         return FileResult(
             source=source, error=Diagnostic(code="io", message=exc.strerror or str(exc), line=1, source=source)
@@ -380,8 +400,9 @@ def convert(
 
     Every output is committed whole or not at all (a temporary file renamed, or an upload completed only at
     the end). Each partition then commits its record, ``_newsarticle/part-00000.json``: the recipe, the inputs
-    it holds, the outputs it wrote and its failures (file, line, column, code, message). A rerun skips the
-    partitions whose record has the same recipe and the same inputs (``force`` converts them again); a
+    it holds with each one's size and version (ETag or modification time, from the listing), the outputs it
+    wrote and its failures (file, line, column, code, message). A rerun skips the partitions whose record has
+    the same recipe and the same inputs, none of them changed since (``force`` converts them again); a
     partition that was interrupted left no record, and is converted again whole.
 
     :param storage_options: fsspec options for the inputs; ``output_storage_options`` for the outputs
@@ -463,7 +484,7 @@ def iter_convert(
         get_locale(locale)
     if type(files_per_partition) is not int or files_per_partition < 1:
         raise ValueError(f"files_per_partition takes a whole number of 1 or more, not {files_per_partition!r}")
-    fs_in, sources, root = _expand_with_root(urlpath_in, storage_options or {}, glob)
+    fs_in, sources, root, stamps = _expand_with_root(urlpath_in, storage_options or {}, glob)
     out_options = storage_options if output_storage_options is None else output_storage_options
     fs_out, out_root = fsspec.core.url_to_fs(os.fspath(urlpath_out), **(out_options or {}))
     recipe = {
@@ -494,15 +515,16 @@ def iter_convert(
     client = _current_client()
     if client is not None and sources:
         preflight(client, registered.name, connect_timeout())
-    return _records(plan, sources, client)
+    return _records(plan, sources, stamps, client)
 
 
-def _records(plan: _Plan, sources: list[str], client: Any) -> Generator[dict[str, Any], None, None]:
+def _records(plan: _Plan, sources: list[str], stamps: list[str], client: Any) -> Generator[dict[str, Any], None, None]:
     """Each partition's record, in order; with a distributed client, gathered from the workers one at a time
     (only the small records travel), and the partitions not finished cancelled when the caller stops."""
     if not sources:
         return
-    bag = db.from_sequence(list(enumerate(sources)), partition_size=plan.files_per_partition)
+    items = [(number, source, stamp) for number, (source, stamp) in enumerate(zip(sources, stamps, strict=True))]
+    bag = db.from_sequence(items, partition_size=plan.files_per_partition)
     parts = bag.map_partitions(_convert_partition, plan).to_delayed()
     if client is None:
         from dask.base import compute
@@ -569,16 +591,23 @@ class _Plan:
     files_per_partition: int
 
 
-def _convert_partition(items: Iterable[tuple[int, str]], plan: _Plan) -> list[dict[str, Any]]:
+def _convert_partition(items: Iterable[tuple[int, str, str]], plan: _Plan) -> list[dict[str, Any]]:
     """One partition on a worker: skip it if committed before, else convert, commit outputs, then the record."""
     numbered = list(items)
-    sources = [source for _, source in numbered]
+    sources = [source for _, source, _ in numbered]
+    stamps = [stamp for _, _, stamp in numbered]
     # The first file's place over the partition size: the same partition has the same name on every rerun.
     index = f"part-{numbered[0][0] // plan.files_per_partition if numbered else 0:05d}"
     record_path = f"{plan.out_root}/{RECORDS_FOLDER}/{index}.json"
     if not plan.force:
         known = _read_record(plan.fs_out, record_path)
-        if known is not None and known.get("recipe") == plan.recipe and known.get("inputs") == sources:
+        # The same recipe, the same files, and none of them changed since (an edited file has a new stamp).
+        if (
+            known is not None
+            and known.get("recipe") == plan.recipe
+            and known.get("inputs") == sources
+            and known.get("stamps") == stamps
+        ):
             return [{"converted": 0, "skipped": len(sources), "written": 0, "failed": []}]
     failed: list[dict[str, Any]] = []
     outputs: list[str] = []
@@ -596,7 +625,7 @@ def _convert_partition(items: Iterable[tuple[int, str]], plan: _Plan) -> list[di
                 outputs.append(output[len(plan.out_root) + 1 :])
             else:
                 failed.append(problem)
-    record = {"recipe": plan.recipe, "inputs": sources, "outputs": outputs, "failed": failed}
+    record = {"recipe": plan.recipe, "inputs": sources, "stamps": stamps, "outputs": outputs, "failed": failed}
     _commit(plan.fs_out, record_path, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
     return [{"converted": converted, "skipped": 0, "written": len(outputs), "failed": failed}]
 
