@@ -311,6 +311,32 @@ def test_a_fifo_among_the_inputs_fails_alone_instead_of_hanging_its_worker(
     assert summary.converted == sum(isinstance(want, newsarticle.Article) for _, want in _expected(corpus))
 
 
+def test_an_output_that_would_replace_an_input_is_refused_before_any_file(tmp_path: Path, in_process: None) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    article = b"Politik\nSchlagzeile\n2025-02-27\n\nEin Absatz.\n"
+    (source / "a.txt").write_bytes(article)
+    (source / "b.txt").write_bytes(article)
+    with pytest.raises(ValueError, match="replace the input"):
+        nd.convert(source, source, "text")  # text's suffix is the inputs': a.txt would become its rendering
+    assert (source / "a.txt").read_bytes() == article
+    (source / "b.text").write_bytes(article)
+    with pytest.raises(ValueError, match=r"b\.te?xt and .*b\.te?xt would both be written to .*b\.html"):
+        nd.convert(source, tmp_path / "out", "html", glob="*")
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_back(tmp_path: Path, in_process: None) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    for number in range(3):
+        (source / f"{number}.txt").write_bytes(b"Politik\nSchlagzeile %d\n2025-02-27\n\nEin Absatz.\n" % number)
+    first = nd.convert(source, source / "plain", "text")
+    again = nd.convert(source, source / "plain", "text")  # plain/*.txt match the inputs' pattern
+    assert (first.converted, again.converted, again.skipped, again.failed) == (3, 0, 3, 0)
+    assert sorted(path.name for path in (source / "plain").glob("*.txt")) == ["0.txt", "1.txt", "2.txt"]
+
+
 def test_max_size_fails_a_larger_file_without_reading_it_whole(corpus: Path, tmp_path: Path, in_process: None) -> None:
     summary = nd.convert(corpus / "001_174fa88330290a76.txt", tmp_path / "out", "jsonl", max_size=100)
     assert (summary.converted, summary.failed) == (0, 1)

@@ -512,10 +512,45 @@ def iter_convert(
         force=force,
         files_per_partition=files_per_partition,
     )
+    sources, stamps = _outside_output(plan, sources, stamps)
     client = _current_client()
     if client is not None and sources:
         preflight(client, registered.name, connect_timeout())
     return _records(plan, sources, stamps, client)
+
+
+def _outside_output(plan: _Plan, sources: list[str], stamps: list[str]) -> tuple[list[str], list[str]]:
+    """The inputs without those in an output folder inside the input folder (a rerun would read the outputs
+    of the run before as articles); a ValueError, before any file, for an output that would replace an input
+    or another input's output (the command refuses both too)."""
+    same = type(plan.fs_out) is type(plan.fs_in)
+    if same and plan.root:
+        out_root, root = _real(plan.fs_out, plan.out_root), _real(plan.fs_in, plan.root)
+        if out_root != root and out_root.startswith(root.rstrip("/") + "/"):
+            kept = [
+                (source, stamp)
+                for source, stamp in zip(sources, stamps, strict=True)
+                if not _real(plan.fs_in, plan.fs_in._strip_protocol(source)).startswith(out_root + "/")
+            ]
+            sources, stamps = [source for source, _ in kept], [stamp for _, stamp in kept]
+    if not plan.collection:
+        seen: dict[str, str] = {}
+        inputs = {_real(plan.fs_in, plan.fs_in._strip_protocol(source)) for source in sources} if same else set()
+        for source in sources:
+            output = _real(plan.fs_out, _output_path(plan, source))
+            if output in inputs:
+                raise ValueError(f"{source}: its output would replace the input itself; write to another folder")
+            other = seen.setdefault(output, source)
+            if other != source:
+                raise ValueError(f"{other} and {source} would both be written to {output}; convert them apart")
+    return sources, stamps
+
+
+def _real(fs: fsspec.AbstractFileSystem, path: str) -> str:
+    """A local path with its links resolved, as the command compares paths; any other as it is."""
+    if isinstance(fs, fsspec.implementations.local.LocalFileSystem):
+        return os.path.realpath(path)
+    return path.rstrip("/")
 
 
 def _records(plan: _Plan, sources: list[str], stamps: list[str], client: Any) -> Generator[dict[str, Any], None, None]:

@@ -72,19 +72,24 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
     with Interrupt(hard=True) as interrupt:
         try:
             with client.as_current():
-                records = nd.iter_convert(
-                    inputs,
-                    target,
-                    job.format or "",
-                    glob=args.glob,
-                    locale=job.locale,
-                    transforms=job.transforms,
-                    strict=job.strict,
-                    language=job.language,
-                    max_size=job.max_size,
-                    force=args.force,
-                    **job.options,
-                )
+                try:
+                    records = nd.iter_convert(
+                        inputs,
+                        target,
+                        job.format or "",
+                        glob=args.glob,
+                        locale=job.locale,
+                        transforms=job.transforms,
+                        strict=job.strict,
+                        language=job.language,
+                        max_size=job.max_size,
+                        force=args.force,
+                        **job.options,
+                    )
+                except (FileNotFoundError, ValueError) as exc:  # what the inputs and outputs are; nothing ran
+                    if isinstance(exc, ClusterMismatch):
+                        raise
+                    raise UsageError(str(exc)) from None
                 try:
                     for record in records:
                         report.add(record)
@@ -92,8 +97,6 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
                     records.close()  # cancels the partitions not finished
         except ClusterMismatch as exc:
             raise UsageError(f"the Dask cluster at {args.scheduler} cannot run this: {exc}") from None
-        except FileNotFoundError as exc:
-            raise UsageError(str(exc)) from None
         except KeyboardInterrupt:
             status = interrupt.status()
         except Exception as exc:
