@@ -337,6 +337,20 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_back(tmp_path: Pat
     assert sorted(path.name for path in (source / "plain").glob("*.txt")) == ["0.txt", "1.txt", "2.txt"]
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes: Linux file systems")
+def test_a_file_name_that_is_not_utf8_converts_and_reruns(tmp_path: Path, in_process: None) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    article = b"Politik\nSchlagzeile\n2025-02-27\n\nEin Absatz.\n"
+    (source / "a.txt").write_bytes(article)
+    with open(os.path.join(os.fsencode(source), b"caf\xe9.txt"), "wb") as file:  # Latin-1, as old archives have
+        file.write(article)
+    first = nd.convert(source, tmp_path / "out", "html")
+    again = nd.convert(source, tmp_path / "out", "html")
+    assert (first.converted, first.failed, again.skipped) == (2, 0, 2)
+    assert sorted(os.listdir(os.fsencode(tmp_path / "out"))) == [b"_newsarticle", b"a.html", b"caf\xe9.html"]
+
+
 def test_max_size_fails_a_larger_file_without_reading_it_whole(corpus: Path, tmp_path: Path, in_process: None) -> None:
     summary = nd.convert(corpus / "001_174fa88330290a76.txt", tmp_path / "out", "jsonl", max_size=100)
     assert (summary.converted, summary.failed) == (0, 1)

@@ -661,7 +661,7 @@ def _convert_partition(items: Iterable[tuple[int, str, str]], plan: _Plan) -> li
             else:
                 failed.append(problem)
     record = {"recipe": plan.recipe, "inputs": sources, "stamps": stamps, "outputs": outputs, "failed": failed}
-    _commit(plan.fs_out, record_path, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+    _commit(plan.fs_out, record_path, json.dumps(record, indent=1).encode("utf-8"))
     return [{"converted": converted, "skipped": 0, "written": len(outputs), "failed": failed}]
 
 
