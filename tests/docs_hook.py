@@ -1,6 +1,7 @@
-"""docs/_gen.py, the MkDocs hook that generates the site's tables and API reference, loaded for the tests.
+"""The scripts beside the documentation's pages, loaded for the tests: docs/_gen.py, the MkDocs hook that
+generates the site's tables and API reference, and docs/screenshot.py.
 
-It is not a module of the package (it lives beside the pages it fills), so it is loaded from its file.
+They are not modules of the package (they live beside the pages they serve), so they are loaded from their files.
 """
 
 from __future__ import annotations
@@ -12,10 +13,15 @@ from types import ModuleType
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-def load_gen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("docs_gen", DOCS / "_gen.py")
+def load_docs_script(name: str) -> ModuleType:
+    """The module in ``docs/<name>.py``."""
+    spec = importlib.util.spec_from_file_location(f"docs_{name.strip('_')}", DOCS / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_gen() -> ModuleType:
+    return load_docs_script("_gen")
