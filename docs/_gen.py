@@ -3,6 +3,7 @@
 A page asks for generated content with an HTML comment on a line of its own, so on GitHub the
 page still reads as prose and the comment stays invisible:
 
+- ``<!-- generated: cli -->``: every command of ``newsarticle`` and its options, from its argument parser;
 - ``<!-- generated: diagnostics -->``: every diagnostic and parse-error code, from
   ``newsarticle._diagnostics``, each with an example input and the message the parser gives for it;
 - ``<!-- generated: formats -->``: every built-in format as it registers itself;
@@ -135,6 +136,42 @@ def formats_table() -> str:
                 f"| `{info.name}` | {info.kind} | `{info.suffix}` | `{info.media_type}` | {_cell(info.description)} |"
             )
     return "\n".join(rows)
+
+
+def cli_table() -> str:
+    """Every command of ``newsarticle`` with its description and every option with its help, from the parser."""
+    import argparse
+
+    from newsarticle._cli.arguments import build_parser
+
+    def help_of(action: argparse.Action) -> str:
+        text = action.help or ""
+        text = text % {"default": action.default} if "%(" in text else text
+        return text.replace("*", "\\*")  # a glob's star is not emphasis
+
+    parser = build_parser()
+    lines = ["### `newsarticle`", "", "| option | what it does |", "| --- | --- |"]
+    for action in parser._actions:
+        if action.option_strings and "-h" not in action.option_strings:
+            lines.append(f"| {', '.join(f'`{s}`' for s in action.option_strings)} | {_cell(help_of(action))} |")
+    lines.append("")
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, command in action.choices.items():
+                lines += [f"### `newsarticle {name}`", "", command.description or "", ""]
+                lines += ["| option | value | what it does |", "| --- | --- | --- |"]
+                for option in command._actions:
+                    if option.help == argparse.SUPPRESS or "-h" in option.option_strings:
+                        continue
+                    names = ", ".join(f"`{s}`" for s in option.option_strings) or f"`{option.metavar}`"
+                    value = ""
+                    if option.choices:
+                        value = " or ".join(f"`{choice}`" for choice in option.choices)
+                    elif option.option_strings and option.nargs != 0:
+                        value = f"`{option.metavar or option.dest.upper()}`"
+                    lines.append(f"| {names} | {value} | {_cell(help_of(option))} |")
+                lines.append("")
+    return "\n".join(lines)
 
 
 #: The reference's sections: the private module a public name is defined in, and the section's title.
@@ -279,6 +316,7 @@ def include(name: str, page_path: str) -> str:
 
 
 GENERATORS: dict[str, Callable[[list[str]], str]] = {
+    "cli": lambda _args: cli_table(),
     "diagnostics": lambda _args: diagnostics_table(),
     "formats": lambda _args: formats_table(),
     "options": options_table,

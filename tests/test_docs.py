@@ -162,3 +162,20 @@ def test_the_changelog_security_and_benchmark_pages_include_their_files() -> Non
         for heading in headings:
             assert f"\n### {heading}\n" in text, f"{page} lacks {included}'s section {heading!r}"
         assert "<!-- include" not in text
+
+
+def test_the_command_line_page_lists_every_command_and_option() -> None:
+    import argparse
+
+    from newsarticle._cli.arguments import build_parser
+
+    page = GEN.expand((DOCS / "cli.md").read_text(encoding="utf-8"), "cli.md")
+    section = page.split("\n## Every command and option\n", 1)[1]
+    parser = build_parser()
+    [commands] = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    for name, command in commands.choices.items():
+        table = section.split(f"### `newsarticle {name}`\n", 1)[1].split("\n### ", 1)[0]
+        for action in command._actions:
+            for option in action.option_strings:
+                assert option in {"-h", "--help"} or f"`{option}`" in table, (name, option)
+    assert "`--version`" in section
