@@ -9,7 +9,7 @@ from typing import AnyStr
 
 import pytest
 
-__all__ = ["finish"]
+__all__ = ["finish", "fresh_environment"]
 
 
 def finish(process: subprocess.Popen[AnyStr], timeout: float) -> tuple[AnyStr, AnyStr]:
@@ -24,3 +24,12 @@ def finish(process: subprocess.Popen[AnyStr], timeout: float) -> tuple[AnyStr, A
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         pytest.fail(f"the command did not end within {timeout} s")
+
+
+def fresh_environment() -> dict[str, str]:
+    """This environment without what would point Python at this checkout or switch plugins off."""
+    return {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "NEWSARTICLE_"))},
+        "PYTHONIOENCODING": "utf-8",
+        "PYTHONDONTWRITEBYTECODE": "1",  # nothing left in the source folders the tests install from
+    }

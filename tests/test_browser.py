@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -13,11 +12,10 @@ import html5lib
 import pytest
 
 import newsarticle
+from browser import QUIET_FLAGS, chromium
 from newsarticle import Article, Section
 
 pytestmark = pytest.mark.slow  # headless Chromium, a process per page
-
-INSTALL_HINT = "run .ci/install-html-tools.sh (as root) to install Java and Chromium"
 
 # Every way text could try to run a script, if it were not escaped.
 ATTACKS = (
@@ -40,24 +38,11 @@ HOSTILE = Article(
 )
 
 
-def chromium() -> str:
-    executable = shutil.which("chromium")
-    assert executable is not None, f"the browser test needs Debian's chromium: {INSTALL_HINT}"
-    return executable
-
-
 def browse(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             chromium(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *QUIET_FLAGS,
             f"--user-data-dir={profile}",
             # Let load and error events (an <img onerror>) fire before the DOM is dumped.
             "--virtual-time-budget=3000",

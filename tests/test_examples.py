@@ -19,6 +19,7 @@ import yaml
 
 import newsarticle
 from newsarticle import Article, Section
+from processes import fresh_environment
 
 pytestmark = pytest.mark.slow  # the example scripts run in fresh interpreters
 
@@ -234,15 +235,6 @@ def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return venv
-
-
-def fresh_environment() -> dict[str, str]:
-    """This environment without what would point Python at this checkout or switch plugins off."""
-    return {
-        **{key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "NEWSARTICLE_"))},
-        "PYTHONIOENCODING": "utf-8",
-        "PYTHONDONTWRITEBYTECODE": "1",  # nothing left in examples/plugin-package
-    }
 
 
 def run_in(venv: Path, *command: str, cwd: Path) -> str:

@@ -46,6 +46,7 @@ __all__ = ["MAX_INPUT_SIZE", "check_language_tag", "parse", "parse_file"]
 _BOMS_UTF32 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _BOMS_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
+#: What `on_diagnostic` takes: a callable given each :class:`Diagnostic` of a lenient parse, after it succeeded.
 DiagnosticHandler = Callable[[Diagnostic], None]
 
 

@@ -409,7 +409,10 @@ def convert(
         (by default the same).
     :param max_size: A larger input fails with code ``too-large`` without being read whole; None for no limit.
     :param options: The format's options (see :func:`newsarticle.formats`), checked before any file.
-    :raises UnknownFormatError, OptionError, UnknownLocaleError, UnknownTransformError: before any file.
+    :raises UnknownFormatError: before any file.
+    :raises OptionError: before any file.
+    :raises UnknownLocaleError: before any file.
+    :raises UnknownTransformError: before any file.
     :raises ClusterMismatch: before any file, when the current Dask client's cluster has no worker (after
         waiting ``NEWSARTICLE_SCHEDULER_TIMEOUT`` seconds, 10 by default), or workers that run another
         newsarticle version or lack the format; the message names them.
