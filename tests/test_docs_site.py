@@ -190,3 +190,25 @@ def test_the_screenshot_script_takes_the_page(tmp_path: Path) -> None:
     # The committed picture is one the script took: the same kind of image, of the same size.
     committed = read_png((ROOT / "docs" / "img" / "article.png").read_bytes())
     assert committed[:2] == screenshot.SIZE
+
+
+@pytest.mark.parametrize("locale", ["de", "de_AT", "en"])
+def test_a_standalone_article_page_shows_its_article_and_logs_no_error(
+    browser: DevToolsPage, tmp_path: Path, locale: str
+) -> None:
+    from babel.dates import format_date
+
+    import newsarticle
+
+    article = newsarticle.parse_file(ROOT / "examples" / "articles" / "edge_wrapped_paragraphs.txt")
+    assert article.published is not None
+    page = tmp_path / "article.html"
+    page.write_text(str(newsarticle.render(article, "html", standalone=True, locale=locale)), encoding="utf-8")
+    browser.errors.clear()
+    browser.navigate(page.as_uri())
+    assert browser.evaluate("document.querySelector('article h1').textContent") == article.headline
+    shown = browser.evaluate("[...document.querySelectorAll('article time')].map(t => t.textContent)")
+    assert format_date(article.published, "long", locale=locale) in shown  # "27. August 2024", "August 27, 2024"
+    paragraphs = browser.evaluate("[...document.querySelectorAll('article p:not([class])')].map(p => p.innerText)")
+    assert paragraphs == list(article.paragraphs)
+    assert browser.errors == []
