@@ -216,7 +216,7 @@ class Cluster:
                 process.terminate()
         for process in [*self.workers, self.scheduler]:
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=10)  # a worker whose scheduler is gone may not close gracefully at all
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=30)
