@@ -14,12 +14,14 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["LINEAR", "doubling_ratio"]
+__all__ = ["ATTEMPTS", "LINEAR", "doubling_ratio", "lowest_doubling_ratio"]
 
 T = TypeVar("T")
 
 #: The largest doubling ratio a linear algorithm is allowed.
 LINEAR = 3.0
+#: Measurements :func:`lowest_doubling_ratio` makes at most.
+ATTEMPTS = 3
 
 
 def _timed(work: Callable[[T], object], data: T) -> float:
@@ -42,3 +44,17 @@ def doubling_ratio(make: Callable[[int], T], work: Callable[[T], object], n: int
         best_small = min(best_small, _timed(work, small))
         best_large = min(best_large, _timed(work, large))
     return best_large / best_small
+
+
+def lowest_doubling_ratio(
+    make: Callable[[int], T], work: Callable[[T], object], n: int, *, repeat: int = 3, below: float = LINEAR
+) -> float:
+    """The lowest :func:`doubling_ratio` of up to ``ATTEMPTS`` measurements, stopping at the first under ``below``.
+
+    Load from elsewhere (another test process, another job) can inflate one
+    measurement; a term that grows faster than the claim inflates every one.
+    """
+    ratios = [doubling_ratio(make, work, n, repeat=repeat)]
+    while len(ratios) < ATTEMPTS and ratios[-1] >= below:
+        ratios.append(doubling_ratio(make, work, n, repeat=repeat))
+    return min(ratios)

@@ -11,7 +11,6 @@ import calendar
 import datetime as dt
 import html
 import io
-import math
 import random
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -64,10 +63,13 @@ def _parsed(data: bytes) -> Any:
 
 
 def _instant(value: dt.date) -> float:
-    """The POSIX time a feed should carry for ``value``: a date-only date is 12:00 UTC."""
+    """The POSIX time a feed should carry for ``value``, in whole seconds: a date-only date is 12:00 UTC.
+
+    Exact, in integers: a float (``timestamp()``) of the year 2515 rounds 23:59:59.999999 up to midnight.
+    """
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time(12), UTC)
-    return value.timestamp()
+    return float((value - dt.datetime(1970, 1, 1, tzinfo=UTC)) // dt.timedelta(seconds=1))
 
 
 def _read_time(parsed: Any) -> float:
@@ -471,4 +473,4 @@ def test_any_article_comes_back_from_feedparser(format: str, article: Article, t
     date = article.published if article.published is not None else article.modified
     assert date is not None
     read = entry.published_parsed if article.published is not None or format == "rss" else entry.updated_parsed
-    assert _read_time(read) == math.floor(_instant(date))  # feedparser keeps whole seconds
+    assert _read_time(read) == _instant(date)  # feedparser keeps whole seconds

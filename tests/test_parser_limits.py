@@ -19,7 +19,7 @@ import pytest
 
 import newsarticle
 from newsarticle import MAX_INPUT_SIZE, ParseError, parse, parse_file
-from scaling import LINEAR, doubling_ratio
+from scaling import LINEAR, lowest_doubling_ratio
 
 T = TypeVar("T", str, bytes)
 
@@ -139,18 +139,11 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
 }
 # Best of five: the machine is shared, and one disturbed run must not decide.
 REPEAT = 5
-ATTEMPTS = 3
 
 
 def linear_ratio(make: Callable[[int], T], n: int, *, repeat: int = REPEAT) -> float:
-    """The lowest doubling ratio of ``ATTEMPTS`` measurements, stopping at the first linear one.
-
-    Load from elsewhere can inflate one measurement; a quadratic term inflates every one.
-    """
-    ratios: list[float] = []
-    while len(ratios) < ATTEMPTS and (not ratios or ratios[-1] >= LINEAR):
-        ratios.append(doubling_ratio(make, _quiet_parse, n, repeat=repeat))
-    return min(ratios)
+    """The lowest doubling ratio of parsing, over up to three measurements (:func:`lowest_doubling_ratio`)."""
+    return lowest_doubling_ratio(make, _quiet_parse, n, repeat=repeat)
 
 
 @pytest.mark.slow
