@@ -13,6 +13,7 @@ profile (thorough; chosen when ``CI`` is set), or any profile named by
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Generator
@@ -82,3 +83,29 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
 def corpus_files() -> list[Path]:
     """Every article of the development corpus, in name order."""
     return sorted(DATA.glob("*.txt"))
+
+
+@pytest.fixture
+def registered() -> Generator[list[str], None, None]:
+    """The names that the code under test registers plugins under; unregistered afterwards.
+
+    For documented examples that call :func:`newsarticle.register_plugin`: what
+    they register must not reach the tests after them.
+    """
+    import newsarticle  # here, not at the top: the conftest imports nothing of the package before the tests do
+
+    names: list[str] = []
+    register = newsarticle.register_plugin
+
+    def remembering(plugin: object, name: str | None = None) -> str:
+        names.append(register(plugin, name=name))
+        return names[-1]
+
+    newsarticle.register_plugin = remembering  # type: ignore[assignment]
+    try:
+        yield names
+    finally:
+        newsarticle.register_plugin = register
+        for name in names:
+            with contextlib.suppress(ValueError):  # the example unregistered it itself
+                newsarticle.unregister_plugin(name)

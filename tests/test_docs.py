@@ -51,26 +51,6 @@ def reader_folder(tmp_path: Path) -> Iterator[Path]:
         os.chdir(previous)
 
 
-@pytest.fixture
-def registered() -> Iterator[list[str]]:
-    """The names the page's examples register plugins under; unregistered afterwards (an example may leave one)."""
-    names: list[str] = []
-    register = newsarticle.register_plugin
-
-    def remembering(plugin: object, name: str | None = None) -> str:
-        names.append(register(plugin, name=name))
-        return names[-1]
-
-    newsarticle.register_plugin = remembering  # type: ignore[assignment]
-    try:
-        yield names
-    finally:
-        newsarticle.register_plugin = register
-        for name in names:
-            with contextlib.suppress(ValueError):  # the example unregistered it itself
-                newsarticle.unregister_plugin(name)
-
-
 @pytest.mark.parametrize("page", [p for p in PAGES if examples(p)], ids=lambda p: str(p.relative_to(DOCS)))
 def test_the_pages_python_examples_run(page: Path, tmp_path: Path, registered: list[str]) -> None:
     namespace: dict[str, object] = {"__name__": "__docs__"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -23,25 +22,6 @@ def _example(marker: str) -> str:
     found = [block for block in blocks if marker in block]
     assert len(found) == 1, f"docs/plugins.md has {len(found)} Python examples with {marker!r}"
     return found[0]
-
-
-@pytest.fixture
-def registered() -> Generator[list[str], None, None]:
-    """The names the example registers its plugins under; unregistered afterwards."""
-    names: list[str] = []
-    register = newsarticle.register_plugin
-
-    def remembering(plugin: object, name: str | None = None) -> str:
-        names.append(register(plugin, name=name))
-        return names[-1]
-
-    newsarticle.register_plugin = remembering  # type: ignore[assignment]
-    try:
-        yield names
-    finally:
-        newsarticle.register_plugin = register
-        for name in names:
-            newsarticle.unregister_plugin(name)
 
 
 def test_the_hook_wrapper_example_registers_its_fallback(registered: list[str]) -> None:
