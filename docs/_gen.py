@@ -8,6 +8,8 @@ page still reads as prose and the comment stays invisible:
   ``newsarticle._diagnostics``, each with an example input and the message the parser gives for it;
 - ``<!-- generated: formats -->``: every built-in format as it registers itself;
 - ``<!-- generated: options atom rss -->``: the options the named built-in formats register;
+- ``<!-- generated: output html standalone=true -->``: the sample article (``SAMPLE``) rendered in a
+  format with the options given (each value read as JSON where it can be, else as text), as a code block;
 - ``<!-- generated: reference -->``: the API reference, a mkdocstrings directive for each public name;
 - ``<!-- generated: schema -->``: the article's JSON Schema (docs/article.schema.json) as a table;
 - ``<!-- include: SECURITY.md -->``: a file outside docs/, its headings one level down and its
@@ -108,7 +110,7 @@ def options_table(names: Iterable[str]) -> str:
         raise ValueError(f"docs/_gen.py: no built-in format {', '.join(missing)}")
     rows = ["| option | type | default | accepts | meaning |", "| --- | --- | --- | --- | --- |"]
     seen: dict[str, list[str]] = {}
-    options = {}
+    options: dict[str, Any] = {}
     for name in wanted:
         for option in infos[name].options:
             seen.setdefault(option.name, []).append(name)
@@ -315,7 +317,36 @@ def include(name: str, page_path: str) -> str:
     return re.sub(r"\[([^\]]+)\]\(([^)\s]+)\)", relink, text)
 
 
+#: The article the renderer pages show in each format: one of the examples, so the output is real.
+SAMPLE = "examples/articles/edge_wrapped_paragraphs.txt"
+_FENCE = {"html": "html", "markdown": "markdown", "json": "json", "text": "text"}
+
+
+def sample_output(arguments: list[str]) -> str:
+    """The sample rendered as the page's marker asks: ``FORMAT [NAME=VALUE ...]``, as a fenced code block."""
+    import newsarticle
+
+    format, *pairs = arguments
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        name, _, text = pair.partition("=")
+        try:
+            options[name] = json.loads(text)
+        except ValueError:
+            options[name] = text
+    article = newsarticle.parse_file(ROOT / SAMPLE)
+    output = newsarticle.render(article, format, **options)
+    text = output.decode("utf-8") if isinstance(output, bytes) else output
+    shown = " ".join(["newsarticle.render(article,", repr(format), *(f", {k}={v!r}" for k, v in options.items())])
+    fence = "````" if "```" in text else "```"
+    return (
+        f"`{SAMPLE}`, rendered by `{shown.replace(' ,', ',')})` when this page was built:\n\n"
+        f"{fence}{_FENCE.get(format, 'text')}\n{text.rstrip()}\n{fence}\n"
+    )
+
+
 GENERATORS: dict[str, Callable[[list[str]], str]] = {
+    "output": sample_output,
     "cli": lambda _args: cli_table(),
     "diagnostics": lambda _args: diagnostics_table(),
     "formats": lambda _args: formats_table(),
