@@ -24,10 +24,11 @@ from hypothesis import settings
 
 DATA = Path(__file__).parent / "data"
 
-# The per-test counts these profiles replace (100 to 1,500) cost about 64 s of CPU in all;
-# 300 each costs the same. print_blob: a CI log alone reproduces a failure.
+# ci: 200 a test, about 10 minutes of CPU in all for the property tests (the renderers' with hostile
+# text cost up to 40 s each), which CI shares between two processes. print_blob: a CI log alone
+# reproduces a failure.
 settings.register_profile("dev", max_examples=25)
-settings.register_profile("ci", max_examples=300, print_blob=True)
+settings.register_profile("ci", max_examples=200, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 # Audit events (PEP 578) that start a program: every way the standard library offers.
