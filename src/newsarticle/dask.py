@@ -527,18 +527,15 @@ def _outside_output(plan: _Plan, sources: list[str], stamps: list[str]) -> tuple
     of the run before as articles); a ValueError, before any file, for an output that would replace an input
     or another input's output (the command refuses both too)."""
     same = type(plan.fs_out) is type(plan.fs_in)
+    real = [_real(plan.fs_in, plan.fs_in._strip_protocol(source)) for source in sources]  # resolved once each
     if same and plan.root:
         out_root, root = _real(plan.fs_out, plan.out_root), _real(plan.fs_in, plan.root)
         if out_root != root and out_root.startswith(root.rstrip("/") + "/"):
-            kept = [
-                (source, stamp)
-                for source, stamp in zip(sources, stamps, strict=True)
-                if not _real(plan.fs_in, plan.fs_in._strip_protocol(source)).startswith(out_root + "/")
-            ]
-            sources, stamps = [source for source, _ in kept], [stamp for _, stamp in kept]
+            kept = [number for number, path in enumerate(real) if not path.startswith(out_root + "/")]
+            sources, stamps, real = [sources[n] for n in kept], [stamps[n] for n in kept], [real[n] for n in kept]
     if not plan.collection:
         seen: dict[str, str] = {}
-        inputs = {_real(plan.fs_in, plan.fs_in._strip_protocol(source)) for source in sources} if same else set()
+        inputs = set(real) if same else set()
         for source in sources:
             output = _real(plan.fs_out, _output_path(plan, source))
             if output in inputs:

@@ -86,9 +86,9 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
                         force=args.force,
                         **job.options,
                     )
+                except ClusterMismatch:
+                    raise  # said below, with the scheduler's address
                 except (FileNotFoundError, ValueError) as exc:  # what the inputs and outputs are; nothing ran
-                    if isinstance(exc, ClusterMismatch):
-                        raise
                     raise UsageError(str(exc)) from None
                 try:
                     for record in records:
