@@ -326,6 +326,30 @@ def test_an_output_that_would_replace_an_input_is_refused_before_any_file(tmp_pa
     assert not (tmp_path / "out").exists()
 
 
+def test_an_output_folder_among_the_inputs_may_not_replace_one_of_its_files(tmp_path: Path, in_process: None) -> None:
+    source = tmp_path / "in"
+    (source / "sub").mkdir(parents=True)
+    article = b"Politik\nSchlagzeile\n2025-02-27\n\nEin Absatz.\n"
+    (source / "a.txt").write_bytes(article)
+    kept = article.replace(b"Ein Absatz.", b"Nur hier.")
+    (source / "sub" / "a.txt").write_bytes(kept)  # in/a.txt's text output would be in/sub/a.txt
+    with pytest.raises(ValueError, match="replace the input"):
+        nd.convert(source, source / "sub", "text")
+    assert (source / "sub" / "a.txt").read_bytes() == kept
+
+
+@pytest.mark.parametrize("format", ["html", "jsonl"])
+def test_a_rerun_makes_a_deleted_output_again(corpus: Path, tmp_path: Path, in_process: None, format: str) -> None:
+    out = tmp_path / "out"
+    first = nd.convert(corpus, out, format, files_per_partition=10)
+    outputs = sorted(path for path in out.rglob("*") if path.is_file() and "_newsarticle" not in path.parts)
+    whole = outputs[0].read_bytes()
+    outputs[0].unlink()
+    again = nd.convert(corpus, out, format, files_per_partition=10)
+    assert 0 < again.converted < first.converted  # the deleted output's partition, not the others
+    assert outputs[0].read_bytes() == whole
+
+
 def test_an_output_folder_inside_the_input_folder_is_not_read_back(tmp_path: Path, in_process: None) -> None:
     source = tmp_path / "in"
     source.mkdir()

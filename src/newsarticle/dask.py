@@ -528,14 +528,17 @@ def _outside_output(plan: _Plan, sources: list[str], stamps: list[str]) -> tuple
     or another input's output (the command refuses both too)."""
     same = type(plan.fs_out) is type(plan.fs_in)
     real = [_real(plan.fs_in, plan.fs_in._strip_protocol(source)) for source in sources]  # resolved once each
+    # Every listed file, those in the output folder too: an output must not replace any of them,
+    # but for the outputs an earlier run wrote there (its records list them).
+    inputs = set(real) if same else set()
     if same and plan.root:
         out_root, root = _real(plan.fs_out, plan.out_root), _real(plan.fs_in, plan.root)
         if out_root != root and out_root.startswith(root.rstrip("/") + "/"):
             kept = [number for number, path in enumerate(real) if not path.startswith(out_root + "/")]
             sources, stamps, real = [sources[n] for n in kept], [stamps[n] for n in kept], [real[n] for n in kept]
+            inputs -= {f"{out_root}/{name}" for name in _written_before(plan)}
     if not plan.collection:
         seen: dict[str, str] = {}
-        inputs = set(real) if same else set()
         for source in sources:
             output = _real(plan.fs_out, _output_path(plan, source))
             if output in inputs:
@@ -544,6 +547,16 @@ def _outside_output(plan: _Plan, sources: list[str], stamps: list[str]) -> tuple
             if other != source:
                 raise ValueError(f"{other} and {source} would both be written to {output}; convert them apart")
     return sources, stamps
+
+
+def _written_before(plan: _Plan) -> set[str]:
+    """The outputs, relative to the output folder, that the records of earlier runs there list."""
+    names: set[str] = set()
+    for path in plan.fs_out.glob(f"{plan.out_root}/{RECORDS_FOLDER}/part-*.json"):
+        record = _read_record(plan.fs_out, path)
+        outputs = record.get("outputs") if record is not None else None
+        names.update(name for name in outputs or () if isinstance(name, str))
+    return names
 
 
 def _real(fs: fsspec.AbstractFileSystem, path: str) -> str:
@@ -636,12 +649,14 @@ def _convert_partition(items: Iterable[tuple[int, str, str]], plan: _Plan) -> li
     record_path = f"{plan.out_root}/{RECORDS_FOLDER}/{index}.json"
     if not plan.force:
         known = _read_record(plan.fs_out, record_path)
-        # The same recipe, the same files, and none of them changed since (an edited file has a new stamp).
+        # The same recipe, the same files, none of them changed since (an edited file has a new stamp),
+        # and every output the record lists still there (one deleted since is made again).
         if (
             known is not None
             and known.get("recipe") == plan.recipe
             and known.get("inputs") == sources
             and known.get("stamps") == stamps
+            and all(plan.fs_out.isfile(f"{plan.out_root}/{name}") for name in known.get("outputs", ()))
         ):
             return [{"converted": 0, "skipped": len(sources), "written": 0, "failed": []}]
     failed: list[dict[str, Any]] = []
