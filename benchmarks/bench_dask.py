@@ -7,7 +7,7 @@
 The cases, each a fresh process (wall time measured around it, start-up included):
 
 - ``pool``: ``newsarticle convert DIR -t html -o OUT -j 2 -q``, the local process pool;
-- ``scheduler``: the same with ``--scheduler ADDR`` (the batch runner with Dask workers);
+- ``scheduler``: the same with ``--scheduler ADDR`` (``newsarticle.dask.convert``, partitions sized by the count);
 - ``jsonl``: ``newsarticle convert DIR -t jsonl -o OUT --scheduler ADDR -q``, shards written by the workers;
 - ``parquet``: ``newsarticle.dask.to_dataframe(read_results(DIR)).to_parquet(OUT)`` in a script;
 - ``api-convert``: ``newsarticle.dask.convert(DIR, OUT, "html")`` in a script.

@@ -45,9 +45,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _expected(corpus: Path) -> list[tuple[str, Any]]:
-    """Every selected file in input order (sorted paths), with its Article or its ParseError."""
+    """Every selected file in input order (as the command walks: a folder's files, then its subfolders),
+    with its Article or its ParseError."""
     expected: list[tuple[str, Any]] = []
-    for path in sorted(corpus.rglob("*.txt"), key=lambda p: p.as_posix()):
+    files = corpus.rglob("*.txt")
+    for path in sorted(files, key=lambda p: (len(p.relative_to(corpus).parts) > 1, p.parent.as_posix(), p.stem)):
         try:
             expected.append((str(path), newsarticle.parse_file(path, on_diagnostic=lambda _d: None)))
         except newsarticle.ParseError as exc:
@@ -271,7 +273,9 @@ def test_a_rerun_skips_committed_partitions_and_force_converts_them(
     out = tmp_path / "corpus"
     first = nd.convert(corpus, out, "jsonl", files_per_partition=10)
     again = nd.convert(corpus, out, "jsonl", files_per_partition=10)
-    assert (again.converted, again.skipped, again.outputs) == (0, first.converted + first.failed, 0)
+    # The files that failed are failures again (unchanged, they would fail the same way), not "skipped".
+    assert (again.converted, again.skipped, again.outputs) == (0, first.converted, 0)
+    assert again.failures == first.failures != ()
     changed = nd.convert(corpus, out, "jsonl", files_per_partition=10, include_source=False)
     assert (changed.converted, changed.skipped) == (first.converted, 0)  # another recipe: every shard again
     forced = nd.convert(corpus, out, "jsonl", files_per_partition=10, include_source=False, force=True)
@@ -292,7 +296,7 @@ def test_a_rerun_converts_the_partition_of_an_edited_input_again(tmp_path: Path,
     assert "Ein neuer, längerer Absatz." in (out / "3.txt").read_text(encoding="utf-8")
 
 
-def test_a_fifo_among_the_inputs_fails_alone_instead_of_hanging_its_worker(
+def test_a_fifo_among_the_inputs_is_left_out_alone_instead_of_hanging_its_worker(
     corpus: Path, tmp_path: Path, in_process: None
 ) -> None:
     source = tmp_path / "in"
@@ -307,7 +311,7 @@ def test_a_fifo_among_the_inputs_fails_alone_instead_of_hanging_its_worker(
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
         pytest.fail("convert() waited on a FIFO named like an article")
     (summary,) = results
-    assert [(d.source, d.code) for d in summary.failures if d.source == str(fifo)] == [(str(fifo), "special-file")]
+    assert [(d.source, d.code) for d in summary.left_out] == [(str(fifo), "special-file")]
     assert summary.converted == sum(isinstance(want, newsarticle.Article) for _, want in _expected(corpus))
 
 
@@ -359,6 +363,60 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_back(tmp_path: Pat
     again = nd.convert(source, source / "plain", "text")  # plain/*.txt match the inputs' pattern
     assert (first.converted, again.converted, again.skipped, again.failed) == (3, 0, 3, 0)
     assert sorted(path.name for path in (source / "plain").glob("*.txt")) == ["0.txt", "1.txt", "2.txt"]
+
+
+def _linked_tree(tmp_path: Path) -> Path:
+    """A folder with an article, a link to an article outside it and a link to a folder of two articles."""
+    article = b"Politik\nSchlagzeile %d\n2025-02-27\n\nEin Absatz.\n"
+    source, elsewhere = tmp_path / "in", tmp_path / "elsewhere"
+    (elsewhere / "folder").mkdir(parents=True)
+    source.mkdir()
+    (source / "a.txt").write_bytes(article % 1)
+    (elsewhere / "b.txt").write_bytes(article % 2)
+    for number in (3, 4):
+        (elsewhere / "folder" / f"{number}.txt").write_bytes(article % number)
+    (source / "b.txt").symlink_to(elsewhere / "b.txt")
+    (source / "linked").symlink_to(elsewhere / "folder", target_is_directory=True)
+    return source
+
+
+def test_links_in_a_folder_are_left_out_unless_followed_as_the_command_does(tmp_path: Path, in_process: None) -> None:
+    source = _linked_tree(tmp_path)
+    summary = nd.convert(source, tmp_path / "out", "text")
+    assert (summary.converted, summary.skipped, summary.failed) == (1, 2, 0)
+    assert sorted((d.source, d.code) for d in summary.left_out) == [
+        (str(source / "b.txt"), "symlink"),
+        (str(source / "linked"), "symlink"),
+    ]
+    assert sorted(p.name for p in (tmp_path / "out").rglob("*.txt")) == ["a.txt"]
+    followed = nd.convert(source, tmp_path / "followed", "text", follow_symlinks=True)
+    assert (followed.converted, followed.left_out) == (4, ())
+    from newsarticle._cli import main
+
+    assert main(["convert", str(source), "-t", "text", "-o", str(tmp_path / "local"), "--follow-symlinks", "-j1"]) == 0
+    assert _tree(tmp_path / "followed") == _tree(tmp_path / "local")  # a folder link is walked under its own name
+    results = nd.read_results(source).compute()
+    assert [(Path(r.source).name, r.error.code if r.error else None) for r in results] == [
+        ("b.txt", "symlink"),
+        ("linked", "symlink"),
+        ("a.txt", None),
+    ]
+
+
+def test_every_storage_lists_a_folder_in_the_command_s_order(corpus: Path) -> None:
+    import fsspec
+
+    memory = fsspec.filesystem("memory")
+    for path in sorted(corpus.rglob("*")):
+        if path.is_file():
+            memory.pipe(f"/order/{path.relative_to(corpus).as_posix()}", path.read_bytes())
+    try:
+        listed = [r.source for r in nd.read_results("memory://order/").compute(scheduler="synchronous")]
+    finally:
+        memory.rm("/order", recursive=True)
+    local = [r.source for r in nd.read_results(corpus).compute(scheduler="synchronous")]
+    assert listed == ["memory:///order/" + Path(path).relative_to(corpus).as_posix() for path in local]
+    assert local == [path for path, _ in _expected(corpus)]
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes: Linux file systems")

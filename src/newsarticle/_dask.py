@@ -51,6 +51,16 @@ SCHEDULER_LOST = "scheduler"
 _SCHEMES = frozenset({"tcp", "tls", "inproc", "ucx", "ws", "wss"})
 
 
+def check_address(address: str) -> None:
+    """Refuse at once a scheduler address whose transport Dask does not speak (it would fail after the timeout).
+
+    :raises ValueError: the message says which transports there are.
+    """
+    scheme = address.partition("://")[0] if "://" in address else "tcp"
+    if scheme not in _SCHEMES:
+        raise ValueError(f"a scheduler address starts with one of {', '.join(sorted(_SCHEMES))}://")
+
+
 def connect_timeout() -> float:
     """The wait for the scheduler: ``NEWSARTICLE_SCHEDULER_TIMEOUT`` seconds, or CONNECT_TIMEOUT.
 
@@ -190,9 +200,7 @@ class DaskWorkers:
     """
 
     def __init__(self, job: Job, address: str, *, timeout: float = 0.0) -> None:
-        scheme = address.partition("://")[0] if "://" in address else "tcp"
-        if scheme not in _SCHEMES:
-            raise ValueError(f"a scheduler address starts with one of {', '.join(sorted(_SCHEMES))}://")
+        check_address(address)
         # Paths are made absolute before they are sent: a worker started in another folder would read and
         # write there (the outcomes come back with the paths as given).
         root = job.output_root

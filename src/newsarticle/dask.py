@@ -53,6 +53,7 @@ __all__ = [
     "FileResult",
     "convert",
     "iter_convert",
+    "partition_size",
     "read_articles",
     "read_results",
     "summarize",
@@ -91,6 +92,7 @@ def read_results(
     storage_options: dict[str, Any] | None = None,
     files_per_partition: int = DEFAULT_FILES_PER_PARTITION,
     glob: str = "*.txt",
+    follow_symlinks: bool = False,
     **parse_options: Any,
 ) -> db.Bag:
     """A bag of :class:`FileResult`, one per input file, in input order.
@@ -99,7 +101,12 @@ def read_results(
         local paths or any fsspec URL (``s3://``, ``gs://``, ``file://``, ``memory://``).
     :param storage_options: Passed to fsspec (credentials, an endpoint).
     :param files_per_partition: Files each task reads and parses.
-    :param glob: The file names a folder's search selects.
+    :param glob: The file names a folder's search selects (a pattern with ``/`` matches the path below the
+        folder, as in the command).
+    :param follow_symlinks: Follow symbolic links found in a local folder, to files and to folders; by
+        default each is a failed result with code ``symlink`` (as the command skips them), as is a special
+        file (a FIFO, a socket: code ``special-file``). Such results come first. A file named in ``urlpath``
+        is read through its link.
     :param parse_options: Passed to :func:`newsarticle.parse` (``strict``, ``language``,
         ``default_language``, ``trailer_lines``, ``max_size``).
     :raises FileNotFoundError: a path that names nothing.
@@ -113,13 +120,21 @@ def read_results(
         raise ValueError(
             f"read_results() has no parse option {unknown[0]!r}; parse options: {', '.join(sorted(_PARSE_OPTIONS))}"
         )
-    fs, sources = _expand(urlpath, storage_options or {}, glob)
-    if not sources:
+    listing = _expand(urlpath, storage_options or {}, glob, follow_symlinks)
+    left_out: list[str | FileResult] = [_left_out(problem) for problem in listing.skipped + listing.unread]
+    items = left_out + list(listing.sources)
+    if not items:
         empty: db.Bag = db.from_sequence([], npartitions=1)
         return empty
-    bag: db.Bag = db.from_sequence(sources, partition_size=files_per_partition)
-    results: db.Bag = bag.map_partitions(_read_partition, fs, parse_options)
+    bag: db.Bag = db.from_sequence(items, partition_size=files_per_partition)
+    results: db.Bag = bag.map_partitions(_read_partition, listing.fs, parse_options)
     return results
+
+
+def _left_out(problem: dict[str, Any]) -> FileResult:
+    """A file a local folder's walk did not read (a link, a FIFO), as a failed result: nothing is lost."""
+    error = Diagnostic(code=problem["code"], message=problem["message"], line=1, source=problem["source"])
+    return FileResult(source=problem["source"], error=error)
 
 
 def read_articles(urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], **options: Any) -> db.Bag:
@@ -142,18 +157,14 @@ _PARSE_OPTIONS = frozenset({"strict", "language", "default_language", "trailer_l
 
 
 def _expand(
-    urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], storage_options: dict[str, Any], glob: str
-) -> tuple[fsspec.AbstractFileSystem, list[str]]:
-    """The file system and every file ``urlpath`` names, in order: folders sorted, searched recursively."""
-    fs, sources, _root, _stamps = _expand_with_root(urlpath, storage_options, glob)
-    return fs, sources
-
-
-def _expand_with_root(
-    urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], storage_options: dict[str, Any], glob: str
-) -> tuple[fsspec.AbstractFileSystem, list[str], str, list[str]]:
-    """:func:`_expand`; the folder the outputs' paths are relative to: the one folder given, else the
-    files' common parent (as ``newsarticle convert`` mirrors a tree); and each file's :func:`_stamp`."""
+    urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    storage_options: dict[str, Any],
+    glob: str,
+    follow_symlinks: bool = False,
+) -> _Listing:
+    """Every file ``urlpath`` names, in order (folders sorted, searched recursively), with each one's
+    :func:`_stamp`; the folder the outputs' paths are relative to: the one folder given, else the files'
+    common parent (as ``newsarticle convert`` mirrors a tree); and what a local folder's walk skipped."""
     paths = [urlpath] if isinstance(urlpath, (str, os.PathLike)) else list(urlpath)
     if not paths:
         raise ValueError("read_results() needs a folder, a pattern or a file; the list is empty")
@@ -161,27 +172,71 @@ def _expand_with_root(
     fs, _ = fsspec.core.url_to_fs(texts[0], **storage_options)
     found: dict[str, dict[str, Any]] = {}
     folders: list[str] = []
+    skipped: list[dict[str, Any]] = []
+    unread: list[dict[str, Any]] = []
     for text in texts:
         other, path = fsspec.core.url_to_fs(text, **storage_options)
         if type(other) is not type(fs):
             raise ValueError(f"read_results() reads from one storage at a time: {text!r} is on another")
-        files = _files(fs, path, glob, text)
+        if isinstance(fs, fsspec.implementations.local.LocalFileSystem) and os.path.isdir(path):
+            found.update(_walk_local(path, glob, follow_symlinks, skipped, unread))
+        else:
+            found.update(_files(fs, path, glob, text))
         if fs.isdir(path):
             folders.append(path.rstrip("/"))
-        found.update(files)
     if len(texts) == 1 and folders:
         root = folders[0]
     else:
         parents = folders + [name.rpartition("/")[0] for name in found]
         root = posixpath.commonpath(parents) if parents else ""
-    return fs, [_shown(fs, name) for name in found], root, [_stamp(info) for info in found.values()]
+    sources = [_shown(fs, name) for name in found]
+    return _Listing(fs, sources, root, [_stamp(info) for info in found.values()], skipped, unread)
+
+
+@attrs.frozen
+class _Listing:
+    fs: Any
+    sources: list[str]
+    root: str
+    stamps: list[str]
+    #: What a local folder's walk left out, as the command does (links, special files), as problem records.
+    skipped: list[dict[str, Any]]
+    #: What it could not list or look at (a folder without permission), as problem records.
+    unread: list[dict[str, Any]]
+
+
+def _walk_local(
+    folder: str, glob: str, follow_symlinks: bool, skipped: list[dict[str, Any]], unread: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A local folder's files as the command walks it: symbolic links and special files left out (into
+    ``skipped``, with the reason) unless ``follow_symlinks``, each folder walked once, names sorted; what
+    cannot be listed into ``unread``."""
+    from newsarticle._batch.walk import Found, Inputs
+
+    found: dict[str, dict[str, Any]] = {}
+    for item in Inputs([folder], glob, follow_symlinks=follow_symlinks).walk():
+        if isinstance(item, Found):
+            try:
+                status = os.stat(item.absolute, follow_symlinks=item.follow)
+            except OSError as exc:
+                unread.append(_problem(item.source, "io", f"cannot read: {exc.strerror or exc}"))
+                continue
+            found[item.absolute] = {"size": status.st_size, "mtime": status.st_mtime}
+        else:
+            skipped.extend(_problem(p.path, p.code, p.message) for p in item.warnings)
+            unread.extend(_problem(p.path, p.code, p.message) for p in item.errors)
+    return found
 
 
 def _files(fs: fsspec.AbstractFileSystem, path: str, glob: str, given: str) -> dict[str, dict[str, Any]]:
     """The files ``path`` names, sorted, each with what the listing said of it (its size, its version)."""
     if fs.isdir(path):
+        from newsarticle._batch.walk import walk_order
+
         found = fs.find(path, detail=True)
-        return {name: found[name] for name in sorted(found) if fnmatch.fnmatchcase(name.rpartition("/")[2], glob)}
+        top = len(path.rstrip("/")) + 1
+        ordered = sorted(found, key=lambda name: walk_order(name[top:]))  # as the command walks a folder
+        return {name: found[name] for name in ordered if fnmatch.fnmatchcase(name.rpartition("/")[2], glob)}
     if any(character in path for character in "*?["):
         matched = fs.glob(path, detail=True)
         return {name: matched[name] for name in sorted(matched) if matched[name].get("type") != "directory"}
@@ -209,8 +264,10 @@ def _shown(fs: fsspec.AbstractFileSystem, path: str) -> str:
     return text
 
 
-def _read_partition(sources: Iterable[str], fs: fsspec.AbstractFileSystem, options: dict[str, Any]) -> list[FileResult]:
-    return [_read_one(source, fs, options) for source in sources]
+def _read_partition(
+    items: Iterable[str | FileResult], fs: fsspec.AbstractFileSystem, options: dict[str, Any]
+) -> list[FileResult]:
+    return [item if isinstance(item, FileResult) else _read_one(item, fs, options) for item in items]
 
 
 def _read_one(source: str, fs: fsspec.AbstractFileSystem, options: dict[str, Any]) -> FileResult:
@@ -364,6 +421,8 @@ class ConversionSummary:
     :ivar skipped: Files of partitions that an earlier run with the same recipe committed already.
     :ivar outputs: How many output files this run committed (one per article, or one shard per partition).
     :ivar failures: Why each failed file failed, in input order.
+    :ivar left_out: The files a local folder's walk did not read, each with why (a symbolic link without
+        ``follow_symlinks``, a FIFO or another special file); they count as skipped.
     """
 
     converted: int = 0
@@ -371,6 +430,7 @@ class ConversionSummary:
     skipped: int = 0
     outputs: int = 0
     failures: tuple[Diagnostic, ...] = ()
+    left_out: tuple[Diagnostic, ...] = ()
 
 
 def convert(
@@ -380,7 +440,7 @@ def convert(
     *,
     storage_options: dict[str, Any] | None = None,
     output_storage_options: dict[str, Any] | None = None,
-    files_per_partition: int = DEFAULT_FILES_PER_PARTITION,
+    files_per_partition: int | None = DEFAULT_FILES_PER_PARTITION,
     glob: str = "*.txt",
     locale: str | None = None,
     transforms: Sequence[str] = (),
@@ -388,6 +448,7 @@ def convert(
     language: str | None = None,
     max_size: int | None = MAX_INPUT_SIZE,
     force: bool = False,
+    follow_symlinks: bool = False,
     **options: Any,
 ) -> ConversionSummary:
     """Convert every file under ``urlpath_in`` into ``urlpath_out`` on the Dask cluster (the current client's
@@ -402,12 +463,22 @@ def convert(
     the end). Each partition then commits its record, ``_newsarticle/part-00000.json``: the recipe, the inputs
     it holds with each one's size and version (ETag or modification time, from the listing), the outputs it
     wrote and its failures (file, line, column, code, message). A rerun skips the partitions whose record has
-    the same recipe and the same inputs, none of them changed since (``force`` converts them again); a
-    partition that was interrupted left no record, and is converted again whole.
+    the same recipe and the same inputs, none of them changed since, and whose outputs all still exist
+    (``force`` converts them again); their failures count again, as the unchanged files would fail again. A
+    partition that was interrupted left no record, and one with a failure that was no fault of its input
+    (code ``io`` or ``worker``) is converted again whole.
+
+    A local folder is walked as the command walks it (the same order, ``glob`` matched the same way):
+    symbolic links and special files found in it are left out, each in :attr:`ConversionSummary.left_out`,
+    unless ``follow_symlinks``. Object storage lists a folder in the same order.
 
     :param storage_options: fsspec options for the inputs; ``output_storage_options`` for the outputs
         (by default the same).
+    :param files_per_partition: Files each task converts; None chooses by the number of files
+        (:func:`partition_size`), as the command does.
     :param max_size: A larger input fails with code ``too-large`` without being read whole; None for no limit.
+    :param follow_symlinks: Follow symbolic links in a local input folder, to files and to folders (each
+        folder walked once).
     :param options: The format's options (see :func:`newsarticle.formats`), checked before any file.
     :raises UnknownFormatError: before any file.
     :raises OptionError: before any file.
@@ -431,6 +502,7 @@ def convert(
         language=language,
         max_size=max_size,
         force=force,
+        follow_symlinks=follow_symlinks,
         **options,
     )
     return summarize(records)
@@ -440,13 +512,21 @@ def summarize(records: Iterable[dict[str, Any]]) -> ConversionSummary:
     """The summary of the partitions' records (see :func:`iter_convert`)."""
     converted = skipped = outputs = 0
     failures: list[Diagnostic] = []
+    left_out: list[Diagnostic] = []
     for record in records:
         converted += record["converted"]
         skipped += record["skipped"]
         outputs += record["written"]
         failures += [_diagnostic(failure) for failure in record["failed"]]
+        if record.get("left_out"):
+            left_out += [_diagnostic(problem) for problem in record["warnings"]]
     return ConversionSummary(
-        converted=converted, failed=len(failures), skipped=skipped, outputs=outputs, failures=tuple(failures)
+        converted=converted,
+        failed=len(failures),
+        skipped=skipped,
+        outputs=outputs,
+        failures=tuple(failures),
+        left_out=tuple(left_out),
     )
 
 
@@ -457,7 +537,7 @@ def iter_convert(
     *,
     storage_options: dict[str, Any] | None = None,
     output_storage_options: dict[str, Any] | None = None,
-    files_per_partition: int = DEFAULT_FILES_PER_PARTITION,
+    files_per_partition: int | None = DEFAULT_FILES_PER_PARTITION,
     glob: str = "*.txt",
     locale: str | None = None,
     transforms: Sequence[str] = (),
@@ -465,14 +545,17 @@ def iter_convert(
     language: str | None = None,
     max_size: int | None = MAX_INPUT_SIZE,
     force: bool = False,
+    follow_symlinks: bool = False,
     **options: Any,
 ) -> Generator[dict[str, Any], None, None]:
     """:func:`convert`, as each partition's record in partition order as it is committed: for callers that
     report progress (the command). Everything is checked before this returns; closing the iterator early
     cancels the partitions not started.
 
-    Each record is a dict: ``converted``, ``skipped`` and ``written`` (counts) and ``failed`` (a list of
-    ``{source, line, column, code, message}``).
+    Each record is a dict: ``converted``, ``skipped`` and ``written`` (counts), ``failed`` and ``warnings``
+    (lists of ``{source, line, column, code, message}``: the files that failed, the parser's warnings). A
+    local folder's walk may leave files out (links, special files): they come first, in a record of their
+    own with ``left_out`` true, each in ``warnings`` and counted as skipped.
     """
     import newsarticle
     from newsarticle._plugin_api import RegisteredCollection
@@ -485,9 +568,12 @@ def iter_convert(
         from newsarticle._i18n import get_locale
 
         get_locale(locale)
-    if type(files_per_partition) is not int or files_per_partition < 1:
+    if files_per_partition is not None and (type(files_per_partition) is not int or files_per_partition < 1):
         raise ValueError(f"files_per_partition takes a whole number of 1 or more, not {files_per_partition!r}")
-    fs_in, sources, root, stamps = _expand_with_root(urlpath_in, storage_options or {}, glob)
+    listing = _expand(urlpath_in, storage_options or {}, glob, follow_symlinks)
+    fs_in, sources, root, stamps = listing.fs, listing.sources, listing.root, listing.stamps
+    if files_per_partition is None:
+        files_per_partition = partition_size(len(sources))
     out_options = storage_options if output_storage_options is None else output_storage_options
     fs_out, out_root = fsspec.core.url_to_fs(os.fspath(urlpath_out), **(out_options or {}))
     recipe = {
@@ -519,7 +605,23 @@ def iter_convert(
     client = _current_client()
     if client is not None and sources:
         preflight(client, registered.name, connect_timeout())
-    return _records(plan, sources, stamps, client)
+    left_out = {
+        "converted": 0,
+        "skipped": len(listing.skipped),
+        "written": 0,
+        "failed": listing.unread,
+        "warnings": listing.skipped,
+        "left_out": True,
+    }
+    return _records(plan, sources, stamps, client, left_out if listing.skipped or listing.unread else None)
+
+
+def partition_size(files: int) -> int:
+    """Files per partition for ``files`` inputs when none is given (``files_per_partition=None``): at least 64
+    partitions, so that every worker of a cluster gets work and a lost worker costs a small part, and at most
+    :data:`DEFAULT_FILES_PER_PARTITION` files each. A power of two, so that it stays the same, and a rerun
+    finds the same partitions, until the number of files doubles or halves."""
+    return min(DEFAULT_FILES_PER_PARTITION, 1 << max(0, (files // 64).bit_length() - 1))
 
 
 def _outside_output(plan: _Plan, sources: list[str], stamps: list[str]) -> tuple[list[str], list[str]]:
@@ -566,9 +668,14 @@ def _real(fs: fsspec.AbstractFileSystem, path: str) -> str:
     return path.rstrip("/")
 
 
-def _records(plan: _Plan, sources: list[str], stamps: list[str], client: Any) -> Generator[dict[str, Any], None, None]:
+def _records(
+    plan: _Plan, sources: list[str], stamps: list[str], client: Any, left_out: dict[str, Any] | None
+) -> Generator[dict[str, Any], None, None]:
     """Each partition's record, in order; with a distributed client, gathered from the workers one at a time
-    (only the small records travel), and the partitions not finished cancelled when the caller stops."""
+    (only the small records travel), and the partitions not finished cancelled when the caller stops.
+    ``left_out`` (what the listing skipped) comes first."""
+    if left_out is not None:
+        yield left_out
     if not sources:
         return
     items = [(number, source, stamp) for number, (source, stamp) in enumerate(zip(sources, stamps, strict=True))]
@@ -598,6 +705,7 @@ def _records(plan: _Plan, sources: list[str], stamps: list[str], client: Any) ->
                         "skipped": 0,
                         "written": 0,
                         "failed": [_problem(s, "worker", message) for s in chunk],
+                        "warnings": [],
                     }
                 ]
             yield from records
@@ -649,27 +757,26 @@ def _convert_partition(items: Iterable[tuple[int, str, str]], plan: _Plan) -> li
     record_path = f"{plan.out_root}/{RECORDS_FOLDER}/{index}.json"
     if not plan.force:
         known = _read_record(plan.fs_out, record_path)
-        # The same recipe, the same files, none of them changed since (an edited file has a new stamp),
-        # and every output the record lists still there (one deleted since is made again).
-        if (
-            known is not None
-            and known.get("recipe") == plan.recipe
-            and known.get("inputs") == sources
-            and known.get("stamps") == stamps
-            and all(plan.fs_out.isfile(f"{plan.out_root}/{name}") for name in known.get("outputs", ()))
-        ):
-            return [{"converted": 0, "skipped": len(sources), "written": 0, "failed": []}]
+        if _still_good(plan, known, sources, stamps):
+            assert known is not None
+            # The files that failed, failed again: unchanged, they would fail the same way (a rerun that
+            # said "skipped" for them would end with status 0 while their outputs are missing).
+            again = list(known.get("failed", ()))
+            return [
+                {"converted": 0, "skipped": len(sources) - len(again), "written": 0, "failed": again, "warnings": []}
+            ]
     failed: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
     outputs: list[str] = []
     converted = 0
     if plan.collection:
-        converted, failed = _write_shard(plan, sources, f"{plan.out_root}/{index}{plan.suffix}")
+        converted, failed = _write_shard(plan, sources, f"{plan.out_root}/{index}{plan.suffix}", warnings)
         if converted or not failed:
             outputs.append(f"{index}{plan.suffix}")
     else:
         for source in sources:
             output = _output_path(plan, source)
-            problem = _write_one(plan, source, output)
+            problem = _write_one(plan, source, output, warnings)
             if problem is None:
                 converted += 1
                 outputs.append(output[len(plan.out_root) + 1 :])
@@ -677,7 +784,25 @@ def _convert_partition(items: Iterable[tuple[int, str, str]], plan: _Plan) -> li
                 failed.append(problem)
     record = {"recipe": plan.recipe, "inputs": sources, "stamps": stamps, "outputs": outputs, "failed": failed}
     _commit(plan.fs_out, record_path, json.dumps(record, indent=1).encode("utf-8"))
-    return [{"converted": converted, "skipped": 0, "written": len(outputs), "failed": failed}]
+    return [{"converted": converted, "skipped": 0, "written": len(outputs), "failed": failed, "warnings": warnings}]
+
+
+#: Failure codes that say nothing of the input (a write that failed, a worker lost): a rerun tries again.
+_RETRIED = frozenset({"io", "worker", "timeout"})
+
+
+def _still_good(plan: _Plan, known: dict[str, Any] | None, sources: list[str], stamps: list[str]) -> bool:
+    """Whether an earlier run's record of this partition stands: the same recipe, the same files, none of
+    them changed since (an edited file has a new stamp), every output it lists still there (one deleted
+    since is made again), and no failure that a rerun might mend."""
+    return (
+        known is not None
+        and known.get("recipe") == plan.recipe
+        and known.get("inputs") == sources
+        and known.get("stamps") == stamps
+        and all(isinstance(f, dict) and f.get("code") not in _RETRIED for f in known.get("failed", ()))
+        and all(plan.fs_out.isfile(f"{plan.out_root}/{name}") for name in known.get("outputs", ()))
+    )
 
 
 def _output_path(plan: _Plan, source: str) -> str:
@@ -688,13 +813,15 @@ def _output_path(plan: _Plan, source: str) -> str:
     return f"{plan.out_root}/{(stem if dot and stem else relative)}{plan.suffix}"
 
 
-def _write_one(plan: _Plan, source: str, output: str) -> dict[str, Any] | None:
-    """Read, parse, render and commit one file's output; its failure as a record, or None."""
+def _write_one(plan: _Plan, source: str, output: str, warnings: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Read, parse, render and commit one file's output; its failure as a record, or None. The parser's
+    warnings go to ``warnings``."""
     from newsarticle._batch.work import error_code
     from newsarticle._exceptions import NewsArticleError
     from newsarticle._render import render_encoded
 
     result = _read_one(source, plan.fs_in, plan.parse_options)
+    warnings += map(_failure, result.warnings)
     if result.article is None:
         assert result.error is not None
         return _failure(result.error)
@@ -717,8 +844,11 @@ def _problem(source: str, code: str, message: str, line: int | None = None) -> d
     return {"source": source, "line": line, "column": None if line is None else 1, "code": code, "message": message}
 
 
-def _write_shard(plan: _Plan, sources: list[str], path: str) -> tuple[int, list[dict[str, Any]]]:
-    """Every article of the partition into one shard of the collection format, committed at the end."""
+def _write_shard(
+    plan: _Plan, sources: list[str], path: str, warnings: list[dict[str, Any]]
+) -> tuple[int, list[dict[str, Any]]]:
+    """Every article of the partition into one shard of the collection format, committed at the end; the
+    parser's warnings go to ``warnings``."""
     from newsarticle._batch.work import error_code
     from newsarticle._collection import open_collection
     from newsarticle._exceptions import MissingURLError, NewsArticleError
@@ -730,6 +860,7 @@ def _write_shard(plan: _Plan, sources: list[str], path: str) -> tuple[int, list[
         output = open_collection(plan.format, target, locale=plan.locale, transforms=plan.transforms, **plan.options)
         for source in sources:
             result = _read_one(source, plan.fs_in, plan.parse_options)
+            warnings += map(_failure, result.warnings)
             if result.article is None:
                 assert result.error is not None
                 failed.append(_failure(result.error))

@@ -285,5 +285,12 @@ def _stem_first(name: str) -> tuple[str, str]:
     return os.path.splitext(name)[0], name
 
 
+def walk_order(relative: str) -> tuple[tuple[int, str, str], ...]:
+    """The place of a file, by its ``/``-separated path below an input folder, in the order :meth:`Inputs.walk`
+    yields files: for listings made another way (object storage), so that every storage gives one order."""
+    *folders, name = relative.split("/")
+    return (*((1, folder, "") for folder in folders), (0, *_stem_first(name)))
+
+
 def selects_nothing(_name: str) -> bool:
     return False

@@ -1,8 +1,6 @@
-"""``convert --scheduler`` through :func:`newsarticle.dask.convert`: inputs or outputs at URLs (``s3://``), and
-collection formats written as shards by the workers.
-
-The other ``--scheduler`` runs (local folders, one output per article) go through the batch runner with
-:class:`~newsarticle._dask.DaskWorkers`, which reports each file in input order as it finishes.
+"""``convert --scheduler``: the job of the command through :func:`newsarticle.dask.convert`, on the workers of a
+Dask cluster, which read the inputs and write the outputs themselves (local paths on a filesystem they share,
+or URLs such as ``s3://``): one output per article, or one shard per partition for a collection format.
 """
 
 from __future__ import annotations
@@ -20,6 +18,7 @@ from newsarticle._paths import display
 
 if TYPE_CHECKING:
     from newsarticle._batch import Job
+    from newsarticle._progress import Progress
 
 
 def is_url(path: str) -> bool:
@@ -28,46 +27,59 @@ def is_url(path: str) -> bool:
     return bool(separator) and scheme.replace("+", "").replace("-", "").isalnum() and not os.path.exists(path)
 
 
-def wants_cluster_api(args: argparse.Namespace, collection: bool) -> bool:
-    """Whether ``convert --scheduler`` goes through newsarticle.dask.convert."""
-    if args.scheduler is None:
-        return False
-    output = args.output or ""
-    return collection or is_url(output) or any(is_url(name) for name in args.inputs)
+def _check_paths(args: argparse.Namespace, output: str, suffix: str, mode: str) -> None:
+    """What the command checks of local inputs, the output folder and ``--errors`` before any file."""
+    from newsarticle._batch import Inputs
+    from newsarticle._cli.guards import check_inputs, check_report
+
+    if "-" in args.inputs:
+        raise UsageError("--scheduler reads files the workers can reach, not standard input (-)")
+    local = [name for name in args.inputs if not is_url(name)]
+    check_inputs(local)
+    if is_url(output):
+        check_report(args.errors, Inputs(local, args.glob), None)
+        return
+    if os.path.exists(output) and not os.path.isdir(output):
+        raise UsageError(f"-o {display(output)} is a file; --scheduler writes into a folder: give -o FOLDER")
+    if not os.path.isdir(output) and os.path.basename(output.rstrip("/")).lower().endswith(suffix.lower()):
+        if mode == "collect":
+            what = f"-t {args.to} --scheduler writes a folder of shards, one per partition (part-00000{suffix}, ...)"
+        else:
+            what = "--scheduler writes one file per input into a folder"
+        raise UsageError(f"{what}: give -o FOLDER, not the file name {display(output)}")
+    check_report(args.errors, Inputs(local, args.glob), output, output_suffix=suffix)
 
 
 def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int:  # noqa: PLR0915 -- one run, start to end
     """Run ``job`` with :func:`newsarticle.dask.convert` on the cluster at ``--scheduler``; report like the
-    batch runner does (each failure, the summary), and write ``--errors``."""
+    batch runner does (each warning and failure, a progress bar, the summary), and write ``--errors``."""
     output: str | None = args.output
     if output in (None, "-"):
         raise UsageError("--scheduler writes where the workers can: give -o FOLDER (a path they share, or a URL)")
     assert output is not None
-    if "-" in args.inputs:
-        raise UsageError("--scheduler reads files the workers can reach, not standard input (-)")
-    if job.mode == "collect" and os.path.basename(output.rstrip("/")).lower().endswith(suffix.lower()):
-        raise UsageError(
-            f"-t {job.format} --scheduler writes a folder of shards, one per partition (part-00000{suffix}, ...):"
-            f" give -o FOLDER, not the file name {display(output)}"
-        )
+    _check_paths(args, output, suffix, job.mode)
     try:
         from distributed import Client
 
         import newsarticle.dask as nd
-        from newsarticle._dask import ClusterMismatch, connect_timeout, silence_dask
+        from newsarticle._dask import ClusterMismatch, check_address, connect_timeout, silence_dask
     except ImportError:
         raise UsageError("--scheduler needs Dask: pip install 'newsarticle[dask]'") from None
+    try:
+        check_address(args.scheduler)
+        wait = connect_timeout()
+    except ValueError as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler}: {exc}") from None
     # Relative paths mean this working folder, not each worker's: made absolute before they are sent.
     inputs = [name if is_url(name) else os.path.abspath(name) for name in args.inputs]
     target = output if is_url(output) else os.path.abspath(output)
-    wait = connect_timeout()
     started = time.monotonic()
     silence_dask()  # the command says what happened, once; Dask's log would add tracebacks
     try:
         client = Client(args.scheduler, timeout=f"{wait}s", set_as_default=False, direct_to_workers=True)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler}: {exc}") from None
-    report = _Report(args)
+    report = _Report(args, dict(zip(inputs, args.inputs, strict=True)))
     status = EXIT_OK
     with Interrupt(hard=True) as interrupt:
         try:
@@ -84,6 +96,8 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
                         language=job.language,
                         max_size=job.max_size,
                         force=args.force,
+                        follow_symlinks=args.follow_symlinks,
+                        files_per_partition=None,  # chosen by the number of files
                         **job.options,
                     )
                 except ClusterMismatch:
@@ -93,6 +107,9 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
                 try:
                     for record in records:
                         report.add(record)
+                        if record["failed"] and args.fail_fast:
+                            report.stopped = True
+                            break
                 finally:
                     records.close()  # cancels the partitions not finished
         except ClusterMismatch as exc:
@@ -105,6 +122,7 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
             report.lost = f"the connection to the Dask scheduler at {args.scheduler} was lost ({type(exc).__name__})"
             status = EXIT_SCHEDULER_LOST
         finally:
+            report.progress.clear()
             with contextlib.suppress(Exception):  # a scheduler that is gone cannot be told goodbye
                 client.close(timeout=wait)
     return report.finish(time.monotonic() - started, status, output)
@@ -113,22 +131,45 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
 class _Report:
     """The failures of each partition as its record comes back, the summary, and ``--errors``."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, given: dict[str, str]) -> None:
+        from newsarticle._progress import Progress
+
         self.args = args
         self.converted = self.skipped = self.written = 0
         self.failures: list[dict[str, Any]] = []
         self.lost: str | None = None
+        self.stopped = False  # at the first failure (--fail-fast)
+        # Each input as sent (absolute) and as the user gave it: messages name files as a local run does.
+        self.given = {sent: name for sent, name in given.items() if sent != name}
+        self.progress: Progress = Progress(sys.stderr, None, enabled=not args.quiet and sys.stderr.isatty())
 
     def add(self, record: dict[str, Any]) -> None:
         self.converted += record["converted"]
         self.skipped += record["skipped"]
         self.written += record["written"]
+        if record["failed"] or (record.get("warnings") and not self.args.quiet):
+            self.progress.clear()
+        if not self.args.quiet:
+            for warning in record.get("warnings", ()):
+                self._print("warning", warning)
         for failure in record["failed"]:
-            self.failures.append(failure)
-            where = display(str(failure["source"]))
-            if failure["line"] is not None:
-                where += f":{failure['line']}:{failure['column'] or 1}"
-            print(f"{where}: error: {failure['code']}: {display(str(failure['message']))}", file=sys.stderr)
+            named = {**failure, "source": self._as_given(str(failure["source"]))}
+            self.failures.append(named)
+            self._print("error", named)
+        self.progress.advance(record["converted"] + record["skipped"] + len(record["failed"]))
+
+    def _print(self, kind: str, problem: dict[str, Any]) -> None:
+        """``file:line:col: error: code: message``, as the compiler convention and a local run write it."""
+        where = display(self._as_given(str(problem["source"])))
+        if problem["line"] is not None:
+            where += f":{problem['line']}:{problem['column'] or 1}"
+        print(f"{where}: {kind}: {problem['code']}: {display(str(problem['message']))}", file=sys.stderr)
+
+    def _as_given(self, source: str) -> str:
+        for sent, name in self.given.items():
+            if source == sent or source.startswith(sent.rstrip("/") + "/"):
+                return name.rstrip("/") + source[len(sent.rstrip("/")) :]
+        return source
 
     def finish(self, elapsed: float, status: int, output: str) -> int:
         if self.args.errors:
@@ -138,6 +179,8 @@ class _Report:
         text += f"; {self.written:,} outputs committed by the workers to {display(output)}"
         if status not in (EXIT_OK, EXIT_SCHEDULER_LOST):
             text = f"interrupted: {text}; run the same command again to resume (committed partitions are skipped)"
+        elif self.stopped:
+            text = f"stopped at the first failure (--fail-fast): {text}"
         if self.lost is not None:
             print(f"newsarticle: error: {self.lost}; partitions not committed are left for a rerun", file=sys.stderr)
         if not self.args.quiet or failed or status != EXIT_OK:

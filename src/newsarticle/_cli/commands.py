@@ -21,12 +21,13 @@ def convert(args: argparse.Namespace) -> int:
     from newsarticle._batch import Inputs, Task
 
     inputs: list[str] = args.inputs
-    if args.scheduler is not None and args.to is not None:
-        from newsarticle._cli.cluster import convert_on_cluster, wants_cluster_api
+    if args.scheduler is not None:
+        from newsarticle._cli.cluster import convert_on_cluster
 
+        if args.to is None:
+            raise UsageError("--scheduler writes a folder of outputs: give the format with -t FORMAT")
         job, suffix = make_job(args.to, args)
-        if wants_cluster_api(args, job.mode == "collect"):
-            return convert_on_cluster(args, job, suffix)
+        return convert_on_cluster(args, job, suffix)
     check_inputs(inputs)
     output: str | None = None if args.output in (None, "-") else args.output
     folders = any(os.path.isdir(i) for i in inputs if i != "-")
