@@ -89,7 +89,9 @@ def _messages(stderr: bytes) -> set[str]:
 
 def test_the_command_says_what_a_cluster_run_cannot_do(scheduler: str, inputs: Path, tmp_path: Path) -> None:
     article = str(next(DATA.glob("*.txt")))
+    (tmp_path / "empty").mkdir()
     cases = {
+        ("convert", str(tmp_path / "empty"), "-t", "html", "-o", str(tmp_path / "out")): "nothing to convert",
         ("convert", article, "-t", "html", "-o", str(tmp_path / "a.html")): "writes one file per input into a folder",
         ("convert", article, "-o", str(tmp_path / "out")): "give the format with -t FORMAT",
         ("convert", "-", "-t", "html", "-o", str(tmp_path / "out")): "not standard input",

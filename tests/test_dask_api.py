@@ -365,6 +365,35 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_back(tmp_path: Pat
     assert sorted(path.name for path in (source / "plain").glob("*.txt")) == ["0.txt", "1.txt", "2.txt"]
 
 
+def test_shards_hold_this_run_s_articles_after_inputs_are_removed_or_fail(tmp_path: Path, in_process: None) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    for number in range(6):
+        (source / f"{number}.txt").write_bytes(b"Politik\nSchlagzeile %d\n2025-02-27\n\nEin Absatz.\n" % number)
+    out = tmp_path / "shards"
+    nd.convert(source, out, "jsonl", files_per_partition=2)
+    assert sorted(path.name for path in out.glob("part-*.jsonl")) == [f"part-0000{n}.jsonl" for n in range(3)]
+    (source / "5.txt").unlink()
+    (source / "4.txt").unlink()
+    for name in ("2.txt", "3.txt"):  # fail now: partition 1 holds no article
+        (source / name).write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    summary = nd.convert(source, out, "jsonl", files_per_partition=2)
+    assert (summary.converted, summary.failed, summary.skipped) == (0, 2, 2)
+    # Partition 2 is gone with its inputs, partition 1's shard of the last run with its articles.
+    assert sorted(path.name for path in out.glob("part-*.jsonl")) == ["part-00000.jsonl"]
+    headlines = [json.loads(line)["headline"] for part in sorted(out.glob("part-*.jsonl")) for line in part.open("rb")]
+    assert headlines == ["Schlagzeile 0", "Schlagzeile 1"]
+    assert sorted(path.name for path in (out / "_newsarticle").glob("*.json")) == ["part-00000.json", "part-00001.json"]
+
+
+def test_a_folder_without_a_matching_file_is_refused_before_any_file(tmp_path: Path, in_process: None) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.md").write_text("not an article", encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match=r"nothing to convert: no file matches '\*\.txt' in"):
+        nd.convert(tmp_path / "in", tmp_path / "out", "html")
+    assert not (tmp_path / "out").exists()
+
+
 def _linked_tree(tmp_path: Path) -> Path:
     """A folder with an article, a link to an article outside it and a link to a folder of two articles."""
     article = b"Politik\nSchlagzeile %d\n2025-02-27\n\nEin Absatz.\n"

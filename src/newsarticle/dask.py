@@ -480,6 +480,8 @@ def convert(
     :param follow_symlinks: Follow symbolic links in a local input folder, to files and to folders (each
         folder walked once).
     :param options: The format's options (see :func:`newsarticle.formats`), checked before any file.
+    :raises FileNotFoundError: before any file, when ``urlpath_in`` names nothing, or a folder where nothing
+        matches ``glob``.
     :raises UnknownFormatError: before any file.
     :raises OptionError: before any file.
     :raises UnknownLocaleError: before any file.
@@ -572,8 +574,6 @@ def iter_convert(
         raise ValueError(f"files_per_partition takes a whole number of 1 or more, not {files_per_partition!r}")
     listing = _expand(urlpath_in, storage_options or {}, glob, follow_symlinks)
     fs_in, sources, root, stamps = listing.fs, listing.sources, listing.root, listing.stamps
-    if files_per_partition is None:
-        files_per_partition = partition_size(len(sources))
     out_options = storage_options if output_storage_options is None else output_storage_options
     fs_out, out_root = fsspec.core.url_to_fs(os.fspath(urlpath_out), **(out_options or {}))
     recipe = {
@@ -599,9 +599,17 @@ def iter_convert(
         parse_options={"strict": strict, "default_language": language, "max_size": max_size},
         recipe=recipe,
         force=force,
-        files_per_partition=files_per_partition,
+        files_per_partition=files_per_partition or 1,
     )
     sources, stamps = _outside_output(plan, sources, stamps)
+    if not sources and not listing.skipped and not listing.unread:
+        # "0 converted" would read as success, and the records of the last run would be removed as stale.
+        shown = ", ".join(
+            os.fspath(path) for path in ([urlpath_in] if isinstance(urlpath_in, (str, os.PathLike)) else urlpath_in)
+        )
+        raise FileNotFoundError(f"nothing to convert: no file matches {glob!r} in {shown} (searched with subfolders)")
+    if files_per_partition is None:
+        plan = attrs.evolve(plan, files_per_partition=partition_size(len(sources)))
     client = _current_client()
     if client is not None and sources:
         preflight(client, registered.name, connect_timeout())
@@ -676,8 +684,12 @@ def _records(
     ``left_out`` (what the listing skipped) comes first."""
     if left_out is not None:
         yield left_out
-    if not sources:
-        return
+    if sources:
+        yield from _computed(plan, sources, stamps, client)
+        _remove_stale(plan, -(-len(sources) // plan.files_per_partition))
+
+
+def _computed(plan: _Plan, sources: list[str], stamps: list[str], client: Any) -> Generator[dict[str, Any], None, None]:
     items = [(number, source, stamp) for number, (source, stamp) in enumerate(zip(sources, stamps, strict=True))]
     bag = db.from_sequence(items, partition_size=plan.files_per_partition)
     parts = bag.map_partitions(_convert_partition, plan).to_delayed()
@@ -713,6 +725,29 @@ def _records(
         waiting = [future for future in futures if not future.done()]
         if waiting and client.status == "running":
             client.cancel(waiting)
+
+
+def _remove_stale(plan: _Plan, parts: int) -> None:
+    """After a run that went to its end: the records of the partitions past this run's last (fewer inputs
+    now, or partitions of another size), and for a collection format the shards past it, so that the shards
+    concatenated hold this run's articles and no removed input's. Shards first: a record whose shard is gone
+    is not trusted by a rerun."""
+    folder = f"{plan.out_root}/{RECORDS_FOLDER}"
+    stale = [path for path in plan.fs_out.glob(f"{folder}/part-*.json") if _part_number(path, ".json") >= parts]
+    if plan.collection:
+        shards = plan.fs_out.glob(f"{plan.out_root}/part-*{plan.suffix}")
+        for shard in shards:
+            if _part_number(shard, plan.suffix) >= parts:
+                plan.fs_out.rm_file(shard)
+    for record in stale:
+        plan.fs_out.rm_file(record)
+
+
+def _part_number(path: str, suffix: str) -> int:
+    """The number of ``.../part-00012<suffix>``; -1 for any other name (never stale)."""
+    name = path.rpartition("/")[2]
+    digits = name[len("part-") : len(name) - len(suffix)] if name.endswith(suffix) else ""
+    return int(digits) if len(digits) == 5 and digits.isdigit() else -1
 
 
 def _current_client() -> Any:
@@ -770,9 +805,12 @@ def _convert_partition(items: Iterable[tuple[int, str, str]], plan: _Plan) -> li
     outputs: list[str] = []
     converted = 0
     if plan.collection:
-        converted, failed = _write_shard(plan, sources, f"{plan.out_root}/{index}{plan.suffix}", warnings)
+        shard = f"{plan.out_root}/{index}{plan.suffix}"
+        converted, failed = _write_shard(plan, sources, shard, warnings)
         if converted or not failed:
             outputs.append(f"{index}{plan.suffix}")
+        elif plan.fs_out.isfile(shard):
+            plan.fs_out.rm_file(shard)  # an earlier run's, of articles that fail now: not this run's output
     else:
         for source in sources:
             output = _output_path(plan, source)
