@@ -121,8 +121,8 @@ def read_results(
             f"read_results() has no parse option {unknown[0]!r}; parse options: {', '.join(sorted(_PARSE_OPTIONS))}"
         )
     listing = _expand(urlpath, storage_options or {}, glob, follow_symlinks)
-    left_out: list[str | FileResult] = [_left_out(problem) for problem in listing.skipped + listing.unread]
-    items = left_out + list(listing.sources)
+    left_out: list[tuple[str, str] | FileResult] = [_left_out(problem) for problem in listing.skipped + listing.unread]
+    items = left_out + list(zip(listing.sources, listing.names, strict=True))
     if not items:
         empty: db.Bag = db.from_sequence([], npartitions=1)
         return empty
@@ -171,6 +171,7 @@ def _expand(
     texts = [os.fspath(path) for path in paths]
     fs, _ = fsspec.core.url_to_fs(texts[0], **storage_options)
     found: dict[str, dict[str, Any]] = {}
+    names: dict[str, str] = {}  # each local file as the caller spelled it (its folder relative, say)
     folders: list[str] = []
     skipped: list[dict[str, Any]] = []
     unread: list[dict[str, Any]] = []
@@ -178,10 +179,15 @@ def _expand(
         other, path = fsspec.core.url_to_fs(text, **storage_options)
         if type(other) is not type(fs):
             raise ValueError(f"read_results() reads from one storage at a time: {text!r} is on another")
-        if isinstance(fs, fsspec.implementations.local.LocalFileSystem) and os.path.isdir(path):
-            found.update(_walk_local(path, glob, follow_symlinks, skipped, unread))
+        local = isinstance(fs, fsspec.implementations.local.LocalFileSystem)
+        spelled = path if "://" in text else text
+        if local and os.path.isdir(path):
+            found.update(_walk_local(spelled, glob, follow_symlinks, skipped=skipped, unread=unread, names=names))
         else:
-            found.update(_files(fs, path, glob, text))
+            files = _files(fs, path, glob, text)
+            found.update(files)
+            if local and not os.path.isabs(spelled):
+                names.update((name, spelled if name == path else os.path.relpath(name)) for name in files)
         if fs.isdir(path):
             folders.append(path.rstrip("/"))
     if len(texts) == 1 and folders:
@@ -190,13 +196,17 @@ def _expand(
         parents = folders + [name.rpartition("/")[0] for name in found]
         root = posixpath.commonpath(parents) if parents else ""
     sources = [_shown(fs, name) for name in found]
-    return _Listing(fs, sources, root, [_stamp(info) for info in found.values()], skipped, unread)
+    shown = [names.get(name, source) for name, source in zip(found, sources, strict=True)]
+    return _Listing(fs, sources, shown, root, [_stamp(info) for info in found.values()], skipped, unread)
 
 
 @attrs.frozen
 class _Listing:
     fs: Any
+    #: Where each file is read: a local file's absolute path (a worker may run in another folder), or its URL.
     sources: list[str]
+    #: What each file is called in messages, ``Article.source`` and the records: as the caller spelled it.
+    names: list[str]
     root: str
     stamps: list[str]
     #: What a local folder's walk left out, as the command does (links, special files), as problem records.
@@ -206,11 +216,17 @@ class _Listing:
 
 
 def _walk_local(
-    folder: str, glob: str, follow_symlinks: bool, skipped: list[dict[str, Any]], unread: list[dict[str, Any]]
+    folder: str,
+    glob: str,
+    follow_symlinks: bool,
+    *,
+    skipped: list[dict[str, Any]],
+    unread: list[dict[str, Any]],
+    names: dict[str, str],
 ) -> dict[str, Any]:
     """A local folder's files as the command walks it: symbolic links and special files left out (into
     ``skipped``, with the reason) unless ``follow_symlinks``, each folder walked once, names sorted; what
-    cannot be listed into ``unread``."""
+    cannot be listed into ``unread``; each file's name as spelled below ``folder`` into ``names``."""
     from newsarticle._batch.walk import Found, Inputs
 
     found: dict[str, dict[str, Any]] = {}
@@ -222,6 +238,7 @@ def _walk_local(
                 unread.append(_problem(item.source, "io", f"cannot read: {exc.strerror or exc}"))
                 continue
             found[item.absolute] = {"size": status.st_size, "mtime": status.st_mtime}
+            names[item.absolute] = item.source
         else:
             skipped.extend(_problem(p.path, p.code, p.message) for p in item.warnings)
             unread.extend(_problem(p.path, p.code, p.message) for p in item.errors)
@@ -265,22 +282,22 @@ def _shown(fs: fsspec.AbstractFileSystem, path: str) -> str:
 
 
 def _read_partition(
-    items: Iterable[str | FileResult], fs: fsspec.AbstractFileSystem, options: dict[str, Any]
+    items: Iterable[tuple[str, str] | FileResult], fs: fsspec.AbstractFileSystem, options: dict[str, Any]
 ) -> list[FileResult]:
-    return [item if isinstance(item, FileResult) else _read_one(item, fs, options) for item in items]
+    return [item if isinstance(item, FileResult) else _read_one(*item, fs, options) for item in items]
 
 
-def _read_one(source: str, fs: fsspec.AbstractFileSystem, options: dict[str, Any]) -> FileResult:
-    """Read and parse one file; never raises for a bad file."""
+def _read_one(path: str, source: str, fs: fsspec.AbstractFileSystem, options: dict[str, Any]) -> FileResult:
+    """Read the file at ``path`` and parse it as ``source`` (its name in messages); never raises for a bad file."""
     warnings: list[Diagnostic] = []
     limit: int | None = options.get("max_size", MAX_INPUT_SIZE)
     try:
         if isinstance(fs, fsspec.implementations.local.LocalFileSystem):
             # As the command reads: opened without blocking and refused unless a regular file, so a FIFO
             # named like an article fails alone instead of hanging its worker for good.
-            data = read_input(source, follow_symlinks=True, max_size=limit)
+            data = read_input(path, follow_symlinks=True, max_size=limit)
         else:
-            with fs.open(source, "rb") as file:
+            with fs.open(path, "rb") as file:
                 # The project's bounded read: a buffer of the file's size, never of the limit (read(limit + 1)
                 # allocates the limit up front, and a huge max_size failed with MemoryError).
                 data = read_limited(file, int(getattr(file, "size", 0) or 0), limit)
@@ -573,7 +590,7 @@ def iter_convert(
     if files_per_partition is not None and (type(files_per_partition) is not int or files_per_partition < 1):
         raise ValueError(f"files_per_partition takes a whole number of 1 or more, not {files_per_partition!r}")
     listing = _expand(urlpath_in, storage_options or {}, glob, follow_symlinks)
-    fs_in, sources, root, stamps = listing.fs, listing.sources, listing.root, listing.stamps
+    fs_in, root = listing.fs, listing.root
     out_options = storage_options if output_storage_options is None else output_storage_options
     fs_out, out_root = fsspec.core.url_to_fs(os.fspath(urlpath_out), **(out_options or {}))
     recipe = {
@@ -596,22 +613,24 @@ def iter_convert(
         options=options,
         locale=locale,
         transforms=tuple(transforms),
-        parse_options={"strict": strict, "default_language": language, "max_size": max_size},
+        # Parsed leniently, then failed on a warning with --strict, as the command does (the same messages).
+        parse_options={"default_language": language, "max_size": max_size},
+        strict=strict,
         recipe=recipe,
         force=force,
         files_per_partition=files_per_partition or 1,
     )
-    sources, stamps = _outside_output(plan, sources, stamps)
-    if not sources and not listing.skipped and not listing.unread:
+    files = _outside_output(plan, list(zip(listing.sources, listing.stamps, listing.names, strict=True)))
+    if not files and not listing.skipped and not listing.unread:
         # "0 converted" would read as success, and the records of the last run would be removed as stale.
         shown = ", ".join(
             os.fspath(path) for path in ([urlpath_in] if isinstance(urlpath_in, (str, os.PathLike)) else urlpath_in)
         )
         raise FileNotFoundError(f"nothing to convert: no file matches {glob!r} in {shown} (searched with subfolders)")
     if files_per_partition is None:
-        plan = attrs.evolve(plan, files_per_partition=partition_size(len(sources)))
+        plan = attrs.evolve(plan, files_per_partition=partition_size(len(files)))
     client = _current_client()
-    if client is not None and sources:
+    if client is not None and files:
         preflight(client, registered.name, connect_timeout())
     left_out = {
         "converted": 0,
@@ -621,7 +640,7 @@ def iter_convert(
         "warnings": listing.skipped,
         "left_out": True,
     }
-    return _records(plan, sources, stamps, client, left_out if listing.skipped or listing.unread else None)
+    return _records(plan, files, client, left_out if listing.skipped or listing.unread else None)
 
 
 def partition_size(files: int) -> int:
@@ -632,12 +651,16 @@ def partition_size(files: int) -> int:
     return min(DEFAULT_FILES_PER_PARTITION, 1 << max(0, (files // 64).bit_length() - 1))
 
 
-def _outside_output(plan: _Plan, sources: list[str], stamps: list[str]) -> tuple[list[str], list[str]]:
+#: An input of :func:`iter_convert`: where it is read, its stamp (:func:`_stamp`), its name (as spelled).
+_File = tuple[str, str, str]
+
+
+def _outside_output(plan: _Plan, files: list[_File]) -> list[_File]:
     """The inputs without those in an output folder inside the input folder (a rerun would read the outputs
     of the run before as articles); a ValueError, before any file, for an output that would replace an input
     or another input's output (the command refuses both too)."""
     same = type(plan.fs_out) is type(plan.fs_in)
-    real = [_real(plan.fs_in, plan.fs_in._strip_protocol(source)) for source in sources]  # resolved once each
+    real = [_real(plan.fs_in, plan.fs_in._strip_protocol(source)) for source, _, _ in files]  # resolved once each
     # Every listed file, those in the output folder too: an output must not replace any of them,
     # but for the outputs an earlier run wrote there (its records list them).
     inputs = set(real) if same else set()
@@ -645,18 +668,18 @@ def _outside_output(plan: _Plan, sources: list[str], stamps: list[str]) -> tuple
         out_root, root = _real(plan.fs_out, plan.out_root), _real(plan.fs_in, plan.root)
         if out_root != root and out_root.startswith(root.rstrip("/") + "/"):
             kept = [number for number, path in enumerate(real) if not path.startswith(out_root + "/")]
-            sources, stamps, real = [sources[n] for n in kept], [stamps[n] for n in kept], [real[n] for n in kept]
+            files, real = [files[n] for n in kept], [real[n] for n in kept]
             inputs -= {f"{out_root}/{name}" for name in _written_before(plan)}
     if not plan.collection:
         seen: dict[str, str] = {}
-        for source in sources:
+        for source, _stamp, name in files:
             output = _real(plan.fs_out, _output_path(plan, source))
             if output in inputs:
-                raise ValueError(f"{source}: its output would replace the input itself; write to another folder")
-            other = seen.setdefault(output, source)
-            if other != source:
-                raise ValueError(f"{other} and {source} would both be written to {output}; convert them apart")
-    return sources, stamps
+                raise ValueError(f"{name}: its output would replace the input itself; write to another folder")
+            other = seen.setdefault(output, name)
+            if other != name:
+                raise ValueError(f"{other} and {name} would both be written to {output}; convert them apart")
+    return files
 
 
 def _written_before(plan: _Plan) -> set[str]:
@@ -677,20 +700,20 @@ def _real(fs: fsspec.AbstractFileSystem, path: str) -> str:
 
 
 def _records(
-    plan: _Plan, sources: list[str], stamps: list[str], client: Any, left_out: dict[str, Any] | None
+    plan: _Plan, files: list[_File], client: Any, left_out: dict[str, Any] | None
 ) -> Generator[dict[str, Any], None, None]:
     """Each partition's record, in order; with a distributed client, gathered from the workers one at a time
     (only the small records travel), and the partitions not finished cancelled when the caller stops.
     ``left_out`` (what the listing skipped) comes first."""
     if left_out is not None:
         yield left_out
-    if sources:
-        yield from _computed(plan, sources, stamps, client)
-        _remove_stale(plan, -(-len(sources) // plan.files_per_partition))
+    if files:
+        yield from _computed(plan, files, client)
+        _remove_stale(plan, -(-len(files) // plan.files_per_partition))
 
 
-def _computed(plan: _Plan, sources: list[str], stamps: list[str], client: Any) -> Generator[dict[str, Any], None, None]:
-    items = [(number, source, stamp) for number, (source, stamp) in enumerate(zip(sources, stamps, strict=True))]
+def _computed(plan: _Plan, files: list[_File], client: Any) -> Generator[dict[str, Any], None, None]:
+    items = [(number, *file) for number, file in enumerate(files)]
     bag = db.from_sequence(items, partition_size=plan.files_per_partition)
     parts = bag.map_partitions(_convert_partition, plan).to_delayed()
     if client is None:
@@ -709,7 +732,7 @@ def _computed(plan: _Plan, sources: list[str], stamps: list[str], client: Any) -
                 if client.status != "running":
                     raise  # the scheduler is gone: the caller ends the run
                 # Dask gave up on the partition (its workers died on it, KilledWorker): its files failed.
-                chunk = sources[number * size : (number + 1) * size]
+                chunk = [name for _, _, name in files[number * size : (number + 1) * size]]
                 message = f"the worker failed: {type(exc).__name__}: {exc}"
                 records = [
                     {
@@ -777,50 +800,50 @@ class _Plan:
     locale: str | None
     transforms: tuple[str, ...]
     parse_options: dict[str, Any]
+    strict: bool
     recipe: dict[str, Any]
     force: bool
     files_per_partition: int
 
 
-def _convert_partition(items: Iterable[tuple[int, str, str]], plan: _Plan) -> list[dict[str, Any]]:
+def _convert_partition(items: Iterable[tuple[int, str, str, str]], plan: _Plan) -> list[dict[str, Any]]:
     """One partition on a worker: skip it if committed before, else convert, commit outputs, then the record."""
     numbered = list(items)
-    sources = [source for _, source, _ in numbered]
-    stamps = [stamp for _, _, stamp in numbered]
+    files = [(source, name) for _, source, _, name in numbered]
+    stamps = [stamp for _, _, stamp, _ in numbered]
+    names = [name for _, name in files]
     # The first file's place over the partition size: the same partition has the same name on every rerun.
     index = f"part-{numbered[0][0] // plan.files_per_partition if numbered else 0:05d}"
     record_path = f"{plan.out_root}/{RECORDS_FOLDER}/{index}.json"
     if not plan.force:
         known = _read_record(plan.fs_out, record_path)
-        if _still_good(plan, known, sources, stamps):
+        if _still_good(plan, known, names, stamps):
             assert known is not None
             # The files that failed, failed again: unchanged, they would fail the same way (a rerun that
             # said "skipped" for them would end with status 0 while their outputs are missing).
             again = list(known.get("failed", ()))
-            return [
-                {"converted": 0, "skipped": len(sources) - len(again), "written": 0, "failed": again, "warnings": []}
-            ]
+            return [{"converted": 0, "skipped": len(files) - len(again), "written": 0, "failed": again, "warnings": []}]
     failed: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
     outputs: list[str] = []
     converted = 0
     if plan.collection:
         shard = f"{plan.out_root}/{index}{plan.suffix}"
-        converted, failed = _write_shard(plan, sources, shard, warnings)
+        converted, failed = _write_shard(plan, files, shard, warnings)
         if converted or not failed:
             outputs.append(f"{index}{plan.suffix}")
         elif plan.fs_out.isfile(shard):
             plan.fs_out.rm_file(shard)  # an earlier run's, of articles that fail now: not this run's output
     else:
-        for source in sources:
+        for source, name in files:
             output = _output_path(plan, source)
-            problem = _write_one(plan, source, output, warnings)
+            problem = _write_one(plan, source, name, output, warnings)
             if problem is None:
                 converted += 1
                 outputs.append(output[len(plan.out_root) + 1 :])
             else:
                 failed.append(problem)
-    record = {"recipe": plan.recipe, "inputs": sources, "stamps": stamps, "outputs": outputs, "failed": failed}
+    record = {"recipe": plan.recipe, "inputs": names, "stamps": stamps, "outputs": outputs, "failed": failed}
     _commit(plan.fs_out, record_path, json.dumps(record, indent=1).encode("utf-8"))
     return [{"converted": converted, "skipped": 0, "written": len(outputs), "failed": failed, "warnings": warnings}]
 
@@ -829,14 +852,14 @@ def _convert_partition(items: Iterable[tuple[int, str, str]], plan: _Plan) -> li
 _RETRIED = frozenset({"io", "worker", "timeout"})
 
 
-def _still_good(plan: _Plan, known: dict[str, Any] | None, sources: list[str], stamps: list[str]) -> bool:
+def _still_good(plan: _Plan, known: dict[str, Any] | None, names: list[str], stamps: list[str]) -> bool:
     """Whether an earlier run's record of this partition stands: the same recipe, the same files, none of
     them changed since (an edited file has a new stamp), every output it lists still there (one deleted
     since is made again), and no failure that a rerun might mend."""
     return (
         known is not None
         and known.get("recipe") == plan.recipe
-        and known.get("inputs") == sources
+        and known.get("inputs") == names
         and known.get("stamps") == stamps
         and all(isinstance(f, dict) and f.get("code") not in _RETRIED for f in known.get("failed", ()))
         and all(plan.fs_out.isfile(f"{plan.out_root}/{name}") for name in known.get("outputs", ()))
@@ -851,30 +874,33 @@ def _output_path(plan: _Plan, source: str) -> str:
     return f"{plan.out_root}/{(stem if dot and stem else relative)}{plan.suffix}"
 
 
-def _write_one(plan: _Plan, source: str, output: str, warnings: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _write_one(
+    plan: _Plan, source: str, name: str, output: str, warnings: list[dict[str, Any]]
+) -> dict[str, Any] | None:
     """Read, parse, render and commit one file's output; its failure as a record, or None. The parser's
     warnings go to ``warnings``."""
-    from newsarticle._batch.work import error_code
+    from newsarticle._batch.work import error_code, with_output_url
     from newsarticle._exceptions import NewsArticleError
     from newsarticle._render import render_encoded
 
-    result = _read_one(source, plan.fs_in, plan.parse_options)
+    result = _read_one(source, name, plan.fs_in, plan.parse_options)
     warnings += map(_failure, result.warnings)
     if result.article is None:
         assert result.error is not None
         return _failure(result.error)
-    if plan.parse_options.get("strict") and result.warnings:
+    if plan.strict and result.warnings:
         return _failure(result.warnings[0])
+    article = result.article
+    if "base_url" in plan.options:  # the page is the output, as on the command line
+        article = with_output_url(article, plan.options["base_url"], output, plan.out_root)
     try:
-        data = render_encoded(
-            result.article, plan.format, locale=plan.locale, transforms=plan.transforms, **plan.options
-        )
+        data = render_encoded(article, plan.format, locale=plan.locale, transforms=plan.transforms, **plan.options)
     except NewsArticleError as exc:
-        return _problem(source, error_code(exc), str(exc))
+        return _problem(name, error_code(exc), str(exc))
     try:
         _commit(plan.fs_out, output, data)
     except OSError as exc:
-        return _problem(source, "io", f"cannot write {output}: {exc.strerror or exc}")
+        return _problem(name, "io", f"cannot write {output}: {exc.strerror or exc}")
     return None
 
 
@@ -883,7 +909,7 @@ def _problem(source: str, code: str, message: str, line: int | None = None) -> d
 
 
 def _write_shard(
-    plan: _Plan, sources: list[str], path: str, warnings: list[dict[str, Any]]
+    plan: _Plan, files: list[tuple[str, str]], path: str, warnings: list[dict[str, Any]]
 ) -> tuple[int, list[dict[str, Any]]]:
     """Every article of the partition into one shard of the collection format, committed at the end; the
     parser's warnings go to ``warnings``."""
@@ -896,14 +922,14 @@ def _write_shard(
     target = _open_atomic(plan.fs_out, path, shard=True)
     try:
         output = open_collection(plan.format, target, locale=plan.locale, transforms=plan.transforms, **plan.options)
-        for source in sources:
-            result = _read_one(source, plan.fs_in, plan.parse_options)
+        for source, name in files:
+            result = _read_one(source, name, plan.fs_in, plan.parse_options)
             warnings += map(_failure, result.warnings)
             if result.article is None:
                 assert result.error is not None
                 failed.append(_failure(result.error))
                 continue
-            if plan.parse_options.get("strict") and result.warnings:
+            if plan.strict and result.warnings:
                 failed.append(_failure(result.warnings[0]))
                 continue
             page = _output_path(plan, source)[len(plan.out_root) + 1 :]
@@ -913,7 +939,7 @@ def _write_shard(
                 if output.damaged is not None:
                     raise
                 line = exc.line if isinstance(exc, MissingURLError) else None
-                failed.append(_problem(source, error_code(exc), str(exc), line))
+                failed.append(_problem(name, error_code(exc), str(exc), line))
                 continue
             converted += 1
         output.close()

@@ -79,7 +79,7 @@ def process(task: Task, job: Job) -> Outcome:
         from newsarticle._render import render_encoded
 
         if "base_url" in job.options and task.output is not None and job.output_root is not None:
-            article = _with_page_url(article, job.options["base_url"], task.output, job.output_root)
+            article = with_output_url(article, job.options["base_url"], task.output, job.output_root)
         # Encoded once: the check for text that cannot be written is that same encode.
         rendered = render_encoded(article, job.format, locale=job.locale, transforms=job.transforms, **job.options)
     except NewsArticleError as exc:
@@ -162,7 +162,7 @@ def lost(task: Task, reason: str, code: str = "worker") -> Outcome:
     return Outcome(task.source, FAILED, task.output, errors=(problem,))
 
 
-def _with_page_url(article: Article, base_url: object, output: str, root: str) -> Article:
+def with_output_url(article: Article, base_url: object, output: str, root: str) -> Article:
     """The article with the url of its page: the output's path below the output folder, below ``base_url``.
 
     On the command line the page is the output, not the input: ``convert articles/ -o site/`` makes

@@ -70,8 +70,8 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
         wait = connect_timeout()
     except ValueError as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler}: {exc}") from None
-    # Relative paths mean this working folder, not each worker's: made absolute before they are sent.
-    inputs = [name if is_url(name) else os.path.abspath(name) for name in args.inputs]
+    # newsarticle.dask sends local inputs as absolute paths (a worker may run in another folder) and names
+    # them as given, as a local run does (in messages and in the outputs' source); the output folder too.
     target = output if is_url(output) else os.path.abspath(output)
     started = time.monotonic()
     silence_dask()  # the command says what happened, once; Dask's log would add tracebacks
@@ -79,14 +79,14 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
         client = Client(args.scheduler, timeout=f"{wait}s", set_as_default=False, direct_to_workers=True)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler}: {exc}") from None
-    report = _Report(args, dict(zip(inputs, args.inputs, strict=True)))
+    report = _Report(args)
     status = EXIT_OK
     with Interrupt(hard=True) as interrupt:
         try:
             with client.as_current():
                 try:
                     records = nd.iter_convert(
-                        inputs,
+                        args.inputs,
                         target,
                         job.format or "",
                         glob=args.glob,
@@ -131,7 +131,7 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
 class _Report:
     """The failures of each partition as its record comes back, the summary, and ``--errors``."""
 
-    def __init__(self, args: argparse.Namespace, given: dict[str, str]) -> None:
+    def __init__(self, args: argparse.Namespace) -> None:
         from newsarticle._progress import Progress
 
         self.args = args
@@ -139,8 +139,6 @@ class _Report:
         self.failures: list[dict[str, Any]] = []
         self.lost: str | None = None
         self.stopped = False  # at the first failure (--fail-fast)
-        # Each input as sent (absolute) and as the user gave it: messages name files as a local run does.
-        self.given = {sent: name for sent, name in given.items() if sent != name}
         self.progress: Progress = Progress(sys.stderr, None, enabled=not args.quiet and sys.stderr.isatty())
 
     def add(self, record: dict[str, Any]) -> None:
@@ -153,23 +151,16 @@ class _Report:
             for warning in record.get("warnings", ()):
                 self._print("warning", warning)
         for failure in record["failed"]:
-            named = {**failure, "source": self._as_given(str(failure["source"]))}
-            self.failures.append(named)
-            self._print("error", named)
+            self.failures.append(failure)
+            self._print("error", failure)
         self.progress.advance(record["converted"] + record["skipped"] + len(record["failed"]))
 
     def _print(self, kind: str, problem: dict[str, Any]) -> None:
         """``file:line:col: error: code: message``, as the compiler convention and a local run write it."""
-        where = display(self._as_given(str(problem["source"])))
+        where = display(str(problem["source"]))
         if problem["line"] is not None:
             where += f":{problem['line']}:{problem['column'] or 1}"
         print(f"{where}: {kind}: {problem['code']}: {display(str(problem['message']))}", file=sys.stderr)
-
-    def _as_given(self, source: str) -> str:
-        for sent, name in self.given.items():
-            if source == sent or source.startswith(sent.rstrip("/") + "/"):
-                return name.rstrip("/") + source[len(sent.rstrip("/")) :]
-        return source
 
     def finish(self, elapsed: float, status: int, output: str) -> int:
         if self.args.errors:
