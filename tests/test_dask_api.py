@@ -379,8 +379,9 @@ def test_shards_hold_this_run_s_articles_after_inputs_are_removed_or_fail(tmp_pa
         (source / name).write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     summary = nd.convert(source, out, "jsonl", files_per_partition=2)
     assert (summary.converted, summary.failed, summary.skipped) == (0, 2, 2)
-    # Partition 2 is gone with its inputs, partition 1's shard of the last run with its articles.
-    assert sorted(path.name for path in out.glob("part-*.jsonl")) == ["part-00000.jsonl"]
+    # Partition 2 is gone with its inputs; partition 1's shard, of the last run's articles, is empty now.
+    assert sorted(path.name for path in out.glob("part-*.jsonl")) == ["part-00000.jsonl", "part-00001.jsonl"]
+    assert (out / "part-00001.jsonl").read_bytes() == b""
     headlines = [json.loads(line)["headline"] for part in sorted(out.glob("part-*.jsonl")) for line in part.open("rb")]
     assert headlines == ["Schlagzeile 0", "Schlagzeile 1"]
     assert sorted(path.name for path in (out / "_newsarticle").glob("*.json")) == ["part-00000.json", "part-00001.json"]
@@ -392,6 +393,112 @@ def test_a_folder_without_a_matching_file_is_refused_before_any_file(tmp_path: P
     with pytest.raises(FileNotFoundError, match=r"nothing to convert: no file matches '\*\.txt' in"):
         nd.convert(tmp_path / "in", tmp_path / "out", "html")
     assert not (tmp_path / "out").exists()
+
+
+ARTICLE = b"Politik\nSchlagzeile\n2025-02-27\n\nEin Absatz.\n"
+
+
+def _folder(path: Path, *names: str) -> Path:
+    for name in names:
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_bytes(ARTICLE)
+    return path
+
+
+def test_what_a_run_cannot_do_is_refused_before_any_file(tmp_path: Path, in_process: None) -> None:
+    # An output among the partition records (a record would replace it, and vouch for itself).
+    with pytest.raises(ValueError, match="_newsarticle/, where the partition records are kept"):
+        nd.convert(_folder(tmp_path / "a", "_newsarticle/part-00000.txt"), tmp_path / "out-a", "text")
+    # An output in the input folder that the next run would read as an article.
+    top = _folder(tmp_path / "top", "in/in/x.txt")
+    with pytest.raises(ValueError, match="would be an input of the next run"):
+        nd.convert(top / "in", top, "text")
+    assert not (top / "in" / "x.txt").exists()
+    # An output folder that cannot be written: one error, not one per file.
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "_newsarticle").write_bytes(b"a file where the records go")
+    with pytest.raises(OSError, match="cannot write to the output folder"):
+        nd.convert(_folder(tmp_path / "b", "x.txt"), blocked, "html")
+    # A collection format that cannot start (a feed needs its link).
+    with pytest.raises(newsarticle.OptionError):
+        nd.convert(tmp_path / "b", tmp_path / "feed", "atom")
+    assert not list(blocked.glob("*.html"))
+
+
+def test_a_file_name_with_pattern_characters_is_that_file(tmp_path: Path, in_process: None) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "c[1].txt").write_bytes(ARTICLE)
+    (source / "c1.txt").write_bytes(ARTICLE.replace(b"Schlagzeile", b"Eine andere"))
+    summary = nd.convert(source / "c[1].txt", tmp_path / "out", "text")
+    assert summary.converted == 1
+    assert b"Schlagzeile" in (tmp_path / "out" / "c[1].txt").read_bytes()
+
+
+def test_a_file_replaced_by_a_link_after_the_listing_is_not_read(tmp_path: Path, in_process: None) -> None:
+    source = _folder(tmp_path / "in", "a.txt")
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(ARTICLE.replace(b"Ein Absatz.", b"Geheim."))
+    records = nd.iter_convert(source, tmp_path / "out", "text")  # listed here
+    (source / "a.txt").unlink()
+    (source / "a.txt").symlink_to(secret)
+    summary = nd.summarize(records)
+    assert [(d.code, d.source) for d in summary.failures] == [("symlink", str(source / "a.txt"))]
+    assert not (tmp_path / "out" / "a.txt").exists()
+
+
+def test_a_record_stands_only_for_the_same_folder_and_limits(tmp_path: Path, in_process: None) -> None:
+    source = _folder(tmp_path / "in", "sub/a.txt")
+    out = tmp_path / "out"
+    nd.convert(source, out, "text")
+    again = nd.convert(source / "sub", out, "text")  # the same file, now at out/a.txt
+    assert (again.converted, again.skipped) == (1, 0)
+    assert (out / "a.txt").exists()
+    small = nd.convert(source, tmp_path / "limited", "text", max_size=10)
+    assert small.failures[0].code == "too-large"
+    assert (small.failures[0].line, small.failures[0].column) == (1, 1)  # no place: the file was not read
+    larger = nd.convert(source, tmp_path / "limited", "text")  # the larger limit reads it
+    assert (larger.converted, larger.failed) == (1, 0)
+
+
+def test_names_and_page_urls_are_the_command_s(
+    tmp_path: Path, in_process: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarticle._cli import main
+
+    monkeypatch.chdir(tmp_path)
+    _folder(tmp_path / "in", "a.txt", "sub/b.txt")
+    base = "https://example.org/news/"
+    for format_name, options in (("json", []), ("html", ["-O", f"base_url={base}"])):
+        summary = nd.convert("in", f"api-{format_name}", format_name, **dict(o.split("=", 1) for o in options[1::2]))
+        assert (summary.converted, summary.failed) == (2, 0), summary.failures
+        assert main(["convert", "in", "-t", format_name, *options, "-o", f"cli-{format_name}", "-q", "-j1"]) == 0
+        assert _tree(tmp_path / f"api-{format_name}") == _tree(tmp_path / f"cli-{format_name}")
+    assert json.loads((tmp_path / "api-json" / "sub" / "b.json").read_bytes())["source"] == "in/sub/b.txt"
+    nd.convert("in", "api-feed", "jsonfeed", files_per_partition=5, base_url=base, title="T", home_page_url=base)
+    assert (
+        main(
+            [
+                "convert",
+                "in",
+                "-t",
+                "jsonfeed",
+                "-O",
+                f"base_url={base}",
+                "-O",
+                "title=T",
+                "-O",
+                f"home_page_url={base}",
+                "-o",
+                "cli.feed.json",
+                "-q",
+                "-j1",
+            ]
+        )
+        == 0
+    )
+    assert (tmp_path / "api-feed" / "part-00000.feed.json").read_bytes() == (tmp_path / "cli.feed.json").read_bytes()
 
 
 def _linked_tree(tmp_path: Path) -> Path:

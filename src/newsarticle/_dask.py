@@ -56,9 +56,14 @@ def check_address(address: str) -> None:
 
     :raises ValueError: the message says which transports there are.
     """
-    scheme = address.partition("://")[0] if "://" in address else "tcp"
+    scheme, _, rest = address.rpartition("://")
+    scheme = scheme or "tcp"
     if scheme not in _SCHEMES:
         raise ValueError(f"a scheduler address starts with one of {', '.join(sorted(_SCHEMES))}://")
+    # Without a port Dask fails only after its timeout, and a half-made client then prints a traceback.
+    port = rest.rpartition(":")[2]
+    if scheme in {"tcp", "tls", "ws", "wss"} and not (port.isdigit() and 0 < int(port) < 65536):
+        raise ValueError(f"a scheduler address names its port: {scheme}://HOST:PORT (8786 by default)")
 
 
 def connect_timeout() -> float:

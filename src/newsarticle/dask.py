@@ -22,6 +22,7 @@ import fnmatch
 import json
 import os
 import posixpath
+import uuid
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -121,8 +122,10 @@ def read_results(
             f"read_results() has no parse option {unknown[0]!r}; parse options: {', '.join(sorted(_PARSE_OPTIONS))}"
         )
     listing = _expand(urlpath, storage_options or {}, glob, follow_symlinks)
-    left_out: list[tuple[str, str] | FileResult] = [_left_out(problem) for problem in listing.skipped + listing.unread]
-    items = left_out + list(zip(listing.sources, listing.names, strict=True))
+    left_out: list[tuple[str, str, bool] | FileResult] = [
+        _left_out(problem) for problem in listing.skipped + listing.unread
+    ]
+    items = left_out + list(zip(listing.sources, listing.names, listing.follow, strict=True))
     if not items:
         empty: db.Bag = db.from_sequence([], npartitions=1)
         return empty
@@ -172,6 +175,7 @@ def _expand(
     fs, _ = fsspec.core.url_to_fs(texts[0], **storage_options)
     found: dict[str, dict[str, Any]] = {}
     names: dict[str, str] = {}  # each local file as the caller spelled it (its folder relative, say)
+    walked: set[str] = set()  # local files found in a folder: read through a link only with follow_symlinks
     folders: list[str] = []
     skipped: list[dict[str, Any]] = []
     unread: list[dict[str, Any]] = []
@@ -182,7 +186,10 @@ def _expand(
         local = isinstance(fs, fsspec.implementations.local.LocalFileSystem)
         spelled = path if "://" in text else text
         if local and os.path.isdir(path):
-            found.update(_walk_local(spelled, glob, follow_symlinks, skipped=skipped, unread=unread, names=names))
+            files = _walk_local(spelled, glob, follow_symlinks, skipped=skipped, unread=unread, names=names)
+            found.update(files)
+            if not follow_symlinks:
+                walked.update(files)
         else:
             files = _files(fs, path, glob, text)
             found.update(files)
@@ -197,7 +204,8 @@ def _expand(
         root = posixpath.commonpath(parents) if parents else ""
     sources = [_shown(fs, name) for name in found]
     shown = [names.get(name, source) for name, source in zip(found, sources, strict=True)]
-    return _Listing(fs, sources, shown, root, [_stamp(info) for info in found.values()], skipped, unread)
+    follow = [name not in walked for name in found]
+    return _Listing(fs, sources, shown, follow, root, [_stamp(info) for info in found.values()], skipped, unread)
 
 
 @attrs.frozen
@@ -207,6 +215,9 @@ class _Listing:
     sources: list[str]
     #: What each file is called in messages, ``Article.source`` and the records: as the caller spelled it.
     names: list[str]
+    #: Whether reading each file may follow a symbolic link: not for one found in a folder without
+    #: follow_symlinks (a file replaced by a link after the listing is refused, as the command refuses it).
+    follow: list[bool]
     root: str
     stamps: list[str]
     #: What a local folder's walk left out, as the command does (links, special files), as problem records.
@@ -254,12 +265,13 @@ def _files(fs: fsspec.AbstractFileSystem, path: str, glob: str, given: str) -> d
         top = len(path.rstrip("/")) + 1
         ordered = sorted(found, key=lambda name: walk_order(name[top:]))  # as the command walks a folder
         return {name: found[name] for name in ordered if fnmatch.fnmatchcase(name.rpartition("/")[2], glob)}
+    # A file first: a name may hold [, ? or * (c[1].txt), and is then that file, not a pattern.
+    if fs.isfile(path):
+        return {path: fs.info(path)}
     if any(character in path for character in "*?["):
         matched = fs.glob(path, detail=True)
         return {name: matched[name] for name in sorted(matched) if matched[name].get("type") != "directory"}
-    if not fs.isfile(path):
-        raise FileNotFoundError(f"{given}: no such file or folder")
-    return {path: fs.info(path)}
+    raise FileNotFoundError(f"{given}: no such file or folder")
 
 
 # What a listing says of a file's version, by storage: an ETag or checksum (S3, GCS, Azure), else the
@@ -282,26 +294,32 @@ def _shown(fs: fsspec.AbstractFileSystem, path: str) -> str:
 
 
 def _read_partition(
-    items: Iterable[tuple[str, str] | FileResult], fs: fsspec.AbstractFileSystem, options: dict[str, Any]
+    items: Iterable[tuple[str, str, bool] | FileResult], fs: fsspec.AbstractFileSystem, options: dict[str, Any]
 ) -> list[FileResult]:
-    return [item if isinstance(item, FileResult) else _read_one(*item, fs, options) for item in items]
+    return [
+        item if isinstance(item, FileResult) else _read_one(item[0], item[1], fs, options, follow=item[2])
+        for item in items
+    ]
 
 
-def _read_one(path: str, source: str, fs: fsspec.AbstractFileSystem, options: dict[str, Any]) -> FileResult:
-    """Read the file at ``path`` and parse it as ``source`` (its name in messages); never raises for a bad file."""
+def _read_one(
+    path: str, source: str, fs: fsspec.AbstractFileSystem, options: dict[str, Any], *, follow: bool = True
+) -> FileResult:
+    """Read the file at ``path`` and parse it as ``source`` (its name in messages); never raises for a bad file.
+    ``follow``: whether the local file may be read through a symbolic link."""
     warnings: list[Diagnostic] = []
     limit: int | None = options.get("max_size", MAX_INPUT_SIZE)
     try:
         if isinstance(fs, fsspec.implementations.local.LocalFileSystem):
             # As the command reads: opened without blocking and refused unless a regular file, so a FIFO
             # named like an article fails alone instead of hanging its worker for good.
-            data = read_input(path, follow_symlinks=True, max_size=limit)
+            data = read_input(path, follow_symlinks=follow, max_size=limit)
         else:
             with fs.open(path, "rb") as file:
                 # The project's bounded read: a buffer of the file's size, never of the limit (read(limit + 1)
                 # allocates the limit up front, and a huge max_size failed with MemoryError).
                 data = read_limited(file, int(getattr(file, "size", 0) or 0), limit)
-    except InputRefused as exc:
+    except InputRefused as exc:  # a file not read has no line: _failure leaves its place out
         return FileResult(source=source, error=Diagnostic(code=exc.code, message=exc.message, line=1, source=source))
     except OSError as exc:
         return FileResult(
@@ -503,6 +521,9 @@ def convert(
     :raises OptionError: before any file.
     :raises UnknownLocaleError: before any file.
     :raises UnknownTransformError: before any file.
+    :raises OSError: before any file, when the output folder cannot be written (the message says why).
+    :raises NewsArticleError: before any file, when a collection format cannot start (``atom`` without
+        its ``link``: an :class:`~newsarticle.OptionError`).
     :raises ClusterMismatch: before any file, when the current Dask client's cluster has no worker (after
         waiting ``NEWSARTICLE_SCHEDULER_TIMEOUT`` seconds, 10 by default), or workers that run another
         newsarticle version or lack the format; the message names them.
@@ -600,7 +621,11 @@ def iter_convert(
         "transforms": list(transforms),
         "strict": strict,
         "language": language,
+        "max_size": max_size,
         "newsarticle": newsarticle.__version__,
+        "distribution": _distribution(registered.name),
+        # The folder the outputs mirror: the same files below another folder are other outputs.
+        "root": root,
     }
     plan = _Plan(
         fs_in=fs_in,
@@ -616,11 +641,15 @@ def iter_convert(
         # Parsed leniently, then failed on a warning with --strict, as the command does (the same messages).
         parse_options={"default_language": language, "max_size": max_size},
         strict=strict,
+        glob=glob,
+        run=uuid.uuid4().hex,
         recipe=recipe,
         force=force,
         files_per_partition=files_per_partition or 1,
     )
-    files = _outside_output(plan, list(zip(listing.sources, listing.stamps, listing.names, strict=True)))
+    files = _outside_output(
+        plan, list(zip(listing.sources, listing.stamps, listing.names, listing.follow, strict=True))
+    )
     if not files and not listing.skipped and not listing.unread:
         # "0 converted" would read as success, and the records of the last run would be removed as stale.
         shown = ", ".join(
@@ -632,6 +661,9 @@ def iter_convert(
     client = _current_client()
     if client is not None and files:
         preflight(client, registered.name, connect_timeout())
+    if plan.collection:
+        _start_collection(plan)
+    _check_writable(plan)
     left_out = {
         "converted": 0,
         "skipped": len(listing.skipped),
@@ -643,6 +675,41 @@ def iter_convert(
     return _records(plan, files, client, left_out if listing.skipped or listing.unread else None)
 
 
+def _start_collection(plan: _Plan) -> None:
+    """Start the collection format once here, before any file: a format that cannot start (a feed without
+    its ``link``) raises its error now, not once a partition on every worker."""
+    import io
+
+    from newsarticle._collection import open_collection
+
+    open_collection(plan.format, io.BytesIO(), locale=plan.locale, transforms=plan.transforms, **plan.options)
+
+
+def _check_writable(plan: _Plan) -> None:
+    """Make the records' folder and commit a file in it, before any file: an output folder that cannot be
+    written (a file in its place, no permission, no credentials) is one error now, not one per input.
+
+    :raises OSError: with the output folder and the reason.
+    """
+    folder = f"{plan.out_root}/{RECORDS_FOLDER}"
+    probe = f"{folder}/.probe-{plan.run}"
+    try:
+        plan.fs_out.makedirs(folder, exist_ok=True)
+        _commit(plan.fs_out, probe, b"")
+        plan.fs_out.rm_file(probe)
+    except Exception as exc:  # any storage's error (botocore's for credentials): said as what it means here
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
+        raise OSError(f"cannot write to the output folder {plan.out_root}: {reason}") from exc
+
+
+def _distribution(format_name: str) -> str | None:
+    """The distribution and version that provide a format: a plugin upgraded makes its outputs again."""
+    import newsarticle
+
+    info = next((info for info in newsarticle.formats() if info.name == format_name), None)
+    return None if info is None else f"{info.distribution} {info.version}"
+
+
 def partition_size(files: int) -> int:
     """Files per partition for ``files`` inputs when none is given (``files_per_partition=None``): at least 64
     partitions, so that every worker of a cluster gets work and a lost worker costs a small part, and at most
@@ -651,8 +718,9 @@ def partition_size(files: int) -> int:
     return min(DEFAULT_FILES_PER_PARTITION, 1 << max(0, (files // 64).bit_length() - 1))
 
 
-#: An input of :func:`iter_convert`: where it is read, its stamp (:func:`_stamp`), its name (as spelled).
-_File = tuple[str, str, str]
+#: An input of :func:`iter_convert`: where it is read, its stamp (:func:`_stamp`), its name (as spelled),
+#: whether it may be read through a symbolic link.
+_File = tuple[str, str, str, bool]
 
 
 def _outside_output(plan: _Plan, files: list[_File]) -> list[_File]:
@@ -660,26 +728,42 @@ def _outside_output(plan: _Plan, files: list[_File]) -> list[_File]:
     of the run before as articles); a ValueError, before any file, for an output that would replace an input
     or another input's output (the command refuses both too)."""
     same = type(plan.fs_out) is type(plan.fs_in)
-    real = [_real(plan.fs_in, plan.fs_in._strip_protocol(source)) for source, _, _ in files]  # resolved once each
+    real = [_real(plan.fs_in, plan.fs_in._strip_protocol(file[0])) for file in files]  # resolved once each
     # Every listed file, those in the output folder too: an output must not replace any of them,
     # but for the outputs an earlier run wrote there (its records list them).
     inputs = set(real) if same else set()
-    if same and plan.root:
-        out_root, root = _real(plan.fs_out, plan.out_root), _real(plan.fs_in, plan.root)
-        if out_root != root and out_root.startswith(root.rstrip("/") + "/"):
-            kept = [number for number, path in enumerate(real) if not path.startswith(out_root + "/")]
-            files, real = [files[n] for n in kept], [real[n] for n in kept]
-            inputs -= {f"{out_root}/{name}" for name in _written_before(plan)}
-    if not plan.collection:
-        seen: dict[str, str] = {}
-        for source, _stamp, name in files:
-            output = _real(plan.fs_out, _output_path(plan, source))
-            if output in inputs:
-                raise ValueError(f"{name}: its output would replace the input itself; write to another folder")
-            other = seen.setdefault(output, name)
-            if other != name:
-                raise ValueError(f"{other} and {name} would both be written to {output}; convert them apart")
+    out_root, root = _real(plan.fs_out, plan.out_root), _real(plan.fs_in, plan.root) if plan.root else ""
+    pruned = same and bool(root) and out_root != root and out_root.startswith(root.rstrip("/") + "/")
+    if pruned:
+        kept = [number for number, path in enumerate(real) if not path.startswith(out_root + "/")]
+        files, real = [files[n] for n in kept], [real[n] for n in kept]
+        inputs -= {f"{out_root}/{name}" for name in _written_before(plan)}
+    if plan.collection:
+        return files
+    seen: dict[str, str] = {}
+    records = f"{plan.out_root}/{RECORDS_FOLDER}/"
+    for source, _stamp, name, _follow in files:
+        path = _output_path(plan, source)
+        if path.startswith(records):
+            raise ValueError(f"{name}: its output would be in {RECORDS_FOLDER}/, where the partition records are kept")
+        output = _real(plan.fs_out, path)
+        if output in inputs:
+            raise ValueError(f"{name}: its output would replace the input itself; write to another folder")
+        # An output in the input folder (not in an output folder inside it) that the pattern selects would
+        # be read as an article by the next run, as the command refuses too.
+        in_input = same and bool(root) and output.startswith(root + "/")
+        if in_input and not (pruned and output.startswith(out_root + "/")) and _selects(plan.glob, output):
+            raise ValueError(f"{name}: its output {output} would be an input of the next run; write elsewhere")
+        other = seen.setdefault(output, name)
+        if other != name:
+            raise ValueError(f"{other} and {name} would both be written to {output}; convert them apart")
     return files
+
+
+def _selects(glob: str, path: str) -> bool:
+    """Whether a folder's search for ``glob`` would find the file at ``path`` (a pattern with ``/``: its end)."""
+    depth = glob.count("/") + 1
+    return fnmatch.fnmatchcase("/".join(path.split("/")[-depth:]), glob)
 
 
 def _written_before(plan: _Plan) -> set[str]:
@@ -714,16 +798,20 @@ def _records(
 
 def _computed(plan: _Plan, files: list[_File], client: Any) -> Generator[dict[str, Any], None, None]:
     items = [(number, *file) for number, file in enumerate(files)]
-    bag = db.from_sequence(items, partition_size=plan.files_per_partition)
-    parts = bag.map_partitions(_convert_partition, plan).to_delayed()
+    size = plan.files_per_partition
     if client is None:
         from dask.base import compute
 
-        for records in compute(*parts):
+        bag = db.from_sequence(items, partition_size=size)
+        for records in compute(*bag.map_partitions(_convert_partition, plan).to_delayed()):
             yield from records
         return
-    futures = client.compute(parts)
-    size = plan.files_per_partition
+    # One task a partition, each with a priority by its place: Dask starts the first partitions first (a bag's
+    # compute() started them last to first), so the records come back about in the order they are read.
+    futures = [
+        client.submit(_convert_partition, items[start : start + size], plan, priority=-number, pure=False)
+        for number, start in enumerate(range(0, len(items), size))
+    ]
     try:
         for number, future in enumerate(futures):
             try:
@@ -731,15 +819,18 @@ def _computed(plan: _Plan, files: list[_File], client: Any) -> Generator[dict[st
             except Exception as exc:
                 if client.status != "running":
                     raise  # the scheduler is gone: the caller ends the run
-                # Dask gave up on the partition (its workers died on it, KilledWorker): its files failed.
-                chunk = [name for _, _, name in files[number * size : (number + 1) * size]]
-                message = f"the worker failed: {type(exc).__name__}: {exc}"
+                # Dask gave up on the partition (its workers died on it: KilledWorker), or the task raised
+                # what no file caused: its files failed; a rerun converts them again.
+                chunk = [file[2] for file in files[number * size : (number + 1) * size]]
+                lost = type(exc).__name__ == "KilledWorker"
+                what = "the worker failed" if lost else "the partition failed on its worker"
+                message = f"{what}: {type(exc).__name__}: {exc}"
                 records = [
                     {
                         "converted": 0,
                         "skipped": 0,
                         "written": 0,
-                        "failed": [_problem(s, "worker", message) for s in chunk],
+                        "failed": [_problem(s, "worker" if lost else "internal", message) for s in chunk],
                         "warnings": [],
                     }
                 ]
@@ -801,17 +892,21 @@ class _Plan:
     transforms: tuple[str, ...]
     parse_options: dict[str, Any]
     strict: bool
+    glob: str
     recipe: dict[str, Any]
+    #: This run's own id in its records: a partition Dask computes again (its worker was lost after it
+    #: committed) finds this run's record, and counts as converted, not skipped.
+    run: str
     force: bool
     files_per_partition: int
 
 
-def _convert_partition(items: Iterable[tuple[int, str, str, str]], plan: _Plan) -> list[dict[str, Any]]:
+def _convert_partition(items: Iterable[tuple[int, str, str, str, bool]], plan: _Plan) -> list[dict[str, Any]]:
     """One partition on a worker: skip it if committed before, else convert, commit outputs, then the record."""
     numbered = list(items)
-    files = [(source, name) for _, source, _, name in numbered]
-    stamps = [stamp for _, _, stamp, _ in numbered]
-    names = [name for _, name in files]
+    files = [(source, name, follow) for _, source, _, name, follow in numbered]
+    stamps = [item[2] for item in numbered]
+    names = [item[3] for item in numbered]
     # The first file's place over the partition size: the same partition has the same name on every rerun.
     index = f"part-{numbered[0][0] // plan.files_per_partition if numbered else 0:05d}"
     record_path = f"{plan.out_root}/{RECORDS_FOLDER}/{index}.json"
@@ -819,6 +914,8 @@ def _convert_partition(items: Iterable[tuple[int, str, str, str]], plan: _Plan) 
         known = _read_record(plan.fs_out, record_path)
         if _still_good(plan, known, names, stamps):
             assert known is not None
+            if known.get("run") == plan.run:  # this run's own, computed again by Dask: not an earlier run's
+                return [_counts(known, converted=known.get("converted", 0), written=len(known.get("outputs", ())))]
             # The files that failed, failed again: unchanged, they would fail the same way (a rerun that
             # said "skipped" for them would end with status 0 while their outputs are missing).
             again = list(known.get("failed", ()))
@@ -828,28 +925,43 @@ def _convert_partition(items: Iterable[tuple[int, str, str, str]], plan: _Plan) 
     outputs: list[str] = []
     converted = 0
     if plan.collection:
-        shard = f"{plan.out_root}/{index}{plan.suffix}"
-        converted, failed = _write_shard(plan, files, shard, warnings)
-        if converted or not failed:
-            outputs.append(f"{index}{plan.suffix}")
-        elif plan.fs_out.isfile(shard):
-            plan.fs_out.rm_file(shard)  # an earlier run's, of articles that fail now: not this run's output
+        # Committed even when its articles all fail: it replaces an earlier run's shard of this partition.
+        converted, failed = _write_shard(plan, files, f"{plan.out_root}/{index}{plan.suffix}", warnings)
+        outputs.append(f"{index}{plan.suffix}")
     else:
-        for source, name in files:
+        for source, name, follow in files:
             output = _output_path(plan, source)
-            problem = _write_one(plan, source, name, output, warnings)
+            problem = _write_one(plan, (source, name, follow), output, warnings)
             if problem is None:
                 converted += 1
                 outputs.append(output[len(plan.out_root) + 1 :])
             else:
                 failed.append(problem)
-    record = {"recipe": plan.recipe, "inputs": names, "stamps": stamps, "outputs": outputs, "failed": failed}
-    _commit(plan.fs_out, record_path, json.dumps(record, indent=1).encode("utf-8"))
+    record = {
+        "recipe": plan.recipe,
+        "inputs": names,
+        "stamps": stamps,
+        "outputs": outputs,
+        "failed": failed,
+        "converted": converted,
+        "run": plan.run,
+    }
+    try:
+        _commit(plan.fs_out, record_path, json.dumps(record, indent=1).encode("utf-8"))
+    except OSError as exc:  # the outputs may be there; without its record a rerun converts the partition again
+        message = f"cannot commit the partition's record {record_path}: {exc.strerror or exc}"
+        failures = [_problem(name, "io", message) for name in names]
+        return [{"converted": 0, "skipped": 0, "written": 0, "failed": failures, "warnings": warnings}]
     return [{"converted": converted, "skipped": 0, "written": len(outputs), "failed": failed, "warnings": warnings}]
 
 
 #: Failure codes that say nothing of the input (a write that failed, a worker lost): a rerun tries again.
-_RETRIED = frozenset({"io", "worker", "timeout"})
+_RETRIED = frozenset({"io", "worker", "timeout", "internal"})
+
+
+def _counts(known: dict[str, Any], *, converted: int, written: int) -> dict[str, Any]:
+    failed = list(known.get("failed", ()))
+    return {"converted": converted, "skipped": 0, "written": written, "failed": failed, "warnings": []}
 
 
 def _still_good(plan: _Plan, known: dict[str, Any] | None, names: list[str], stamps: list[str]) -> bool:
@@ -866,16 +978,22 @@ def _still_good(plan: _Plan, known: dict[str, Any] | None, names: list[str], sta
     )
 
 
-def _output_path(plan: _Plan, source: str) -> str:
+def _relative(plan: _Plan, source: str) -> str:
+    """The input's path below the input folder (its name alone if outside it)."""
     path = plan.fs_in._strip_protocol(source)
     inside = plan.root and path.startswith(plan.root + "/")
-    relative = path[len(plan.root) + 1 :] if inside else path.rpartition("/")[2]
+    relative: str = path[len(plan.root) + 1 :] if inside else path.rpartition("/")[2]
+    return relative
+
+
+def _output_path(plan: _Plan, source: str) -> str:
+    relative = _relative(plan, source)
     stem, dot, _extension = relative.rpartition(".")
     return f"{plan.out_root}/{(stem if dot and stem else relative)}{plan.suffix}"
 
 
 def _write_one(
-    plan: _Plan, source: str, name: str, output: str, warnings: list[dict[str, Any]]
+    plan: _Plan, file: tuple[str, str, bool], output: str, warnings: list[dict[str, Any]]
 ) -> dict[str, Any] | None:
     """Read, parse, render and commit one file's output; its failure as a record, or None. The parser's
     warnings go to ``warnings``."""
@@ -883,7 +1001,8 @@ def _write_one(
     from newsarticle._exceptions import NewsArticleError
     from newsarticle._render import render_encoded
 
-    result = _read_one(source, name, plan.fs_in, plan.parse_options)
+    source, name, follow = file
+    result = _read_one(source, name, plan.fs_in, plan.parse_options, follow=follow)
     warnings += map(_failure, result.warnings)
     if result.article is None:
         assert result.error is not None
@@ -909,7 +1028,7 @@ def _problem(source: str, code: str, message: str, line: int | None = None) -> d
 
 
 def _write_shard(
-    plan: _Plan, files: list[tuple[str, str]], path: str, warnings: list[dict[str, Any]]
+    plan: _Plan, files: list[tuple[str, str, bool]], path: str, warnings: list[dict[str, Any]]
 ) -> tuple[int, list[dict[str, Any]]]:
     """Every article of the partition into one shard of the collection format, committed at the end; the
     parser's warnings go to ``warnings``."""
@@ -922,8 +1041,8 @@ def _write_shard(
     target = _open_atomic(plan.fs_out, path, shard=True)
     try:
         output = open_collection(plan.format, target, locale=plan.locale, transforms=plan.transforms, **plan.options)
-        for source, name in files:
-            result = _read_one(source, name, plan.fs_in, plan.parse_options)
+        for source, name, follow in files:
+            result = _read_one(source, name, plan.fs_in, plan.parse_options, follow=follow)
             warnings += map(_failure, result.warnings)
             if result.article is None:
                 assert result.error is not None
@@ -932,7 +1051,7 @@ def _write_shard(
             if plan.strict and result.warnings:
                 failed.append(_failure(result.warnings[0]))
                 continue
-            page = _output_path(plan, source)[len(plan.out_root) + 1 :]
+            page = _relative(plan, source)  # the input's path below the folder, as the command gives it
             try:
                 output.add(result.article, path=page)
             except NewsArticleError as exc:
@@ -950,11 +1069,16 @@ def _write_shard(
     return converted, failed
 
 
+#: The codes of a file that was not read (or not whole): their failures name no line, as the command's.
+_NOT_READ = frozenset({"io", "too-large", "special-file", "symlink"})
+
+
 def _failure(diagnostic: Diagnostic) -> dict[str, Any]:
+    placed = diagnostic.code not in _NOT_READ
     return {
         "source": diagnostic.source,
-        "line": diagnostic.line,
-        "column": diagnostic.column,
+        "line": diagnostic.line if placed else None,
+        "column": diagnostic.column if placed else None,
         "code": diagnostic.code,
         "message": diagnostic.message,
     }

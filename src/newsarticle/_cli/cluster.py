@@ -35,6 +35,9 @@ def _check_paths(args: argparse.Namespace, output: str, suffix: str, mode: str) 
     if "-" in args.inputs:
         raise UsageError("--scheduler reads files the workers can reach, not standard input (-)")
     local = [name for name in args.inputs if not is_url(name)]
+    for name in [*local, output, args.errors or ""]:
+        if "::" in name and not is_url(name):
+            raise UsageError(f"{display(name)}: fsspec reads '::' as a chained URL; rename it, or give a URL")
     check_inputs(local)
     if is_url(output):
         check_report(args.errors, Inputs(local, args.glob), None)
@@ -48,6 +51,9 @@ def _check_paths(args: argparse.Namespace, output: str, suffix: str, mode: str) 
             what = "--scheduler writes one file per input into a folder"
         raise UsageError(f"{what}: give -o FOLDER, not the file name {display(output)}")
     check_report(args.errors, Inputs(local, args.glob), output, output_suffix=suffix)
+    records = os.path.join(os.path.abspath(output), "_newsarticle")
+    if args.errors and os.path.abspath(args.errors).startswith(records + os.sep):
+        raise UsageError(f"--errors {display(args.errors)} is in the output's _newsarticle/, the partition records")
 
 
 def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int:  # noqa: PLR0915 -- one run, start to end
@@ -58,11 +64,17 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
         raise UsageError("--scheduler writes where the workers can: give -o FOLDER (a path they share, or a URL)")
     assert output is not None
     _check_paths(args, output, suffix, job.mode)
+    ignored = [flag for flag, given in (("-j", args.jobs), ("--timeout", args.timeout)) if given is not None]
+    if ignored and not args.quiet:
+        verb = "does" if len(ignored) == 1 else "do"
+        message = f"{' and '.join(ignored)} {verb} not apply with --scheduler: the cluster's workers run the files"
+        print(f"newsarticle: {message}", file=sys.stderr)
     try:
         from distributed import Client
 
         import newsarticle.dask as nd
         from newsarticle._dask import ClusterMismatch, check_address, connect_timeout, silence_dask
+        from newsarticle._exceptions import NewsArticleError
     except ImportError:
         raise UsageError("--scheduler needs Dask: pip install 'newsarticle[dask]'") from None
     try:
@@ -79,7 +91,7 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
         client = Client(args.scheduler, timeout=f"{wait}s", set_as_default=False, direct_to_workers=True)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler}: {exc}") from None
-    report = _Report(args)
+    report = _Report(args, _count(args) if not args.quiet and sys.stderr.isatty() else None)
     status = EXIT_OK
     with Interrupt(hard=True) as interrupt:
         try:
@@ -102,8 +114,10 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
                     )
                 except ClusterMismatch:
                     raise  # said below, with the scheduler's address
-                except (FileNotFoundError, ValueError) as exc:  # what the inputs and outputs are; nothing ran
+                except (OSError, ValueError) as exc:  # what the inputs and outputs are; nothing ran
                     raise UsageError(str(exc)) from None
+                except NewsArticleError as exc:  # a collection format that cannot start
+                    raise UsageError(f"the {job.format} output could not be started: {exc}") from None
                 try:
                     for record in records:
                         report.add(record)
@@ -131,7 +145,7 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
 class _Report:
     """The failures of each partition as its record comes back, the summary, and ``--errors``."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, total: int | None) -> None:
         from newsarticle._progress import Progress
 
         self.args = args
@@ -139,7 +153,7 @@ class _Report:
         self.failures: list[dict[str, Any]] = []
         self.lost: str | None = None
         self.stopped = False  # at the first failure (--fail-fast)
-        self.progress: Progress = Progress(sys.stderr, None, enabled=not args.quiet and sys.stderr.isatty())
+        self.progress: Progress = Progress(sys.stderr, total, enabled=not args.quiet and sys.stderr.isatty())
 
     def add(self, record: dict[str, Any]) -> None:
         self.converted += record["converted"]
@@ -166,7 +180,9 @@ class _Report:
         if self.args.errors:
             _write_errors(self.args.errors, self.failures)
         failed = len(self.failures)
-        text = f"{self.converted:,} converted, {failed:,} failed, {self.skipped:,} skipped in {elapsed:.1f} s"
+        processed = self.converted + failed
+        rate = f", {processed / elapsed:,.0f} files/s" if elapsed > 0 and processed else ""
+        text = f"{self.converted:,} converted, {failed:,} failed, {self.skipped:,} skipped in {elapsed:.1f} s{rate}"
         text += f"; {self.written:,} outputs committed by the workers to {display(output)}"
         if status not in (EXIT_OK, EXIT_SCHEDULER_LOST):
             text = f"interrupted: {text}; run the same command again to resume (committed partitions are skipped)"
@@ -174,15 +190,22 @@ class _Report:
             text = f"stopped at the first failure (--fail-fast): {text}"
         if self.lost is not None:
             print(f"newsarticle: error: {self.lost}; partitions not committed are left for a rerun", file=sys.stderr)
-        if not self.args.quiet or failed or status != EXIT_OK:
+        # -q leaves out the summary, as a local run does, unless the run did not go to its end.
+        if not self.args.quiet or self.stopped or status != EXIT_OK:
             print(f"newsarticle: {text}", file=sys.stderr)
-        if failed and status == EXIT_OK:
-            print(
-                f"newsarticle: error: {failed:,} of {failed + self.converted + self.skipped:,} files failed",
-                file=sys.stderr,
-            )
-            return EXIT_FAILED
-        return status
+            if failed:
+                total = failed + self.converted + self.skipped
+                print(f"newsarticle: error: {failed:,} of {total:,} files failed", file=sys.stderr)
+        return EXIT_FAILED if failed and status == EXIT_OK else status
+
+
+def _count(args: argparse.Namespace) -> int | None:
+    """How many files the local inputs hold, for the progress bar (a walk of names only); None with a URL."""
+    if any(is_url(name) for name in args.inputs):
+        return None
+    from newsarticle._batch import Inputs
+
+    return Inputs(args.inputs, args.glob, follow_symlinks=args.follow_symlinks).count()
 
 
 def _write_errors(path: str, failures: list[dict[str, Any]]) -> None:
