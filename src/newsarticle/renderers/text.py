@@ -26,20 +26,15 @@ from newsarticle import (
     RenderContext,
     hookimpl,
 )
+from newsarticle._text import ONE_COLUMN
 
 __all__ = ["TextRenderer", "display_width", "wrap"]
 
 _SEPARATOR = " \u00b7 "
 # Nonspacing and enclosing marks, and format characters (zero-width space, joiners).
 _ZERO_WIDTH = frozenset({"Mn", "Me", "Cf"})
-# Text made only of these takes one column per character: Latin, Greek, Cyrillic (no combining
-# marks), general punctuation (dashes, quotes, no-break spaces), currency, letterlike, arrows, math.
-_NARROW_CLASS = (
-    "\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u048a-\u052f\u2010-\u2027\u202f-\u205f\u20a0-\u20c0\u2100-\u22ff"
-)
-_NARROW = re.compile(f"[{_NARROW_CLASS}]*")
-# The same, line breaks allowed: for a whole article body at once.
-_NARROW_LINES = re.compile(f"[\n{_NARROW_CLASS}]*")
+# Text made only of these takes one column per character.
+_NARROW = re.compile(f"[{ONE_COLUMN}]*")
 
 
 def display_width(text: str) -> int:
@@ -70,9 +65,11 @@ def _line_pattern(width: int) -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=32)
 def _paragraphs_pattern(width: int) -> re.Pattern[str]:
-    # _line_pattern over paragraphs joined by a blank line: the lines of each, and an empty
-    # string for each blank line between them (``^$``), in one findall.
-    return re.compile(f"(.{{1,{width}}}(?= |$)|[^ \\n]+|^$) ?", re.MULTILINE)
+    # _line_pattern over paragraphs joined by a blank line, in one findall: the last line of each
+    # takes the line break after it along, so that the lines joined by line breaks have the blank
+    # line between paragraphs, and the engine skips the other line break instead of matching an
+    # empty line there (a match costs more than the characters it walks).
+    return re.compile(f"((?:.{{1,{width}}}(?= |$)|[^ \\n]+)\\n?) ?", re.MULTILINE)
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -138,10 +135,9 @@ class TextRenderer:
         if meta:
             lines.append("")
             lines += _wrap_items(meta, width)
-        # Most articles take one column per character throughout: asked once, not per paragraph,
-        # and then a section's paragraphs are wrapped in one pass of the regex engine.
-        narrow = width > 0 and _is_narrow(article.body)
-        if narrow:
+        # Most articles take one column per character throughout: asked once, of the word count's
+        # pass over the body, and then the paragraphs are wrapped in one pass of the regex engine each section.
+        if width > 0 and article._one_column:
             _add_narrow_sections(lines, article, width)
         else:
             for section in sections:
@@ -160,31 +156,26 @@ class TextRenderer:
 def _add_narrow_sections(lines: list[str], article: Article, width: int) -> None:
     """Append the sections of an article whose every character takes one column.
 
-    A section's paragraphs, joined by blank lines, are wrapped in one pass of the
-    regex engine: each paragraph's lines, then an empty string for the blank line
-    after it. A body without subheadings is the body already joined for the word count.
+    A section's paragraphs are wrapped where the body (already joined for the word
+    count) holds them, blank lines between them, in one pass of the regex engine:
+    no copy of the section, and no string per blank line.
     """
-    pattern = _paragraphs_pattern(width)
-    sections = article.sections
-    if len(sections) == 1 and sections[0].heading is None:
-        lines.append("")
-        lines += pattern.findall(article.body)
-        return
-    for section in sections:
+    body = article.body
+    lines_of = _paragraphs_pattern(width).findall
+    start = 0  # where the section's first block starts in the body
+    for section in article.sections:
         heading = section.heading
         if heading is not None:
             lines.append("")
             wrapped = [heading] if len(heading) <= width else _line_pattern(width).findall(heading)
             lines += wrapped
             lines.append("-" * max(map(len, wrapped)))
-        lines.append("")
+            start += len(heading) + 2
         paragraphs = section.paragraphs
-        lines += pattern.findall(paragraphs[0] if len(paragraphs) == 1 else "\n\n".join(paragraphs))
-
-
-def _is_narrow(text: str) -> bool:
-    """Whether every character of ``text`` (line breaks allowed) takes one column."""
-    return text.isascii() or _NARROW_LINES.fullmatch(text) is not None
+        end = start + sum(map(len, paragraphs)) + 2 * len(paragraphs) - 2
+        lines.append("")
+        lines += lines_of(body, start, end)
+        start = end + 2
 
 
 def _wrap_items(items: list[str], width: int) -> list[str]:
