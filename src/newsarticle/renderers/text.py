@@ -123,7 +123,7 @@ class TextRenderer:
         if article.category is not None:
             lines += wrap(article.category, width)
             lines.append("")
-        lines += _underlined(wrap(article.headline, width), "=")
+        lines += _underlined(article.headline, width, "=")
         meta: list[str] = []
         sections = article.sections
         if article.published is not None:
@@ -143,7 +143,7 @@ class TextRenderer:
             for section in sections:
                 if section.heading is not None:
                     lines.append("")
-                    lines += _underlined(wrap(section.heading, width), "-")
+                    lines += _underlined(section.heading, width, "-")
                 lines.append("")
                 for index, paragraph in enumerate(section.paragraphs):
                     if index:
@@ -162,8 +162,13 @@ def _add_narrow_sections(lines: list[str], article: Article, width: int) -> None
     """
     body = article.body
     lines_of = _paragraphs_pattern(width).findall
+    sections = article.sections
+    if len(sections) == 1 and sections[0].heading is None:
+        lines.append("")
+        lines += lines_of(body)
+        return
     start = 0  # where the section's first block starts in the body
-    for section in article.sections:
+    for section in sections:
         heading = section.heading
         if heading is not None:
             lines.append("")
@@ -185,6 +190,9 @@ def _wrap_items(items: list[str], width: int) -> list[str]:
     starts with one or holds one alone, and the dot fits within ``width``
     unless that item alone is wider.
     """
+    whole = _SEPARATOR.join(items)
+    if not width or display_width(whole) <= width:
+        return [whole]  # what the loop below gives when the whole line fits, in one width check
     pieces = [item + _SEPARATOR.rstrip() for item in items[:-1]] + items[-1:]
     lines = [pieces[0]]
     for piece in pieces[1:]:
@@ -196,7 +204,12 @@ def _wrap_items(items: list[str], width: int) -> list[str]:
     return lines
 
 
-def _underlined(lines: list[str], mark: str) -> list[str]:
+def _underlined(text: str, width: int, mark: str) -> list[str]:
+    """``text`` wrapped at ``width``, and a line of ``mark`` as wide as its widest line."""
+    size = display_width(text)
+    if size <= width or width <= 0:  # one line, whose width is known: no second look at its characters
+        return [text, mark * max(1, size)]
+    lines = wrap(text, width)
     return [*lines, mark * max(1, *map(display_width, lines))]
 
 
