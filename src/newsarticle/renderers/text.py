@@ -24,6 +24,7 @@ from newsarticle import (
     Option,
     RegisterRenderer,
     RenderContext,
+    Section,
     hookimpl,
 )
 from newsarticle._text import ONE_COLUMN
@@ -156,31 +157,61 @@ class TextRenderer:
 def _add_narrow_sections(lines: list[str], article: Article, width: int) -> None:
     """Append the sections of an article whose every character takes one column.
 
-    A section's paragraphs are wrapped where the body (already joined for the word
-    count) holds them, blank lines between them, in one pass of the regex engine:
-    no copy of the section, and no string per blank line.
+    The body (already joined for the word count) is wrapped in one pass of the
+    regex engine, and each one-line subheading gets its underline in the list of
+    lines; where a subheading could be mistaken for a paragraph's line, or wraps,
+    each section is wrapped where the body holds it instead.
     """
-    body = article.body
-    lines_of = _paragraphs_pattern(width).findall
-    sections = article.sections
-    if len(sections) == 1 and sections[0].heading is None:
-        lines.append("")
-        lines += lines_of(body)
+    if not article.sections:
         return
+    lines_of = _paragraphs_pattern(width).findall
+    wrapped = lines_of(article.body)
+    if _underline_headings(wrapped, article.sections, width):
+        lines.append("")
+        lines += wrapped
+        return
+    body = article.body
     start = 0  # where the section's first block starts in the body
-    for section in sections:
+    for section in article.sections:
         heading = section.heading
         if heading is not None:
             lines.append("")
-            wrapped = [heading] if len(heading) <= width else _line_pattern(width).findall(heading)
-            lines += wrapped
-            lines.append("-" * max(map(len, wrapped)))
+            lines += _underlined(heading, width, "-")
             start += len(heading) + 2
         paragraphs = section.paragraphs
         end = start + sum(map(len, paragraphs)) + 2 * len(paragraphs) - 2
         lines.append("")
         lines += lines_of(body, start, end)
         start = end + 2
+
+
+def _underline_headings(wrapped: list[str], sections: Sequence[Section], width: int) -> bool:
+    """Put each subheading's underline after its line in ``wrapped``, the body's lines; False if unsure where.
+
+    A block's last line carries the line break after it, so a one-line
+    subheading is the first such line after the section before it whose line
+    before also ends a block. Only a one-line paragraph of that section with the
+    subheading's very text can look the same: then, and for a subheading that
+    wraps, this gives up (and changes nothing).
+    """
+    found: list[tuple[int, str]] = []
+    start = 0
+    before: tuple[str, ...] = ()
+    for section in sections:
+        heading = section.heading
+        if heading is not None:
+            if len(heading) > width or heading in before:
+                return False
+            line = heading + "\n"
+            index = wrapped.index(line, start)
+            while index and wrapped[index - 1][-1:] != "\n":  # the last line of a longer paragraph
+                index = wrapped.index(line, index + 1)
+            found.append((index, f"{line}{'-' * len(heading)}\n"))
+            start = index + 1
+        before = section.paragraphs
+    for index, underlined in found:
+        wrapped[index] = underlined
+    return True
 
 
 def _wrap_items(items: list[str], width: int) -> list[str]:
