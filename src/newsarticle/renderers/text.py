@@ -136,8 +136,8 @@ class TextRenderer:
         if meta:
             lines.append("")
             lines += _wrap_items(meta, width)
-        # Most articles take one column per character throughout: asked once, of the word count's
-        # pass over the body, and then the paragraphs are wrapped in one pass of the regex engine each section.
+        # Most articles take one column per character throughout: the word count's pass over the body
+        # tells, and then the whole body is wrapped in one pass of the regex engine.
         if width > 0 and article._one_column:
             _add_narrow_sections(lines, article, width)
         else:
@@ -188,11 +188,11 @@ def _add_narrow_sections(lines: list[str], article: Article, width: int) -> None
 def _underline_headings(wrapped: list[str], sections: Sequence[Section], width: int) -> bool:
     """Put each subheading's underline after its line in ``wrapped``, the body's lines; False if unsure where.
 
-    A block's last line carries the line break after it, so a one-line
-    subheading is the first such line after the section before it whose line
-    before also ends a block. Only a one-line paragraph of that section with the
-    subheading's very text can look the same: then, and for a subheading that
-    wraps, this gives up (and changes nothing).
+    Each block's last line carries the line break after it, so a one-line
+    subheading is the line ``heading + "\\n"`` that comes first or right after
+    another block's last line. Searched for from the section before it, that is
+    the subheading, unless a one-line paragraph of that section has the very same
+    text: then, and for a subheading that wraps, this gives up and changes nothing.
     """
     found: list[tuple[int, str]] = []
     start = 0
