@@ -137,6 +137,21 @@ def test_derived_values_follow_the_sections() -> None:
     assert a.reading_time == 1
 
 
+@pytest.mark.parametrize(
+    ("paragraph", "one_column"),
+    [("Vier – fünf 5\u00a0% „z.\u202fB.“", True), ("Dünn\u2009%", False), ("Ő und Ж", True), ("漢字", False)],
+)
+def test_the_body_scan_is_private_and_cached(paragraph: str, one_column: bool) -> None:
+    # What the word count's pass also finds (the text renderer's one-column question) is no field:
+    # it changes neither equality, nor the repr, nor what attrs knows of the class.
+    a, b = article(sections=[Section(paragraphs=[paragraph])]), article(sections=[Section(paragraphs=[paragraph])])
+    assert a._one_column is one_column
+    assert a == b
+    assert repr(a) == repr(b)
+    assert "_one_column" not in attrs.fields_dict(Article)
+    assert "_body_scan" not in attrs.asdict(a)
+
+
 def test_empty_body() -> None:
     a = article()
     assert (a.paragraphs, a.headings, a.body, a.word_count, a.reading_time) == ((), (), "", 0, 0)

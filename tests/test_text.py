@@ -362,3 +362,29 @@ def test_body_wrapped_as_each_block_alone(article: Article, width: int) -> None:
             expected.append("\n".join([*lines, "-" * max(1, *map(display_width, lines))]))
         expected += ["\n".join(wrap(paragraph, width)) for paragraph in section.paragraphs]
     assert body_blocks(article, render(article, width=width)) == expected
+
+
+@pytest.mark.parametrize(
+    "sections",
+    [
+        # A one-line paragraph with the text of the subheading after it.
+        [Section(paragraphs=["Ausblick", "Rat tagt."]), Section(heading="Ausblick", paragraphs=["Mehr."])],
+        # A longer paragraph whose last line is the subheading's text.
+        [Section(paragraphs=["Der Rat tagt morgen wieder " + "lang " * 3 + "Ausblick"]),
+         Section(heading="Ausblick", paragraphs=["Mehr."])],
+        # Two subheadings alike, the first block a subheading, one that wraps.
+        [Section(heading="Ausblick", paragraphs=["Ausblick zwei"]), Section(heading="Ausblick", paragraphs=["Ja."]),
+         Section(heading="Ein sehr langer Zwischentitel, der umbricht", paragraphs=["Ende."])],
+    ],
+    ids=["one-line paragraph like the subheading", "last line like the subheading", "alike, first, wrapping"],
+)  # fmt: skip
+def test_subheadings_found_among_the_wrapped_lines(sections: list[Section]) -> None:
+    """The underline goes after the subheading, never after a paragraph line that reads the same."""
+    article = Article(headline="Neue Brücke", language="de", sections=sections)
+    expected: list[str] = []
+    for section in article.sections:
+        if section.heading is not None:
+            lines = wrap(section.heading, 30)
+            expected.append("\n".join([*lines, "-" * max(map(display_width, lines))]))
+        expected += ["\n".join(wrap(paragraph, 30)) for paragraph in section.paragraphs]
+    assert body_blocks(article, render(article, width=30)) == expected

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsarticle import _text, parse_file
-from newsarticle._text import _word_count_by_tokens, word_count
+from newsarticle._text import _word_count_by_tokens, scan_words, takes_one_column, word_count
 from scaling import LINEAR, lowest_doubling_ratio
 
 DATA = Path(__file__).parent / "data"
@@ -31,6 +31,28 @@ def reference(text: str) -> int:
 @given(st.text(_ALPHABET, max_size=60))
 def test_word_count_is_the_definition(text: str) -> None:
     assert word_count(text) == reference(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(_ALPHABET, max_size=60))
+def test_the_scan_says_one_column_only_when_it_is(text: str) -> None:
+    # The text renderer trusts a True without looking again; False only sends it to look.
+    count, one_column = scan_words(text)
+    assert count == reference(text)
+    if one_column:
+        assert takes_one_column(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kesselbach – Rotenbühl — „Zitat“ … 5\u00a0% z.\u202fB. Elif Şahin 3\u00a0€ ‚x‘ ½",
+        "Łódź und Kraków, Čech ™ ± °C",
+    ],
+)
+def test_the_scan_answers_for_european_text(text: str) -> None:
+    # The prose of the corpus gets its answer from the count's own pass, not from a second one.
+    assert scan_words(text) == (reference(text), True)
 
 
 @pytest.mark.parametrize(

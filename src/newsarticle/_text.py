@@ -14,8 +14,11 @@ import itertools
 import re
 
 __all__ = [
+    "ONE_COLUMN",
     "collapse_spaces",
     "find_forbidden",
+    "scan_words",
+    "takes_one_column",
     "text_problem",
     "word_count",
 ]
@@ -33,6 +36,14 @@ _SPACES = re.compile("[ \t]+")
 # On ASCII text a plain character set does the same several times faster.
 _ALNUM = re.compile(r"[^\W_]")
 _ASCII_ALNUM = re.compile("[0-9A-Za-z]")
+
+#: A regular-expression class (without its brackets) of characters that take one terminal column each:
+#: Latin, Greek, Cyrillic (no combining marks), general punctuation (dashes, quotes, no-break spaces),
+#: currency, letterlike, arrows, math.
+ONE_COLUMN = (
+    "\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u048a-\u052f\u2010-\u2027\u202f-\u205f\u20a0-\u20c0\u2100-\u22ff"
+)
+_ONE_COLUMN_LINES = re.compile(f"[\n{ONE_COLUMN}]*")
 
 
 def collapse_spaces(line: str) -> str:
@@ -77,27 +88,61 @@ def find_forbidden(text: str) -> int | None:
     return None
 
 
+def takes_one_column(text: str) -> bool:
+    """Whether every character of ``text`` (line breaks allowed) is of :data:`ONE_COLUMN`."""
+    return text.isascii() or _ONE_COLUMN_LINES.fullmatch(text) is not None
+
+
 def word_count(text: str) -> int:
     """Count whitespace-separated tokens that hold at least one letter or digit.
 
     A dash or a percent sign standing alone (``5 %``, ``Kesselbach – Rotenbühl``)
     is punctuation, not a word.
     """
+    return scan_words(text)[0]
+
+
+def scan_words(text: str) -> tuple[int, bool]:
+    """:func:`word_count`, and True when its pass found every character to be of :data:`ONE_COLUMN`.
+
+    False says nothing: the text may still be all one column (the text renderer
+    then asks :func:`takes_one_column`, a pass of its own).
+    """
     # Splitting a 6 KB article into its thousand tokens costs more than rendering it, so the
     # common case never makes a token: each character becomes one byte (_ALPHABET, Windows-1252 and
     # a few more, holds the letters and the punctuation of European text), one table maps every byte to its
     # class, 1 for a letter or digit, 0 for a space, and drops punctuation; then each run of
-    # 1s is one word.
+    # 1s is one word. The same table marks the bytes of characters outside ONE_COLUMN, so the
+    # question the text renderer asks of every body costs a memchr instead of a regex pass.
     try:
-        classes = _charmap_encode(text, _LETTER_RUNS, _ONE_BYTE)[0].translate(_CLASS_OF_BYTE, _PUNCTUATION_BYTES)
+        encoded = _charmap_encode(text, "strict", _ONE_BYTE)[0]
     except UnicodeEncodeError:
-        return _word_count_by_tokens(text)
+        return _word_count_beyond_alphabet(text), False
+    classes = encoded.translate(_CLASS_OR_WIDTH_MARK, _ONE_COLUMN_PUNCTUATION)
+    if _WIDTH_MARK not in classes:
+        return _runs(classes), True
+    return _runs(encoded.translate(_CLASS_OF_BYTE, _PUNCTUATION_BYTES)), False
+
+
+def _runs(classes: bytes) -> int:
+    """The runs of 1s in bytes that are 0 or 1: the words."""
     # Read as one integer, byte 0 lowest, x ^ (x << 8) has a 1 wherever a byte's class differs
     # from the one before, with nothing (0) before the first byte and after the last: two for each
     # run of letters. Big integers do that in C, a machine word at a time, faster than
     # bytes.count() looks for b"\x00\x01"; XOR is one operation fewer than x & ~(x << 8).
     flags = int.from_bytes(classes, "little")
     return (flags ^ (flags << 8)).bit_count() >> 1
+
+
+def _word_count_beyond_alphabet(text: str) -> int:
+    """word_count of text that holds characters outside the one-byte alphabet."""
+    # Runs of letters outside it (a name's ő, a Cyrillic word) become letters of the alphabet;
+    # anything else, or too many runs, is counted token by token.
+    try:
+        classes = _charmap_encode(text, _LETTER_RUNS, _ONE_BYTE)[0].translate(_CLASS_OF_BYTE, _PUNCTUATION_BYTES)
+    except UnicodeEncodeError:
+        return _word_count_by_tokens(text)
+    return _runs(classes)
 
 
 def _word_count_by_tokens(text: str) -> int:
@@ -127,15 +172,18 @@ def _one_byte_alphabet() -> str:
     return "".join(alphabet)
 
 
-def _classes(alphabet: str) -> tuple[bytes, bytes]:
+def _classes(alphabet: str, marked: str = "") -> tuple[bytes, bytes]:
     """A table from the alphabet's bytes to their class, and the bytes that ``translate`` deletes.
 
     Whitespace becomes 0, letters and digits 1; everything else is deleted.
+    The characters of ``marked`` become _WIDTH_MARK instead, whatever their class.
     """
     table = bytearray(range(256))
     punctuation = bytearray()
     for byte, char in enumerate(alphabet):
-        if char.isspace():
+        if char in marked:
+            table[byte] = _WIDTH_MARK
+        elif char.isspace():
             table[byte] = 0
         elif char.isalnum():
             table[byte] = 1
@@ -144,8 +192,15 @@ def _classes(alphabet: str) -> tuple[bytes, bytes]:
     return bytes(table), bytes(punctuation)
 
 
+# Neither a space (0) nor a letter (1): a character outside ONE_COLUMN.
+_WIDTH_MARK = 2
 _ALPHABET = _one_byte_alphabet()
 _CLASS_OF_BYTE, _PUNCTUATION_BYTES = _classes(_ALPHABET)
+# The same classes, with the alphabet's characters outside ONE_COLUMN (the soft hyphen, the thin
+# space, controls) marked: a text without the mark is all one column.
+_CLASS_OR_WIDTH_MARK, _ONE_COLUMN_PUNCTUATION = _classes(
+    _ALPHABET, "".join(char for char in _ALPHABET if not _ONE_COLUMN_LINES.fullmatch(char))
+)
 # The charmap codec that Windows-1252 is, with this alphabet, called directly: the codec lookup of
 # text.encode() and the codec's Python method cost more than encoding a paragraph (1.5 µs a call).
 _ONE_BYTE = codecs.charmap_build(_ALPHABET)

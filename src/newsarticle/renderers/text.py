@@ -24,22 +24,18 @@ from newsarticle import (
     Option,
     RegisterRenderer,
     RenderContext,
+    Section,
     hookimpl,
 )
+from newsarticle._text import ONE_COLUMN
 
 __all__ = ["TextRenderer", "display_width", "wrap"]
 
 _SEPARATOR = " \u00b7 "
 # Nonspacing and enclosing marks, and format characters (zero-width space, joiners).
 _ZERO_WIDTH = frozenset({"Mn", "Me", "Cf"})
-# Text made only of these takes one column per character: Latin, Greek, Cyrillic (no combining
-# marks), general punctuation (dashes, quotes, no-break spaces), currency, letterlike, arrows, math.
-_NARROW_CLASS = (
-    "\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u048a-\u052f\u2010-\u2027\u202f-\u205f\u20a0-\u20c0\u2100-\u22ff"
-)
-_NARROW = re.compile(f"[{_NARROW_CLASS}]*")
-# The same, line breaks allowed: for a whole article body at once.
-_NARROW_LINES = re.compile(f"[\n{_NARROW_CLASS}]*")
+# Text made only of these takes one column per character.
+_NARROW = re.compile(f"[{ONE_COLUMN}]*")
 
 
 def display_width(text: str) -> int:
@@ -70,9 +66,11 @@ def _line_pattern(width: int) -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=32)
 def _paragraphs_pattern(width: int) -> re.Pattern[str]:
-    # _line_pattern over paragraphs joined by a blank line: the lines of each, and an empty
-    # string for each blank line between them (``^$``), in one findall.
-    return re.compile(f"(.{{1,{width}}}(?= |$)|[^ \\n]+|^$) ?", re.MULTILINE)
+    # _line_pattern over paragraphs joined by a blank line, in one findall: the last line of each
+    # takes the line break after it along, so that the lines joined by line breaks have the blank
+    # line between paragraphs, and the engine skips the other line break instead of matching an
+    # empty line there (a match costs more than the characters it walks).
+    return re.compile(f"((?:.{{1,{width}}}(?= |$)|[^ \\n]+)\\n?) ?", re.MULTILINE)
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -126,7 +124,7 @@ class TextRenderer:
         if article.category is not None:
             lines += wrap(article.category, width)
             lines.append("")
-        lines += _underlined(wrap(article.headline, width), "=")
+        lines += _underlined(article.headline, width, "=")
         meta: list[str] = []
         sections = article.sections
         if article.published is not None:
@@ -138,16 +136,15 @@ class TextRenderer:
         if meta:
             lines.append("")
             lines += _wrap_items(meta, width)
-        # Most articles take one column per character throughout: asked once, not per paragraph,
-        # and then a section's paragraphs are wrapped in one pass of the regex engine.
-        narrow = width > 0 and _is_narrow(article.body)
-        if narrow:
+        # Most articles take one column per character throughout: the word count's pass over the body
+        # tells, and then the whole body is wrapped in one pass of the regex engine.
+        if width > 0 and article._one_column:
             _add_narrow_sections(lines, article, width)
         else:
             for section in sections:
                 if section.heading is not None:
                     lines.append("")
-                    lines += _underlined(wrap(section.heading, width), "-")
+                    lines += _underlined(section.heading, width, "-")
                 lines.append("")
                 for index, paragraph in enumerate(section.paragraphs):
                     if index:
@@ -160,31 +157,61 @@ class TextRenderer:
 def _add_narrow_sections(lines: list[str], article: Article, width: int) -> None:
     """Append the sections of an article whose every character takes one column.
 
-    A section's paragraphs, joined by blank lines, are wrapped in one pass of the
-    regex engine: each paragraph's lines, then an empty string for the blank line
-    after it. A body without subheadings is the body already joined for the word count.
+    The body (already joined for the word count) is wrapped in one pass of the
+    regex engine, and each one-line subheading gets its underline in the list of
+    lines; where a subheading could be mistaken for a paragraph's line, or wraps,
+    each section is wrapped where the body holds it instead.
     """
-    pattern = _paragraphs_pattern(width)
-    sections = article.sections
-    if len(sections) == 1 and sections[0].heading is None:
-        lines.append("")
-        lines += pattern.findall(article.body)
+    if not article.sections:
         return
-    for section in sections:
+    lines_of = _paragraphs_pattern(width).findall
+    wrapped = lines_of(article.body)
+    if _underline_headings(wrapped, article.sections, width):
+        lines.append("")
+        lines += wrapped
+        return
+    body = article.body
+    start = 0  # where the section's first block starts in the body
+    for section in article.sections:
         heading = section.heading
         if heading is not None:
             lines.append("")
-            wrapped = [heading] if len(heading) <= width else _line_pattern(width).findall(heading)
-            lines += wrapped
-            lines.append("-" * max(map(len, wrapped)))
-        lines.append("")
+            lines += _underlined(heading, width, "-")
+            start += len(heading) + 2
         paragraphs = section.paragraphs
-        lines += pattern.findall(paragraphs[0] if len(paragraphs) == 1 else "\n\n".join(paragraphs))
+        end = start + sum(map(len, paragraphs)) + 2 * len(paragraphs) - 2
+        lines.append("")
+        lines += lines_of(body, start, end)
+        start = end + 2
 
 
-def _is_narrow(text: str) -> bool:
-    """Whether every character of ``text`` (line breaks allowed) takes one column."""
-    return text.isascii() or _NARROW_LINES.fullmatch(text) is not None
+def _underline_headings(wrapped: list[str], sections: Sequence[Section], width: int) -> bool:
+    """Put each subheading's underline after its line in ``wrapped``, the body's lines; False if unsure where.
+
+    Each block's last line carries the line break after it, so a one-line
+    subheading is the line ``heading + "\\n"`` that comes first or right after
+    another block's last line. Searched for from the section before it, that is
+    the subheading, unless a one-line paragraph of that section has the very same
+    text: then, and for a subheading that wraps, this gives up and changes nothing.
+    """
+    found: list[tuple[int, str]] = []
+    start = 0
+    before: tuple[str, ...] = ()
+    for section in sections:
+        heading = section.heading
+        if heading is not None:
+            if len(heading) > width or heading in before:
+                return False
+            line = heading + "\n"
+            index = wrapped.index(line, start)
+            while index and wrapped[index - 1][-1:] != "\n":  # the last line of a longer paragraph
+                index = wrapped.index(line, index + 1)
+            found.append((index, f"{line}{'-' * len(heading)}\n"))
+            start = index + 1
+        before = section.paragraphs
+    for index, underlined in found:
+        wrapped[index] = underlined
+    return True
 
 
 def _wrap_items(items: list[str], width: int) -> list[str]:
@@ -194,6 +221,9 @@ def _wrap_items(items: list[str], width: int) -> list[str]:
     starts with one or holds one alone, and the dot fits within ``width``
     unless that item alone is wider.
     """
+    whole = _SEPARATOR.join(items)
+    if not width or display_width(whole) <= width:
+        return [whole]  # what the loop below gives when the whole line fits, in one width check
     pieces = [item + _SEPARATOR.rstrip() for item in items[:-1]] + items[-1:]
     lines = [pieces[0]]
     for piece in pieces[1:]:
@@ -205,7 +235,12 @@ def _wrap_items(items: list[str], width: int) -> list[str]:
     return lines
 
 
-def _underlined(lines: list[str], mark: str) -> list[str]:
+def _underlined(text: str, width: int, mark: str) -> list[str]:
+    """``text`` wrapped at ``width``, and a line of ``mark`` as wide as its widest line."""
+    size = display_width(text)
+    if size <= width or width <= 0:  # one line, whose width is known: no second look at its characters
+        return [text, mark * max(1, size)]
+    lines = wrap(text, width)
     return [*lines, mark * max(1, *map(display_width, lines))]
 
 
