@@ -203,7 +203,10 @@ def _expand(
         parents = folders + [name.rpartition("/")[0] for name in found]
         root = posixpath.commonpath(parents) if parents else ""
     sources = [_shown(fs, name) for name in found]
+    # Empty when the name is where it is read (an absolute path, a URL): sent with every task, it would
+    # double the bytes per file.
     shown = [names.get(name, source) for name, source in zip(found, sources, strict=True)]
+    shown = ["" if name == source else name for name, source in zip(shown, sources, strict=True)]
     follow = [name not in walked for name in found]
     return _Listing(fs, sources, shown, follow, root, [_stamp(info) for info in found.values()], skipped, unread)
 
@@ -213,7 +216,8 @@ class _Listing:
     fs: Any
     #: Where each file is read: a local file's absolute path (a worker may run in another folder), or its URL.
     sources: list[str]
-    #: What each file is called in messages, ``Article.source`` and the records: as the caller spelled it.
+    #: What each file is called in messages, ``Article.source`` and the records: as the caller spelled it;
+    #: empty when that is its source.
     names: list[str]
     #: Whether reading each file may follow a symbolic link: not for one found in a folder without
     #: follow_symlinks (a file replaced by a link after the listing is refused, as the command refuses it).
@@ -297,7 +301,7 @@ def _read_partition(
     items: Iterable[tuple[str, str, bool] | FileResult], fs: fsspec.AbstractFileSystem, options: dict[str, Any]
 ) -> list[FileResult]:
     return [
-        item if isinstance(item, FileResult) else _read_one(item[0], item[1], fs, options, follow=item[2])
+        item if isinstance(item, FileResult) else _read_one(item[0], item[1] or item[0], fs, options, follow=item[2])
         for item in items
     ]
 
@@ -742,7 +746,8 @@ def _outside_output(plan: _Plan, files: list[_File]) -> list[_File]:
         return files
     seen: dict[str, str] = {}
     records = f"{plan.out_root}/{RECORDS_FOLDER}/"
-    for source, _stamp, name, _follow in files:
+    for source, _stamp, spelled, _follow in files:
+        name = spelled or source
         path = _output_path(plan, source)
         if path.startswith(records):
             raise ValueError(f"{name}: its output would be in {RECORDS_FOLDER}/, where the partition records are kept")
@@ -821,7 +826,7 @@ def _computed(plan: _Plan, files: list[_File], client: Any) -> Generator[dict[st
                     raise  # the scheduler is gone: the caller ends the run
                 # Dask gave up on the partition (its workers died on it: KilledWorker), or the task raised
                 # what no file caused: its files failed; a rerun converts them again.
-                chunk = [file[2] for file in files[number * size : (number + 1) * size]]
+                chunk = [file[2] or file[0] for file in files[number * size : (number + 1) * size]]
                 lost = type(exc).__name__ == "KilledWorker"
                 what = "the worker failed" if lost else "the partition failed on its worker"
                 message = f"{what}: {type(exc).__name__}: {exc}"
@@ -904,9 +909,9 @@ class _Plan:
 def _convert_partition(items: Iterable[tuple[int, str, str, str, bool]], plan: _Plan) -> list[dict[str, Any]]:
     """One partition on a worker: skip it if committed before, else convert, commit outputs, then the record."""
     numbered = list(items)
-    files = [(source, name, follow) for _, source, _, name, follow in numbered]
+    files = [(source, name or source, follow) for _, source, _, name, follow in numbered]
     stamps = [item[2] for item in numbered]
-    names = [item[3] for item in numbered]
+    names = [name for _, name, _ in files]
     # The first file's place over the partition size: the same partition has the same name on every rerun.
     index = f"part-{numbered[0][0] // plan.files_per_partition if numbered else 0:05d}"
     record_path = f"{plan.out_root}/{RECORDS_FOLDER}/{index}.json"
