@@ -318,6 +318,35 @@ def test_a_lost_scheduler_ends_the_run_with_the_files_in_flight_failed(cluster: 
     assert 0 < len(list(out.rglob("*.txt"))) < 2000
 
 
+def test_a_scheduler_that_stops_answering_ends_the_run(cluster: Cluster, tmp_path: Path) -> None:
+    inputs = many(tmp_path / "in", 2000)  # 20 ms a file on two workers: about 20 s
+    command = [
+        COMMAND,
+        "convert",
+        str(inputs),
+        "-t",
+        "html",
+        "-o",
+        str(tmp_path / "out"),
+        "--scheduler",
+        cluster.address,
+    ]
+    environment = {**os.environ, "NEWSARTICLE_SCHEDULER_TIMEOUT": "2"}
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment, start_new_session=True
+    )
+    time.sleep(6)  # connected and converting
+    assert process.poll() is None
+    cluster.scheduler.send_signal(signal.SIGSTOP)  # hung: its connections stay open, nothing answers
+    try:
+        _stdout, stderr = finish(process, 60)
+    finally:
+        cluster.scheduler.send_signal(signal.SIGCONT)
+    assert process.returncode == 3, stderr
+    assert f"error: the Dask scheduler at {cluster.address} did not answer within 2 s".encode() in stderr
+    assert b"Traceback" not in stderr
+
+
 def _shards(folder: Path) -> bytes:
     parts = sorted(folder.glob("part-*.jsonl"))
     assert [part.name for part in parts] == [f"part-{index:05d}.jsonl" for index in range(len(parts))]

@@ -22,6 +22,7 @@ import contextlib
 import logging
 import os
 import time
+from typing import Any
 
 from distributed import Client, Future
 from distributed import wait as wait_for
@@ -86,6 +87,33 @@ def connect_timeout() -> float:
 class ClusterMismatch(ValueError):
     """The cluster cannot run the job: no worker joined, or workers lack the format or run another
     newsarticle; the message names the workers."""
+
+
+class SchedulerUnresponsive(ConnectionError):
+    """The Dask scheduler stopped answering in the middle of a run (a stopped or hung process, a network
+    that drops without closing): the run ends instead of waiting for good."""
+
+
+def result_or_silence(future: Future[Any], client: Client, wait: float) -> Any:
+    """``future.result()``, asking the scheduler every ``wait`` seconds whether it still answers.
+
+    A partition may rightly take longer than any fixed limit; a scheduler that no longer answers never
+    brings its result. Every wait of the command is bounded this way.
+
+    :raises SchedulerUnresponsive: the scheduler did not answer within ``wait`` seconds.
+    """
+    scheduler = client.scheduler
+    assert scheduler is not None  # a connected client's
+    while True:
+        try:
+            return future.result(timeout=wait)
+        except TimeoutError:
+            try:
+                client.sync(scheduler.identity, callback_timeout=wait)
+            except (TimeoutError, OSError) as exc:
+                raise SchedulerUnresponsive(
+                    f"the Dask scheduler at {scheduler.address} did not answer within {wait:g} s"
+                ) from exc
 
 
 def worker_report() -> dict[str, object]:

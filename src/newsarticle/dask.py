@@ -34,7 +34,7 @@ try:
 except ImportError as exc:  # pragma: no cover - the extra is installed wherever the tests run
     raise ImportError("newsarticle.dask needs Dask and fsspec: pip install 'newsarticle[dask]'") from exc
 
-from newsarticle._dask import ClusterMismatch, connect_timeout, preflight
+from newsarticle._dask import ClusterMismatch, SchedulerUnresponsive, connect_timeout, preflight, result_or_silence
 from newsarticle._diagnostics import Diagnostic
 from newsarticle._exceptions import ParseError
 from newsarticle._format import MAX_INPUT_SIZE
@@ -52,6 +52,7 @@ __all__ = [
     "ClusterMismatch",
     "ConversionSummary",
     "FileResult",
+    "SchedulerUnresponsive",
     "convert",
     "iter_convert",
     "partition_size",
@@ -528,6 +529,8 @@ def convert(
     :raises OSError: before any file, when the output folder cannot be written (the message says why).
     :raises NewsArticleError: before any file, when a collection format cannot start (``atom`` without
         its ``link``: an :class:`~newsarticle.OptionError`).
+    :raises SchedulerUnresponsive: in the middle of the run, when the scheduler stops answering (asked
+        each ``NEWSARTICLE_SCHEDULER_TIMEOUT`` seconds that no partition comes back).
     :raises ClusterMismatch: before any file, when the current Dask client's cluster has no worker (after
         waiting ``NEWSARTICLE_SCHEDULER_TIMEOUT`` seconds, 10 by default), or workers that run another
         newsarticle version or lack the format; the message names them.
@@ -817,10 +820,15 @@ def _computed(plan: _Plan, files: list[_File], client: Any) -> Generator[dict[st
         client.submit(_convert_partition, items[start : start + size], plan, priority=-number, pure=False)
         for number, start in enumerate(range(0, len(items), size))
     ]
+    wait = connect_timeout()
+    answering = True
     try:
         for number, future in enumerate(futures):
             try:
-                records = future.result()
+                records = result_or_silence(future, client, wait)
+            except SchedulerUnresponsive:
+                answering = False
+                raise
             except Exception as exc:
                 if client.status != "running":
                     raise  # the scheduler is gone: the caller ends the run
@@ -842,7 +850,7 @@ def _computed(plan: _Plan, files: list[_File], client: Any) -> Generator[dict[st
             yield from records
     finally:
         waiting = [future for future in futures if not future.done()]
-        if waiting and client.status == "running":
+        if waiting and answering and client.status == "running":  # a silent scheduler would not answer this
             client.cancel(waiting)
 
 

@@ -73,7 +73,13 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
         from distributed import Client
 
         import newsarticle.dask as nd
-        from newsarticle._dask import ClusterMismatch, check_address, connect_timeout, silence_dask
+        from newsarticle._dask import (
+            ClusterMismatch,
+            SchedulerUnresponsive,
+            check_address,
+            connect_timeout,
+            silence_dask,
+        )
         from newsarticle._exceptions import NewsArticleError
     except ImportError:
         raise UsageError("--scheduler needs Dask: pip install 'newsarticle[dask]'") from None
@@ -130,6 +136,9 @@ def convert_on_cluster(args: argparse.Namespace, job: Job, suffix: str) -> int: 
             raise UsageError(f"the Dask cluster at {args.scheduler} cannot run this: {exc}") from None
         except KeyboardInterrupt:
             status = interrupt.status()
+        except SchedulerUnresponsive as exc:
+            report.lost = str(exc)
+            status = EXIT_SCHEDULER_LOST
         except Exception as exc:
             if client.status == "running":
                 raise
