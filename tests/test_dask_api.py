@@ -501,6 +501,84 @@ def test_names_and_page_urls_are_the_command_s(
     assert (tmp_path / "api-feed" / "part-00000.feed.json").read_bytes() == (tmp_path / "cli.feed.json").read_bytes()
 
 
+def test_an_output_folder_named_like_a_pattern_touches_no_other_folder(tmp_path: Path, in_process: None) -> None:
+    six, three = _folder(tmp_path / "six", *(f"{n}.txt" for n in range(6))), _folder(tmp_path / "three", "a.txt")
+    nd.convert(six, tmp_path / "ob", "jsonl", files_per_partition=1)
+    nd.convert(six, tmp_path / "o[b]", "jsonl", files_per_partition=1)
+    nd.convert(three, tmp_path / "o?", "jsonl", files_per_partition=1)  # o? matches ob as a pattern
+    nd.convert(three, tmp_path / "o[b]", "jsonl", files_per_partition=1)  # six shards, then one
+    assert len(list((tmp_path / "ob").glob("part-*.jsonl"))) == 6
+    assert [p.name for p in (tmp_path / "o[b]").iterdir() if p.suffix == ".jsonl"] == ["part-00000.jsonl"]
+    (tmp_path / "ob" / "part-00009.jsonl").write_bytes(b"the user's own\n")  # no record lists it: not ours
+    nd.convert(three, tmp_path / "ob", "jsonl", files_per_partition=1)
+    assert (tmp_path / "ob" / "part-00009.jsonl").read_bytes() == b"the user's own\n"
+
+
+def test_what_a_run_writes_in_its_own_input_folder_is_refused(tmp_path: Path, in_process: None) -> None:
+    source = _folder(tmp_path / "in", "a.txt", "part-00000.jsonl")
+    before = (source / "part-00000.jsonl").read_bytes()
+    with pytest.raises(ValueError, match="the output folder is the input folder"):
+        nd.convert(source, source, "jsonl", glob="*")
+    assert (source / "part-00000.jsonl").read_bytes() == before
+    # A file named as an input inside the output folder is refused, not left out without a word.
+    with pytest.raises(ValueError, match="is in the output folder"):
+        nd.convert([source / "a.txt", _folder(source / "out", "user.txt") / "user.txt"], source / "out", "html")
+
+
+def test_an_output_folder_that_leads_outside_is_refused_file_by_file(tmp_path: Path, in_process: None) -> None:
+    source = _folder(tmp_path / "in", "a.txt", "sub/b.txt")
+    (tmp_path / "victim").mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "sub").symlink_to(tmp_path / "victim", target_is_directory=True)
+    summary = nd.convert(source, tmp_path / "out", "html")
+    assert [(d.source, d.code) for d in summary.failures] == [(str(source / "sub" / "b.txt"), "output-outside")]
+    assert not list((tmp_path / "victim").iterdir())
+
+
+def test_a_shard_holds_nothing_once_only_left_out_files_remain(tmp_path: Path, in_process: None) -> None:
+    source = _folder(tmp_path / "in", "a.txt")
+    (source / "link.txt").symlink_to(source / "a.txt")
+    nd.convert(source, tmp_path / "shards", "jsonl")
+    (source / "a.txt").unlink()
+    summary = nd.convert(source, tmp_path / "shards", "jsonl")
+    assert (summary.converted, len(summary.left_out)) == (0, 1)
+    assert b"".join(p.read_bytes() for p in (tmp_path / "shards").glob("part-*.jsonl")) == b""
+
+
+def test_a_renderer_s_bug_costs_its_file_alone(
+    tmp_path: Path, in_process: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsarticle._render as render_module
+
+    original = render_module.render_encoded
+
+    def render_encoded(article: newsarticle.Article, *args: Any, **kwargs: Any) -> Any:
+        if "b.txt" in str(article.source):
+            raise RuntimeError("a bug")
+        return original(article, *args, **kwargs)
+
+    monkeypatch.setattr(render_module, "render_encoded", render_encoded)
+    summary = nd.convert(_folder(tmp_path / "in", "a.txt", "b.txt", "c.txt"), tmp_path / "out", "html")
+    assert (summary.converted, [(Path(d.source).name, d.code) for d in summary.failures]) == (
+        2,
+        [("b.txt", "internal")],
+    )
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes: Linux file systems")
+def test_an_unusual_file_name_is_the_command_s_in_the_output(tmp_path: Path, in_process: None) -> None:
+    from newsarticle._cli import main
+
+    source = tmp_path / "in"
+    source.mkdir()
+    for name in (b"bad\xff.txt", b"new\nline.txt"):
+        with open(os.path.join(os.fsencode(source), name), "wb") as file:
+            file.write(ARTICLE)
+    nd.convert(source, tmp_path / "api", "jsonl")
+    assert main(["convert", str(source), "-o", str(tmp_path / "cli.jsonl"), "-q", "-j1"]) == 0
+    assert (tmp_path / "api" / "part-00000.jsonl").read_bytes() == (tmp_path / "cli.jsonl").read_bytes()
+
+
 def _linked_tree(tmp_path: Path) -> Path:
     """A folder with an article, a link to an article outside it and a link to a folder of two articles."""
     article = b"Politik\nSchlagzeile %d\n2025-02-27\n\nEin Absatz.\n"

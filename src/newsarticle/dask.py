@@ -40,7 +40,7 @@ from newsarticle._exceptions import ParseError
 from newsarticle._format import MAX_INPUT_SIZE
 from newsarticle._models import Article
 from newsarticle._parser import parse
-from newsarticle._paths import InputRefused, read_input, read_limited
+from newsarticle._paths import FolderCheck, InputRefused, display, read_input, read_limited
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -177,6 +177,7 @@ def _expand(
     found: dict[str, dict[str, Any]] = {}
     names: dict[str, str] = {}  # each local file as the caller spelled it (its folder relative, say)
     walked: set[str] = set()  # local files found in a folder: read through a link only with follow_symlinks
+    named: set[str] = set()  # files named themselves, not found in a folder or by a pattern
     folders: list[str] = []
     skipped: list[dict[str, Any]] = []
     unread: list[dict[str, Any]] = []
@@ -194,6 +195,8 @@ def _expand(
         else:
             files = _files(fs, path, glob, text)
             found.update(files)
+            if path in files:
+                named.add(_shown(fs, path))
             if local and not os.path.isabs(spelled):
                 names.update((name, spelled if name == path else os.path.relpath(name)) for name in files)
         if fs.isdir(path):
@@ -209,7 +212,8 @@ def _expand(
     shown = [names.get(name, source) for name, source in zip(found, sources, strict=True)]
     shown = ["" if name == source else name for name, source in zip(shown, sources, strict=True)]
     follow = [name not in walked for name in found]
-    return _Listing(fs, sources, shown, follow, root, [_stamp(info) for info in found.values()], skipped, unread)
+    stamps = [_stamp(info) for info in found.values()]
+    return _Listing(fs, sources, shown, follow, root, stamps, skipped, unread, frozenset(named))
 
 
 @attrs.frozen
@@ -229,6 +233,8 @@ class _Listing:
     skipped: list[dict[str, Any]]
     #: What it could not list or look at (a folder without permission), as problem records.
     unread: list[dict[str, Any]]
+    #: The sources named themselves in ``urlpath`` (not found in a folder or by a pattern).
+    named: frozenset[str] = frozenset()
 
 
 def _walk_local(
@@ -334,9 +340,14 @@ def _read_one(
         message = f"not read: more than the limit of {limit:,} bytes (max_size)"
         return FileResult(source=source, error=Diagnostic(code="too-large", message=message, line=1, source=source))
     try:
-        article = parse(data, source=source, on_diagnostic=warnings.append, **options)
+        # The article names its file as the command's do: display() escapes what JSON or HTML could not
+        # write (a name that is not UTF-8, a line break, a bidirectional control).
+        article = parse(data, source=display(source), on_diagnostic=warnings.append, **options)
     except ParseError as exc:
         error = Diagnostic(code=exc.code, message=exc.message, line=exc.line, column=exc.column, source=source)
+        return FileResult(source=source, error=error, warnings=tuple(warnings))
+    except Exception as exc:  # a parser bug costs its file, not the partition
+        error = Diagnostic(code="internal", message=f"the parser failed: {exc!r}", line=1, source=source)
         return FileResult(source=source, error=error, warnings=tuple(warnings))
     return FileResult(source=source, article=article, warnings=tuple(warnings))
 
@@ -649,13 +660,15 @@ def iter_convert(
         parse_options={"default_language": language, "max_size": max_size},
         strict=strict,
         glob=glob,
+        real_root=os.path.realpath(root) if root and _is_local(fs_in) else "",
+        real_out_root=os.path.realpath(out_root) if _is_local(fs_out) else "",
         run=uuid.uuid4().hex,
         recipe=recipe,
         force=force,
         files_per_partition=files_per_partition or 1,
     )
     files = _outside_output(
-        plan, list(zip(listing.sources, listing.stamps, listing.names, listing.follow, strict=True))
+        plan, list(zip(listing.sources, listing.stamps, listing.names, listing.follow, strict=True)), listing.named
     )
     if not files and not listing.skipped and not listing.unread:
         # "0 converted" would read as success, and the records of the last run would be removed as stale.
@@ -730,7 +743,7 @@ def partition_size(files: int) -> int:
 _File = tuple[str, str, str, bool]
 
 
-def _outside_output(plan: _Plan, files: list[_File]) -> list[_File]:
+def _outside_output(plan: _Plan, files: list[_File], named: frozenset[str] = frozenset()) -> list[_File]:
     """The inputs without those in an output folder inside the input folder (a rerun would read the outputs
     of the run before as articles); a ValueError, before any file, for an output that would replace an input
     or another input's output (the command refuses both too)."""
@@ -743,8 +756,25 @@ def _outside_output(plan: _Plan, files: list[_File]) -> list[_File]:
     pruned = same and bool(root) and out_root != root and out_root.startswith(root.rstrip("/") + "/")
     if pruned:
         kept = [number for number, path in enumerate(real) if not path.startswith(out_root + "/")]
+        kept_set = set(kept)
+        dropped = [file for n, file in enumerate(files) if n not in kept_set and file[0] in named]
+        if dropped:  # named by the caller: never left out without a word
+            name = dropped[0][2] or dropped[0][0]
+            raise ValueError(f"{name} is in the output folder, whose files are not read as inputs; move it")
         files, real = [files[n] for n in kept], [real[n] for n in kept]
         inputs -= {f"{out_root}/{name}" for name in _written_before(plan)}
+    if same and root and out_root == root:
+        # The output folder is the input folder: what the run writes there besides outputs (the records, a
+        # collection's shards) must not be what the pattern selects, or replace an input, or be read next time.
+        ours = [f"{out_root}/{RECORDS_FOLDER}/part-00000.json"]
+        if plan.collection:
+            ours.append(f"{out_root}/part-00000{plan.suffix}")
+        for path in ours:
+            if _selects(plan.glob, path):
+                raise ValueError(
+                    f"the output folder is the input folder, and {path} would be an input of the next run"
+                    " (or replace one); write to another folder"
+                )
     if plan.collection:
         return files
     seen: dict[str, str] = {}
@@ -777,11 +807,15 @@ def _selects(glob: str, path: str) -> bool:
 def _written_before(plan: _Plan) -> set[str]:
     """The outputs, relative to the output folder, that the records of earlier runs there list."""
     names: set[str] = set()
-    for path in plan.fs_out.glob(f"{plan.out_root}/{RECORDS_FOLDER}/part-*.json"):
+    for path in _record_paths(plan):
         record = _read_record(plan.fs_out, path)
         outputs = record.get("outputs") if record is not None else None
         names.update(name for name in outputs or () if isinstance(name, str))
     return names
+
+
+def _is_local(fs: fsspec.AbstractFileSystem) -> bool:
+    return isinstance(fs, fsspec.implementations.local.LocalFileSystem)
 
 
 def _real(fs: fsspec.AbstractFileSystem, path: str) -> str:
@@ -801,7 +835,8 @@ def _records(
         yield left_out
     if files:
         yield from _computed(plan, files, client)
-        _remove_stale(plan, -(-len(files) // plan.files_per_partition))
+    # Also with no file left to read (the rest left out): the shards then hold no article, as a local run's file.
+    _remove_stale(plan, -(-len(files) // plan.files_per_partition))
 
 
 def _computed(plan: _Plan, files: list[_File], client: Any) -> Generator[dict[str, Any], None, None]:
@@ -859,15 +894,28 @@ def _remove_stale(plan: _Plan, parts: int) -> None:
     now, or partitions of another size), and for a collection format the shards past it, so that the shards
     concatenated hold this run's articles and no removed input's. Shards first: a record whose shard is gone
     is not trusted by a rerun."""
-    folder = f"{plan.out_root}/{RECORDS_FOLDER}"
-    stale = [path for path in plan.fs_out.glob(f"{folder}/part-*.json") if _part_number(path, ".json") >= parts]
+    stale = [path for path in _record_paths(plan) if _part_number(path, ".json") >= parts]
     if plan.collection:
-        shards = plan.fs_out.glob(f"{plan.out_root}/part-*{plan.suffix}")
-        for shard in shards:
-            if _part_number(shard, plan.suffix) >= parts:
-                plan.fs_out.rm_file(shard)
+        # Only the shards a stale record lists: a file of the user's named like a shard is not ours.
+        for record in stale:
+            known = _read_record(plan.fs_out, record) or {}
+            for name in known.get("outputs", ()):
+                shard = f"{plan.out_root}/{name}"
+                if isinstance(name, str) and "/" not in name and plan.fs_out.isfile(shard):
+                    plan.fs_out.rm_file(shard)
     for record in stale:
         plan.fs_out.rm_file(record)
+
+
+def _record_paths(plan: _Plan) -> list[str]:
+    """The partition records in the output folder, listed (never globbed: the folder's own name may hold
+    ``?``, ``*`` or ``[``, which a pattern would read as wildcards, and match another folder's files)."""
+    folder = f"{plan.out_root}/{RECORDS_FOLDER}"
+    try:
+        listed = plan.fs_out.ls(folder, detail=False)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(path for path in listed if _part_number(path, ".json") >= 0)
 
 
 def _part_number(path: str, suffix: str) -> int:
@@ -906,6 +954,10 @@ class _Plan:
     parse_options: dict[str, Any]
     strict: bool
     glob: str
+    #: The input and output folders resolved on the client, for local storage ("" otherwise): a folder on a
+    #: file's way that is a link by the time a worker gets to it is refused.
+    real_root: str
+    real_out_root: str
     recipe: dict[str, Any]
     #: This run's own id in its records: a partition Dask computes again (its worker was lost after it
     #: committed) finds this run's record, and counts as converted, not skipped.
@@ -1015,6 +1067,9 @@ def _write_one(
     from newsarticle._render import render_encoded
 
     source, name, follow = file
+    moved = None if follow else _input_moved(plan, source, name)
+    if moved is not None:
+        return moved
     result = _read_one(source, name, plan.fs_in, plan.parse_options, follow=follow)
     warnings += map(_failure, result.warnings)
     if result.article is None:
@@ -1029,6 +1084,11 @@ def _write_one(
         data = render_encoded(article, plan.format, locale=plan.locale, transforms=plan.transforms, **plan.options)
     except NewsArticleError as exc:
         return _problem(name, error_code(exc), str(exc))
+    except Exception as exc:  # a renderer's bug costs its file, not the partition
+        return _problem(name, "internal", f"rendering failed: {exc!r}")
+    outside = _output_outside(plan, output, name)
+    if outside is not None:
+        return outside
     try:
         _commit(plan.fs_out, output, data)
     except OSError as exc:
@@ -1051,10 +1111,17 @@ def _write_shard(
 
     failed: list[dict[str, Any]] = []
     converted = 0
+    outside = _output_outside(plan, path, path)
+    if outside is not None:
+        return 0, [{**outside, "source": name} for _, name, _ in files]
     target = _open_atomic(plan.fs_out, path, shard=True)
     try:
         output = open_collection(plan.format, target, locale=plan.locale, transforms=plan.transforms, **plan.options)
         for source, name, follow in files:
+            moved = None if follow else _input_moved(plan, source, name)
+            if moved is not None:
+                failed.append(moved)
+                continue
             result = _read_one(source, name, plan.fs_in, plan.parse_options, follow=follow)
             warnings += map(_failure, result.warnings)
             if result.article is None:
@@ -1073,6 +1140,11 @@ def _write_shard(
                 line = exc.line if isinstance(exc, MissingURLError) else None
                 failed.append(_problem(name, error_code(exc), str(exc), line))
                 continue
+            except Exception as exc:  # a plugin's bug costs its file, unless the shard is damaged
+                if output.damaged is not None:
+                    raise
+                failed.append(_problem(name, "internal", f"adding to the {plan.format} output failed: {exc!r}"))
+                continue
             converted += 1
         output.close()
         target.commit()
@@ -1080,6 +1152,33 @@ def _write_shard(
         if not target.closed:
             target.discard()
     return converted, failed
+
+
+# The folders found right once in this worker process: a few system calls per file.
+_FOLDERS = FolderCheck()
+
+
+def _input_moved(plan: _Plan, source: str, name: str) -> dict[str, Any] | None:
+    """A local file found in a folder: its failure if a folder on its way was replaced by a link since the
+    listing (the command refuses that too), else None."""
+    if not plan.real_root or not source.startswith(plan.root + "/"):
+        return None
+    below = posixpath.dirname(source[len(plan.root) + 1 :])
+    if _FOLDERS(os.path.dirname(source), posixpath.join(plan.real_root, below) if below else plan.real_root):
+        return None
+    message = "not read: its folder no longer leads to where it was listed (replaced by a link)"
+    return _problem(name, "symlink", message)
+
+
+def _output_outside(plan: _Plan, output: str, name: str) -> dict[str, Any] | None:
+    """A local output whose folder leads outside the output folder (a folder in it is a link): its failure."""
+    if not plan.real_out_root:
+        return None
+    below = posixpath.dirname(output[len(plan.out_root) + 1 :])
+    expected = posixpath.join(plan.real_out_root, below) if below else plan.real_out_root
+    if _FOLDERS(os.path.dirname(output), expected):
+        return None
+    return _problem(name, "output-outside", f"refused: the folder of {output} leads outside the output folder")
 
 
 #: The codes of a file that was not read (or not whole): their failures name no line, as the command's.
