@@ -238,10 +238,12 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def in_process() -> Iterator[None]:
-    """Dask's synchronous scheduler: the quick tests start no process (the cluster tests below do)."""
+def in_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Dask's synchronous scheduler: the quick tests start no process (the cluster tests below do), and
+    run here even when another test's distributed client is still the default one."""
     import dask
 
+    monkeypatch.setattr(nd, "_current_client", lambda: None)
     with dask.config.set(scheduler="synchronous"):
         yield
 
