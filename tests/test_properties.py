@@ -6,7 +6,7 @@ import codecs
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import newsarticle
@@ -136,3 +136,30 @@ def _encoded_texts(draw: st.DrawFn) -> bytes:
 @given(st.binary() | _encoded_texts())
 def test_any_bytes_give_an_article_or_a_parse_error(data: bytes) -> None:
     _assert_article_or_parse_error(data)
+
+
+# Characters on either side of each line the parser draws before it decodes bytes: the controls it
+# refuses and the whitespace controls it reads as blank, C1 (and NEL, also whitespace), the
+# no-break space and the soft hyphen it keeps, noncharacters in and beyond the BMP, and their
+# neighbours that are allowed. Not NUL: bytes with one are refused at it before anything else.
+_EDGE_CHARACTERS = (
+    *"\x07\x08\x0b\x0c\x1c\x1f\x7f\x80\x85\x9f\xa0\xad\u2028\ufdcf\ufdd0\ufdef\ufdf0\ufffd\ufffe\uffff",
+    *"\U0001fffd\U0001fffe\U0001ffff\U0010fffe\U0010ffff\U0001f600üß€„–",
+)
+_EDGE_TEXTS = st.lists(_LINE | st.sampled_from(_EDGE_CHARACTERS), max_size=14).map("\n".join) | st.lists(
+    st.sampled_from(("a", " ", "\n", *_EDGE_CHARACTERS)), max_size=40
+).map("".join)
+
+
+@LAWS
+@given(_EDGE_TEXTS)
+@example("Politik\nHaushalt\n2025-02-27\n\nDer Etat\xa0steigt\x85 um 5\xa0%.")  # C1 beside a no-break space
+@example("Politik\nHaushalt\n2025-02-27\n\xa0\u2028\nDer Etat steigt.\n\xa0\n")  # lines of whitespace alone
+def test_utf8_bytes_read_as_the_text_they_encode(text: str) -> None:
+    outcomes = []
+    for data in (text, text.encode("utf-8")):
+        try:
+            outcomes.append(_parse_quietly(data))
+        except ParseError as exc:
+            outcomes.append((exc.code, exc.line, exc.column))
+    assert outcomes[0] == outcomes[1]
