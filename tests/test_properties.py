@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import newsarticle
 from newsarticle import Article, Diagnostic, ParseError, from_dict, from_json, parse, to_dict, to_json, unparse
+from newsarticle._text import find_forbidden
 from strategies import HOSTILE, WHITESPACE, articles, blank_text, one_line_text
 
 LAWS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -163,3 +164,25 @@ def test_utf8_bytes_read_as_the_text_they_encode(text: str) -> None:
         except ParseError as exc:
             outcomes.append((exc.code, exc.line, exc.column))
     assert outcomes[0] == outcomes[1]
+
+
+def _holds_refused_character(text: str) -> bool:
+    """Whether a line of ``text`` that is not blank holds a character that no model string may hold."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return any(find_forbidden(line) is not None and not line.strip(" \t").isspace() for line in lines)
+
+
+@LAWS
+@given(_EDGE_TEXTS)
+@example("Politik\nHaushalt\n2025-02-27\n\nDer Etat\xa0steigt\x85 um 5\xa0%.")
+@example("Politik\nHaushalt\n2025-02-27\n\nDer Etat steigt\ufdd0.")
+@example("Politik\nHaushalt\n2025-02-27\n\nDer Etat steigt\udc80.")  # a lone surrogate, only in a str
+@example("Politik\nHaus\x1fhalt\n2025-02-27\n\x1c\n\nDer Etat steigt.")  # a separator control: blank alone
+def test_text_is_refused_exactly_when_a_line_holds_a_forbidden_character(text: str) -> None:
+    try:
+        _parse_quietly(text)
+    except ParseError as exc:
+        refused = exc.code == "binary"
+    else:
+        refused = False
+    assert refused == _holds_refused_character(text)
