@@ -107,6 +107,23 @@ def test_cp1252_fallback_is_a_diagnostic_with_line_and_column() -> None:
     assert "Windows-1252" in diagnostic.message
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_cp1252_fallback_is_placed_where_the_text_has_the_byte_whatever_the_line_ends(newline: str) -> None:
+    data = newline.join(["Politik", "Haushalt", "2025-02-27", "", "Die Straße wird gebaut."]).encode("cp1252")
+    _, [diagnostic] = quiet(data)
+    assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("encoding-fallback", 5, 9)
+
+
+def test_a_str_subclass_is_checked_as_the_text_it_holds() -> None:
+    class Lying(str):
+        def encode(self, *args: object, **kwargs: object) -> bytes:  # type: ignore[override]
+            return b""
+
+    with pytest.raises(ParseError) as caught:
+        quiet(Lying(text().replace("Brücke", "Br\x07cke", 1)))
+    assert (caught.value.code, caught.value.line) == ("binary", 5)
+
+
 def test_cp1252_fallback_is_an_error_in_strict_mode() -> None:
     data = text(headline="Haushalt", body="Für 5 € gibt’s nichts. " + GERMAN).encode("cp1252")
     with pytest.raises(ParseError) as caught:
@@ -129,8 +146,22 @@ def test_diagnostics_become_warnings_without_a_handler() -> None:
         (text().replace("Haushalt", "Haus\x00halt", 1), 2, 20),
         (text().replace("Brücke", "Br\x07cke", 1), 5, GERMAN.index("Brücke") + 3),
         (b"Politik\n\x81\x8d\x8f\x90", 2, 1),
+        # Not the first byte that is not UTF-8 (0xE4, Windows-1252's "ä"), the one neither reads.
+        (b"Politik\nHaushalt\n2025-02-27\n\n\xe4abc\nx\x81y", 6, 2),
+        # Lines that end in CR alone are lines, in bytes as in text.
+        (b"Politik\rHaushalt\r2025-02-27\r\rx\x00", 5, 2),
+        (b"Politik\r\nHaushalt\r\n2025-02-27\r\n\r\nx\x07", 5, 2),
     ],
-    ids=["nul-first", "nul-bytes", "nul-str", "control-char", "undefined-in-cp1252"],
+    ids=[
+        "nul-first",
+        "nul-bytes",
+        "nul-str",
+        "control-char",
+        "undefined-in-cp1252",
+        "undefined-after-cp1252",
+        "nul-after-cr",
+        "control-after-crlf",
+    ],
 )
 def test_binary_content_is_an_error_in_both_modes(data: str | bytes, line: int, column: int) -> None:
     for strict in (False, True):

@@ -237,6 +237,8 @@ class _Reader:
 
     def decode(self, data: str | bytes) -> str:
         if isinstance(data, str):
+            if type(data) is not str:  # a subclass's own methods (encode, split) must not decide what is checked
+                data = str.__str__(data)
             text = data[1:] if data.startswith("\ufeff") else data
             # Encoding and one pass over the bytes cost half of what str.isprintable() over the lines costs.
             self.forbidden_free = _free_of_forbidden(text.encode("utf-8", "surrogatepass"))
@@ -266,16 +268,18 @@ class _Reader:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line, column = _position_bytes(data, exc.start)
             try:
                 text = data.decode("cp1252")
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as undefined:
+                # The byte that neither reads: Windows-1252 reads most that UTF-8 does not.
+                line, column = _position_bytes(data, undefined.start, "cp1252")
                 raise self.error(
-                    f"expected UTF-8 or Windows-1252 text, found byte 0x{data[exc.start]:02X} (binary data?)",
+                    f"expected UTF-8 or Windows-1252 text, found byte 0x{data[undefined.start]:02X} (binary data?)",
                     line,
                     column,
                     "binary",
                 ) from None
+            line, column = _position_bytes(data, exc.start, "cp1252")
             self.report(
                 "encoding-fallback",
                 f"not valid UTF-8 (byte 0x{data[exc.start]:02X}); decoded as Windows-1252",
@@ -738,8 +742,10 @@ def _free_of_forbidden(data: bytes) -> bool:
     leads = data.translate(None, _NOT_SUSPECT_LEADS)
     if not leads:
         return True
-    # No-break spaces are common in German news; the other leads are rare and left to the slow look.
-    return leads.count(0xC2) == len(leads) and _C1_UTF8.search(data) is None
+    # No-break spaces are common in German news: a few are checked for the C1 controls that share their
+    # lead byte. The other leads are rare, and so is more than one C2 in 64 bytes (then a stop of the
+    # regex at each costs more than the slow look): both are left to the slow look.
+    return len(leads) <= len(data) >> 6 and leads.count(0xC2) == len(leads) and _C1_UTF8.search(data) is None
 
 
 def _printable(line: str) -> bool:
@@ -781,6 +787,9 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
-def _position_bytes(data: bytes, index: int) -> tuple[int, int]:
-    line_start = data.rfind(b"\n", 0, index) + 1
-    return data.count(b"\n", 0, index) + 1, len(data[line_start:index].decode("utf-8", "replace")) + 1
+def _position_bytes(data: bytes, index: int, codec: str = "utf-8") -> tuple[int, int]:
+    """The line and column of byte ``index``, counted in the text the bytes decode to, as parse reads it."""
+    before = data[:index].decode(codec, "replace")
+    if "\r" in before:  # lines end at CR LF and at a lone CR too, as in the decoded text
+        before = before.replace("\r\n", "\n").replace("\r", "\n")
+    return _position(before, len(before))
