@@ -31,30 +31,55 @@ def _timed(work: Callable[[T], object], data: T) -> float:
     return time.process_time() - start
 
 
-def doubling_ratio(make: Callable[[int], T], work: Callable[[T], object], n: int, *, repeat: int = 3) -> float:
+def doubling_ratio(
+    make: Callable[[int], T],
+    work: Callable[[T], object],
+    n: int,
+    *,
+    repeat: int = 3,
+    baseline: Callable[[T], object] | None = None,
+) -> float:
     """``time(work(make(2 n))) / time(work(make(n)))``, each the best of ``repeat`` runs.
 
     The two sizes take turns, so a burst of load from elsewhere slows both
-    rather than one of them.
+    rather than one of them. With a ``baseline``, timed in the same turns on the
+    same inputs, the ratio is scaled as if the baseline's were exactly 2: for
+    inputs far larger than any cache, where the memory system's time grows
+    faster than the size for any work that walks the input (faster still while
+    another process uses it too), and a baseline that walks it as much takes
+    that out. Linear work still gives about 2, quadratic about 4.
     """
     small, large = make(n), make(2 * n)
     work(small)  # warm caches and lazy imports outside the clock
-    best_small = best_large = float("inf")
+    best_small = best_large = base_small = base_large = float("inf")
     for _ in range(repeat):
         best_small = min(best_small, _timed(work, small))
         best_large = min(best_large, _timed(work, large))
-    return best_large / best_small
+        if baseline is not None:
+            base_small = min(base_small, _timed(baseline, small))
+            base_large = min(base_large, _timed(baseline, large))
+    ratio = best_large / best_small
+    return ratio if baseline is None else 2 * ratio / (base_large / base_small)
 
 
 def lowest_doubling_ratio(
-    make: Callable[[int], T], work: Callable[[T], object], n: int, *, repeat: int = 3, below: float = LINEAR
+    make: Callable[[int], T],
+    work: Callable[[T], object],
+    n: int,
+    *,
+    repeat: int = 3,
+    below: float = LINEAR,
+    baseline: Callable[[T], object] | None = None,
 ) -> float:
-    """The lowest :func:`doubling_ratio` of up to ``ATTEMPTS`` measurements, stopping at the first under ``below``.
+    """The lowest :func:`doubling_ratio` of up to ``ATTEMPTS`` measurements, from ``n``, then ``2 n`` and ``4 n``,
+    stopping at the first under ``below``.
 
     Load from elsewhere (another test process, another job) can inflate one
-    measurement; a term that grows faster than the claim inflates every one.
+    measurement, and so can a size at which the input just outgrows a cache (a
+    larger size is past it); a term that grows faster than the claim inflates
+    every one, the more the larger the input.
     """
-    ratios = [doubling_ratio(make, work, n, repeat=repeat)]
+    ratios = [doubling_ratio(make, work, n, repeat=repeat, baseline=baseline)]
     while len(ratios) < ATTEMPTS and ratios[-1] >= below:
-        ratios.append(doubling_ratio(make, work, n, repeat=repeat))
+        ratios.append(doubling_ratio(make, work, n << len(ratios), repeat=repeat, baseline=baseline))
     return min(ratios)

@@ -175,8 +175,16 @@ def test_the_windows_1252_fallback_is_linear(unit: str) -> None:
 
 @pytest.mark.slow
 def test_a_line_of_100_megabytes_would_parse_in_linear_time() -> None:
-    # The 100 MB line, scaled down to 25 and 50 MB to keep the test in seconds.
-    ratio = linear_ratio(lambda n: (HEADER + "wort " * n + "\n").encode(), 5_000_000, repeat=2)
+    # The 100 MB line, scaled down to 25 and 50 MB to keep the test in seconds. At this size
+    # the memory system's time grows faster than the input under load (CI's other test process):
+    # decoding and splitting the same bytes, timed beside, takes that out.
+    ratio = lowest_doubling_ratio(
+        lambda n: (HEADER + "wort " * n + "\n").encode(),
+        _quiet_parse,
+        5_000_000,
+        repeat=2,
+        baseline=lambda data: data.decode("utf-8").split("\n"),
+    )
     assert ratio < LINEAR
 
 
