@@ -246,9 +246,7 @@ class _Reader:
             text = self._decode_bytes(bytes(data))
         else:
             raise TypeError(f"parse() takes str or bytes, not {type(data).__name__}")
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return text
+        return _line_feeds(text)
 
     def _decode_bytes(self, data: bytes) -> str:
         for boms, codec in ((_BOMS_UTF32, "utf-32"), (_BOMS_UTF16, "utf-16")):
@@ -348,7 +346,8 @@ class _Reader:
         # character, or only whitespace (a blank line); the loop below looks. Where the bytes showed
         # no forbidden character, only the lines of whitespace need it, and finding them stops at
         # each line's first character instead of asking the Unicode database of every one.
-        if any(map(str.isspace, lines)) if self.forbidden_free else not all(map(str.isprintable, lines)):
+        look = any(map(str.isspace, lines)) if self.forbidden_free else not all(map(str.isprintable, lines))
+        if look:
             for number, line in enumerate(lines, 1):
                 if line.isspace():  # only no-break spaces, U+2028 and the like: a blank line
                     lines[number - 1] = ""
@@ -789,7 +788,10 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 def _position_bytes(data: bytes, index: int, codec: str = "utf-8") -> tuple[int, int]:
     """The line and column of byte ``index``, counted in the text the bytes decode to, as parse reads it."""
-    before = data[:index].decode(codec, "replace")
-    if "\r" in before:  # lines end at CR LF and at a lone CR too, as in the decoded text
-        before = before.replace("\r\n", "\n").replace("\r", "\n")
+    before = _line_feeds(data[:index].decode(codec, "replace"))
     return _position(before, len(before))
+
+
+def _line_feeds(text: str) -> str:
+    """``text`` with each line ending (CR LF, or a lone CR) a line feed: the lines that parse reads."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
